@@ -1,0 +1,1 @@
+"""Sub-commands of the send-desktop command line, one module per area."""

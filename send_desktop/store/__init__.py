@@ -1,0 +1,1 @@
+"""Case store: SQLAlchemy models, engine set-up, queries, audit, backups (no Qt)."""

@@ -1,0 +1,1 @@
+"""Statutory clocks for EHC needs assessments and plans: pure Python, no Qt, no SQLAlchemy."""

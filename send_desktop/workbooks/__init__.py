@@ -1,0 +1,1 @@
+"""Excel workbooks: the supervision export and the tracker import (openpyxl, no Qt)."""
