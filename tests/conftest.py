@@ -184,3 +184,16 @@ def pg_server() -> Iterator[PgServer]:
 def pg_database(pg_server: PgServer) -> str:
     """URL of a fresh, empty PostgreSQL database (superuser connection)."""
     return pg_server.url(pg_server.create_database())
+
+
+from send_desktop.store import Database  # noqa: E402
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh, migrated SQLite database file in tmp_path, opened as "Test User"."""
+    database = Database.open(str(tmp_path / "send-desktop.sqlite3"), "Test User")
+    try:
+        yield database
+    finally:
+        database.close()

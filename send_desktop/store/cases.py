@@ -1,0 +1,1090 @@
+"""Recording requests, decisions, plans and their events: validated, versioned and audited."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
+
+from sqlalchemy import ColumnElement, func, or_, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from send_desktop.errors import KnownError
+from send_desktop.store.errors import ConflictError, NotFoundError
+from send_desktop.store.models import (
+    ADVICE_KINDS,
+    CONSULTATION_OUTCOMES,
+    DECISION_OUTCOMES,
+    EXCEPTION_CODES,
+    MOVE_DIRECTIONS,
+    NEED_TYPES,
+    REQUEST_CHANNELS,
+    REQUEST_SOURCES,
+    REVIEW_OUTCOMES,
+    SERVICE_METHODS,
+    SETTING_CODES,
+    SEXES,
+    TRANSFER_KINDS,
+    AdviceRequest,
+    AnnualReview,
+    Appeal,
+    AuditEntry,
+    Base,
+    Case,
+    CaseException,
+    CaseNote,
+    Child,
+    Consultation,
+    Mediation,
+    Move,
+    SchoolClosure,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+RowT = TypeVar("RowT", bound=Base)
+
+# Words the caseworker sees in validation messages.
+FIELD_LABELS: dict[str, str] = {
+    "request_received": "Request received",
+    "request_channel": "Request channel",
+    "request_source": "Request made by",
+    "decision_to_assess": "Decision whether to assess",
+    "decision_outcome": "Decision outcome",
+    "not_issue_decision": "Decision not to issue a plan",
+    "draft_served": "Draft plan served",
+    "draft_method": "Draft plan sent by",
+    "final_issued": "Final plan issued",
+    "plan_issued": "Plan first issued",
+    "need_type": "Primary need",
+    "need_rank": "Need rank",
+    "phase_transfer": "Phase transfer date",
+    "transfer_kind": "Phase transfer kind",
+    "reassessment_notified": "Re-assessment notified",
+    "ceased": "Plan ceased",
+    "cease_reason": "Reason the plan ceased",
+    "date_of_birth": "Date of birth",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "sex": "Sex",
+    "upn": "UPN",
+    "uln": "ULN",
+    "setting_code": "Setting code",
+    "kind": "Advice from",
+    "requested": "Advice requested",
+    "received": "Advice received",
+    "chased": "Advice chased",
+    "code": "Exception",
+    "start": "Start",
+    "end": "End",
+    "sent": "Consultation sent",
+    "responded": "Response received",
+    "outcome": "Outcome",
+    "meeting": "Review meeting",
+    "notice_sent": "Notice of meeting sent",
+    "advice_circulated": "Advice circulated",
+    "report_sent": "Review report sent",
+    "decision_sent": "Decision sent",
+    "amendment_sent": "Proposed amendments sent",
+    "final_amended": "Final amended plan issued",
+    "institution": "School or institution",
+    "text": "Note",
+    "name": "Name",
+    "written": "Note date",
+    "direction": "Direction",
+    "move_date": "Moved",
+    "aware_of_move": "Knew of the move",
+    "plan_transferred": "Plan transferred",
+    "certificate_issued": "Mediation certificate issued",
+    "mediation_declined": "Mediation declined",
+    "mediation_requested": "Mediation requested",
+    "mediation_held": "Mediation held",
+    "adviser_contacted": "Mediation adviser contacted",
+    "lodged": "Appeal lodged",
+    "hearing": "Hearing",
+    "order_assess": "Tribunal order to assess",
+    "order_plan": "Tribunal order to make a plan",
+}
+
+# How far ahead a date may be recorded (planned meetings, closures); beyond is a typing error.
+FUTURE_LIMIT = timedelta(days=366)
+
+
+def label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class _RowRules:
+    """What may be written to one table and which orders of dates are impossible."""
+
+    table: str
+    fields: frozenset[str]
+    required: frozenset[str] = frozenset()
+    codes: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    # (later, earlier): later may not be before earlier.
+    orders: tuple[tuple[str, str], ...] = ()
+    # Fields that must not be before the case's request was received.
+    after_request: frozenset[str] = frozenset()
+
+
+_CASE = _RowRules(
+    table="case",
+    fields=frozenset(
+        {
+            "ref",
+            "caseworker_id",
+            "request_received",
+            "request_channel",
+            "request_source",
+            "decision_to_assess",
+            "decision_outcome",
+            "not_issue_decision",
+            "draft_served",
+            "draft_method",
+            "final_issued",
+            "plan_issued",
+            "need_type",
+            "need_rank",
+            "placement_name",
+            "placement_urn",
+            "phase_transfer",
+            "transfer_kind",
+            "reassessment_notified",
+            "ceased",
+            "cease_reason",
+            "closed",
+        }
+    ),
+    required=frozenset({"ref", "request_received"}),
+    codes={
+        "request_channel": REQUEST_CHANNELS,
+        "request_source": REQUEST_SOURCES,
+        "decision_outcome": DECISION_OUTCOMES,
+        "draft_method": SERVICE_METHODS,
+        "need_type": NEED_TYPES,
+        "transfer_kind": TRANSFER_KINDS,
+        "cease_reason": tuple(range(1, 10)),
+    },
+    orders=(
+        ("decision_to_assess", "request_received"),
+        ("not_issue_decision", "decision_to_assess"),
+        ("not_issue_decision", "request_received"),
+        ("draft_served", "decision_to_assess"),
+        ("draft_served", "request_received"),
+        ("final_issued", "draft_served"),
+        ("final_issued", "decision_to_assess"),
+        ("final_issued", "request_received"),
+        ("ceased", "final_issued"),
+        ("ceased", "plan_issued"),
+    ),
+)
+_CHILD = _RowRules(
+    table="child",
+    fields=frozenset(
+        {
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "postcode",
+            "upn",
+            "uln",
+            "setting_name",
+            "setting_urn",
+            "setting_code",
+        }
+    ),
+    required=frozenset({"first_name", "last_name"}),
+    codes={"sex": SEXES, "setting_code": SETTING_CODES},
+)
+_ROW_RULES: dict[type[Base], _RowRules] = {
+    Case: _CASE,
+    Child: _CHILD,
+    AdviceRequest: _RowRules(
+        table="advice_request",
+        fields=frozenset({"kind", "advice_giver", "requested", "received", "chased"}),
+        required=frozenset({"kind", "requested"}),
+        codes={"kind": ADVICE_KINDS},
+        orders=(("received", "requested"), ("chased", "requested")),
+        after_request=frozenset({"requested"}),
+    ),
+    CaseException: _RowRules(
+        table="case_exception",
+        fields=frozenset({"code", "start", "end", "note"}),
+        required=frozenset({"code"}),
+        codes={"code": EXCEPTION_CODES},
+        orders=(("end", "start"),),
+    ),
+    Consultation: _RowRules(
+        table="consultation",
+        fields=frozenset({"institution", "institution_urn", "sent", "responded", "outcome"}),
+        required=frozenset({"institution", "sent"}),
+        codes={"outcome": CONSULTATION_OUTCOMES},
+        orders=(("responded", "sent"),),
+        after_request=frozenset({"sent"}),
+    ),
+    AnnualReview: _RowRules(
+        table="annual_review",
+        fields=frozenset(
+            {
+                "meeting",
+                "notice_sent",
+                "advice_circulated",
+                "report_sent",
+                "decision_sent",
+                "outcome",
+                "amendment_sent",
+                "final_amended",
+            }
+        ),
+        codes={"outcome": REVIEW_OUTCOMES},
+        orders=(
+            ("report_sent", "meeting"),
+            ("decision_sent", "meeting"),
+            ("amendment_sent", "meeting"),
+            ("final_amended", "amendment_sent"),
+            ("final_amended", "meeting"),
+        ),
+    ),
+    Move: _RowRules(
+        table="move",
+        fields=frozenset(
+            {"direction", "other_authority", "move_date", "aware_of_move", "plan_transferred"}
+        ),
+        required=frozenset({"direction"}),
+        codes={"direction": MOVE_DIRECTIONS},
+        orders=(("plan_transferred", "aware_of_move"),),
+    ),
+    Mediation: _RowRules(
+        table="mediation",
+        fields=frozenset(
+            {
+                "decision_sent",
+                "adviser_contacted",
+                "mediation_declined",
+                "mediation_requested",
+                "mediation_held",
+                "certificate_issued",
+                "note",
+            }
+        ),
+        orders=(
+            ("adviser_contacted", "decision_sent"),
+            ("mediation_held", "mediation_requested"),
+            ("certificate_issued", "decision_sent"),
+        ),
+    ),
+    Appeal: _RowRules(
+        table="appeal",
+        fields=frozenset({"subject", "lodged", "hearing", "outcome", "order_assess", "order_plan"}),
+        orders=(("hearing", "lodged"), ("order_assess", "lodged"), ("order_plan", "lodged")),
+    ),
+    CaseNote: _RowRules(
+        table="case_note",
+        fields=frozenset({"written", "author", "text"}),
+        required=frozenset({"written", "text"}),
+    ),
+    SchoolClosure: _RowRules(
+        table="school_closure",
+        fields=frozenset({"name", "start", "end"}),
+        required=frozenset({"name", "start", "end"}),
+        orders=(("end", "start"),),
+    ),
+}
+_CASE_ROW_MODELS = (
+    AdviceRequest,
+    CaseException,
+    Consultation,
+    AnnualReview,
+    Move,
+    Mediation,
+    Appeal,
+    CaseNote,
+)
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """A child as typed on the new-request form."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = None
+    sex: str | None = None
+    postcode: str | None = None
+    upn: str | None = None
+    uln: str | None = None
+    setting_name: str | None = None
+    setting_urn: str | None = None
+    setting_code: str | None = None
+
+
+class ChronologyEntry(NamedTuple):
+    """One line of a case's history: a dated event or a recorded change."""
+
+    day: date
+    at: datetime | None
+    kind: str  # "event" (a date in the case) or "change" (an audit row)
+    title: str
+    detail: str
+    user: str | None
+
+
+# ---------------------------------------------------------------- audit
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _db_user(session: Session) -> str | None:
+    if "db_user" not in session.info:
+        bind = session.get_bind()
+        session.info["db_user"] = (
+            session.execute(text("SELECT current_user")).scalar_one()
+            if bind.dialect.name == "postgresql"
+            else None
+        )
+    found: str | None = session.info["db_user"]
+    return found
+
+
+def write_audit(
+    session: Session,
+    user: str,
+    table: str,
+    row_id: int | None,
+    case_id: int | None,
+    action: str,
+    changes: Mapping[str, tuple[Any, Any]],
+) -> None:
+    """One audit row per changed field, in the caller's transaction."""
+    at = utc_now()
+    db_user = _db_user(session)
+    entries = [
+        AuditEntry(
+            at=at,
+            user=user,
+            db_user=db_user,
+            table_name=table,
+            row_id=row_id,
+            case_id=case_id,
+            field=name,
+            old=_as_text(old),
+            new=_as_text(new),
+            action=action,
+        )
+        for name, (old, new) in sorted(changes.items())
+        if _as_text(old) != _as_text(new) or action == "delete"
+    ]
+    if not entries:
+        entries = [
+            AuditEntry(
+                at=at,
+                user=user,
+                db_user=db_user,
+                table_name=table,
+                row_id=row_id,
+                case_id=case_id,
+                field=None,
+                old=None,
+                new=None,
+                action=action,
+            )
+        ]
+    session.add_all(entries)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _check_values(
+    rules: _RowRules,
+    values: Mapping[str, Any],
+    merged: Mapping[str, Any],
+    as_of: date,
+) -> None:
+    unknown = sorted(set(values) - rules.fields)
+    if unknown:
+        raise KnownError(f"{label(unknown[0])} cannot be recorded here")
+    for name in sorted(rules.required):
+        value = merged.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise KnownError(f"{label(name)} is required")
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            raise KnownError(f"{label(name)}: give a date, not a date and time")
+        if name in rules.codes and value not in rules.codes[name]:
+            allowed = ", ".join(str(v) for v in rules.codes[name])
+            raise KnownError(f"{label(name)}: {value!r} is not one of {allowed}")
+        if isinstance(value, date) and value > as_of + FUTURE_LIMIT:
+            raise KnownError(
+                f"{label(name)}: {value:%d/%m/%Y} is more than a year ahead - check the year"
+            )
+    for later, earlier in rules.orders:
+        a, b = merged.get(later), merged.get(earlier)
+        if isinstance(a, date) and isinstance(b, date) and a < b:
+            raise KnownError(
+                f"{label(later)} ({a:%d/%m/%Y}) cannot be before "
+                f"{label(earlier).lower()} ({b:%d/%m/%Y})"
+            )
+
+
+def _check_case(merged: Mapping[str, Any], dob: date | None) -> None:
+    if merged.get("decision_outcome") == "not-assess":
+        for name in ("draft_served", "final_issued", "not_issue_decision"):
+            if merged.get(name) is not None:
+                raise KnownError(
+                    f"{label(name)}: the decision was not to assess, so there is no plan"
+                )
+    if merged.get("decision_outcome") is not None and merged.get("decision_to_assess") is None:
+        raise KnownError(f"{label('decision_to_assess')}: give the date of the decision")
+    if merged.get("not_issue_decision") and merged.get("final_issued"):
+        raise KnownError(
+            f"{label('final_issued')}: a decision not to issue a plan is recorded for this request"
+        )
+    if merged.get("cease_reason") is not None and merged.get("ceased") is None:
+        raise KnownError(f"{label('ceased')}: give the date the plan ceased")
+    received = merged.get("request_received")
+    if dob is not None and isinstance(received, date) and received < dob:
+        raise KnownError(
+            f"{label('request_received')} ({received:%d/%m/%Y}) cannot be before the "
+            f"child's date of birth ({dob:%d/%m/%Y})"
+        )
+
+
+def _check_child(merged: Mapping[str, Any], as_of: date) -> None:
+    dob = merged.get("date_of_birth")
+    if isinstance(dob, date) and dob > as_of:
+        raise KnownError(f"{label('date_of_birth')} ({dob:%d/%m/%Y}) is in the future")
+    upn = merged.get("upn")
+    if upn and (len(upn) != 13 or not upn[1:].isalnum()):
+        raise KnownError(f"{label('upn')} must be 13 characters")
+    uln = merged.get("uln")
+    if uln and (len(uln) != 10 or not uln.isdigit()):
+        raise KnownError(f"{label('uln')} must be 10 digits")
+
+
+def _row_state(row: Base, rules: _RowRules) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in rules.fields}
+
+
+def _validate(
+    session: Session,
+    model: type[Base],
+    values: Mapping[str, Any],
+    merged: Mapping[str, Any],
+    as_of: date,
+    case: Case | None,
+) -> None:
+    rules = _ROW_RULES[model]
+    _check_values(rules, values, merged, as_of)
+    if model is Case:
+        child = session.get(Child, merged["child_id"]) if merged.get("child_id") else None
+        _check_case(merged, child.date_of_birth if child else None)
+    elif model is Child:
+        _check_child(merged, as_of)
+    if case is not None:
+        for name in sorted(rules.after_request):
+            value = merged.get(name)
+            if isinstance(value, date) and value < case.request_received:
+                raise KnownError(
+                    f"{label(name)} ({value:%d/%m/%Y}) cannot be before the request was "
+                    f"received ({case.request_received:%d/%m/%Y})"
+                )
+
+
+# ---------------------------------------------------------------- generic row editing
+
+
+def _load_for_edit(session: Session, model: type[RowT], row_id: int, expected_version: int) -> RowT:
+    row = session.get(model, row_id, populate_existing=True)
+    if row is None:
+        raise NotFoundError(f"That {_ROW_RULES[model].table.replace('_', ' ')} no longer exists")
+    if row.version != expected_version:  # type: ignore[attr-defined]
+        raise ConflictError(row.updated_by, row.updated_at)  # type: ignore[attr-defined]
+    return row
+
+
+def _flush(session: Session, model: type[Base], row_id: int | None) -> None:
+    """Flush, turning a concurrent write detected by the version column into a ConflictError."""
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        fresh = session.get(model, row_id) if row_id is not None else None
+        if fresh is None:
+            raise ConflictError("another user", None) from None
+        raise ConflictError(fresh.updated_by, fresh.updated_at) from None  # type: ignore[attr-defined]
+
+
+def _case_of(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(f"Case {case_id} does not exist")
+    return case
+
+
+def add_row(
+    session: Session,
+    model: type[RowT],
+    user: str,
+    case_id: int | None,
+    values: Mapping[str, Any],
+    *,
+    as_of: date | None = None,
+) -> RowT:
+    """Insert one event row (advice, exception, review...) for a case, validated and audited."""
+    if model not in _ROW_RULES or model in (Case, Child):
+        raise TypeError(f"add_row does not handle {model.__name__}")
+    as_of = as_of or date.today()
+    case = _case_of(session, case_id) if model in _CASE_ROW_MODELS and case_id else None
+    if model in _CASE_ROW_MODELS and case is None:
+        raise KnownError("Choose the case first")
+    clean = {k: v for k, v in values.items()}
+    _validate(session, model, clean, clean, as_of, case)
+    row = model(**clean, updated_by=user, updated_at=utc_now())
+    if case is not None:
+        row.case_id = case.id  # type: ignore[attr-defined]
+    session.add(row)
+    session.flush()
+    write_audit(
+        session,
+        user,
+        _ROW_RULES[model].table,
+        row.id,  # type: ignore[attr-defined]
+        case.id if case else None,
+        "insert",
+        {k: (None, v) for k, v in clean.items() if v is not None},
+    )
+    return row
+
+
+def update_row(
+    session: Session,
+    model: type[RowT],
+    row_id: int,
+    expected_version: int,
+    user: str,
+    changes: Mapping[str, Any],
+    *,
+    as_of: date | None = None,
+) -> RowT:
+    """Change some fields of a row loaded at expected_version; audited field by field."""
+    as_of = as_of or date.today()
+    rules = _ROW_RULES[model]
+    row = _load_for_edit(session, model, row_id, expected_version)
+    before = _row_state(row, rules)
+    if model is Case:
+        before["child_id"] = row.child_id  # type: ignore[attr-defined]
+    merged = {**before, **changes}
+    case_id: int | None = getattr(row, "case_id", None)
+    case = session.get(Case, case_id) if case_id is not None and model is not Case else None
+    _validate(session, model, changes, merged, as_of, case)
+    diff = {k: (before.get(k), v) for k, v in changes.items() if before.get(k) != v}
+    if not diff:
+        return row
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_by = user  # type: ignore[attr-defined]
+    row.updated_at = utc_now()  # type: ignore[attr-defined]
+    _flush(session, model, row_id)
+    write_audit(
+        session,
+        user,
+        rules.table,
+        row_id,
+        row_id if model is Case else case_id,
+        "update",
+        diff,
+    )
+    return row
+
+
+def delete_row(
+    session: Session, model: type[Base], row_id: int, expected_version: int, user: str
+) -> None:
+    """Delete a row loaded at expected_version; the audit keeps its last values."""
+    rules = _ROW_RULES[model]
+    row = _load_for_edit(session, model, row_id, expected_version)
+    before = {k: v for k, v in _row_state(row, rules).items() if v is not None}
+    case_id: int | None = getattr(row, "case_id", None)
+    session.delete(row)
+    _flush(session, model, row_id)
+    write_audit(
+        session,
+        user,
+        rules.table,
+        row_id,
+        case_id,
+        "delete",
+        {k: (v, None) for k, v in before.items()},
+    )
+
+
+# ---------------------------------------------------------------- cases and children
+
+
+def next_ref(session: Session, year: int) -> str:
+    """The next free reference for a year: EHC-2025-00123."""
+    prefix = f"EHC-{year}-"
+    last = session.execute(
+        select(func.max(Case.ref)).where(Case.ref.like(prefix + "%"))
+    ).scalar_one_or_none()
+    number = 1
+    if last:
+        tail = last[len(prefix) :]
+        number = int(tail) + 1 if tail.isdigit() else 1
+    return f"{prefix}{number:05d}"
+
+
+def add_child(
+    session: Session, user: str, details: ChildDetails, *, as_of: date | None = None
+) -> Child:
+    as_of = as_of or date.today()
+    values = {k: v for k, v in asdict(details).items()}
+    values["first_name"] = (values["first_name"] or "").strip()
+    values["last_name"] = (values["last_name"] or "").strip()
+    _validate(session, Child, values, values, as_of, None)
+    child = Child(**values, updated_by=user, updated_at=utc_now())
+    session.add(child)
+    session.flush()
+    write_audit(
+        session,
+        user,
+        "child",
+        child.id,
+        None,
+        "insert",
+        {k: (None, v) for k, v in values.items() if v is not None},
+    )
+    return child
+
+
+def update_child(
+    session: Session,
+    child_id: int,
+    expected_version: int,
+    user: str,
+    *,
+    as_of: date | None = None,
+    **changes: Any,
+) -> Child:
+    return update_row(session, Child, child_id, expected_version, user, changes, as_of=as_of)
+
+
+def create_case(
+    session: Session,
+    user: str,
+    *,
+    child: ChildDetails | int,
+    request_received: date,
+    ref: str | None = None,
+    as_of: date | None = None,
+    **fields: Any,
+) -> Case:
+    """Record a new request for assessment; creates the child unless an existing id is given.
+
+    A child given as details is matched to an existing record only by an identical UPN and
+    date of birth; anything looser is for the caseworker to decide (find_possible_duplicates).
+    """
+    as_of = as_of or date.today()
+    if isinstance(child, int):
+        child_row = session.get(Child, child)
+        if child_row is None:
+            raise NotFoundError(f"Child {child} does not exist")
+    else:
+        child_row = None
+        if child.upn:
+            child_row = session.execute(
+                select(Child).where(
+                    Child.upn == child.upn, Child.date_of_birth == child.date_of_birth
+                )
+            ).scalar_one_or_none()
+        if child_row is None:
+            child_row = add_child(session, user, child, as_of=as_of)
+    values: dict[str, Any] = {"request_received": request_received, **fields}
+    values.setdefault("closed", False)
+    # PostgreSQL: a savepoint lets us retry when another user took the same number at the same
+    # moment. SQLite (pysqlite) cannot nest transactions reliably and has a single writer anyway.
+    retry = session.get_bind().dialect.name != "sqlite" and ref is None
+    for attempt in range(10 if retry else 1):
+        values["ref"] = ref or next_ref(session, request_received.year)
+        merged = {**values, "child_id": child_row.id}
+        _validate(session, Case, values, merged, as_of, None)
+        case = Case(**values, child_id=child_row.id, updated_by=user, updated_at=utc_now())
+        if not retry:
+            session.add(case)
+            try:
+                session.flush()
+            except IntegrityError as exc:
+                raise KnownError(
+                    f"The reference {values['ref']} is already used - try again"
+                ) from exc
+            break
+        savepoint = session.begin_nested()
+        session.add(case)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            savepoint.rollback()
+            if attempt == 9:
+                raise KnownError(f"The reference {values['ref']} is already used") from exc
+            continue
+        savepoint.commit()
+        break
+    write_audit(
+        session,
+        user,
+        "case",
+        case.id,
+        case.id,
+        "insert",
+        {k: (None, v) for k, v in {**values, "child_id": child_row.id}.items() if v is not None},
+    )
+    log.info("Created case %s", case.id)
+    return case
+
+
+def update_case(
+    session: Session,
+    case_id: int,
+    expected_version: int,
+    user: str,
+    *,
+    as_of: date | None = None,
+    **changes: Any,
+) -> Case:
+    """Change a case's recorded dates or details; stale versions raise ConflictError."""
+    return update_row(session, Case, case_id, expected_version, user, changes, as_of=as_of)
+
+
+def week20_exception(session: Session, case_id: int) -> bool:
+    """SEN2 Week20 flag for a case: an X1-X4 exception is recorded."""
+    found = session.execute(
+        select(func.count())
+        .select_from(CaseException)
+        .where(
+            CaseException.case_id == case_id,
+            CaseException.code.in_(("X1", "X2", "X3", "X4")),
+        )
+    ).scalar_one()
+    return bool(found)
+
+
+def find_possible_duplicates(
+    session: Session, first_name: str, last_name: str, date_of_birth: date | None
+) -> list[Child]:
+    """Children who may be the same person: same names, or same birthday and one name."""
+    first, last = first_name.strip().lower(), last_name.strip().lower()
+    same_names = (func.lower(Child.first_name) == first) & (func.lower(Child.last_name) == last)
+    condition: ColumnElement[bool] = same_names
+    if date_of_birth is not None:
+        condition = or_(
+            same_names,
+            (Child.date_of_birth == date_of_birth)
+            & or_(func.lower(Child.first_name) == first, func.lower(Child.last_name) == last),
+        )
+    rows = session.execute(
+        select(Child).where(condition).order_by(Child.last_name, Child.first_name, Child.id)
+    ).scalars()
+    return list(rows)
+
+
+# ---------------------------------------------------------------- typed event helpers
+
+
+def add_advice_request(
+    session: Session,
+    case_id: int,
+    user: str,
+    *,
+    kind: str,
+    requested: date,
+    received: date | None = None,
+    chased: date | None = None,
+    advice_giver: str | None = None,
+    as_of: date | None = None,
+) -> AdviceRequest:
+    values = {
+        "kind": kind,
+        "requested": requested,
+        "received": received,
+        "chased": chased,
+        "advice_giver": advice_giver,
+    }
+    return add_row(session, AdviceRequest, user, case_id, values, as_of=as_of)
+
+
+def update_advice_request(
+    session: Session, advice_id: int, expected_version: int, user: str, **changes: Any
+) -> AdviceRequest:
+    as_of = changes.pop("as_of", None)
+    return update_row(
+        session, AdviceRequest, advice_id, expected_version, user, changes, as_of=as_of
+    )
+
+
+def delete_advice_request(
+    session: Session, advice_id: int, expected_version: int, user: str
+) -> None:
+    delete_row(session, AdviceRequest, advice_id, expected_version, user)
+
+
+def add_exception(
+    session: Session,
+    case_id: int,
+    user: str,
+    *,
+    code: str,
+    start: date | None = None,
+    end: date | None = None,
+    note: str = "",
+    as_of: date | None = None,
+) -> CaseException:
+    values = {"code": code, "start": start, "end": end, "note": note}
+    return add_row(session, CaseException, user, case_id, values, as_of=as_of)
+
+
+def update_exception(
+    session: Session, exception_id: int, expected_version: int, user: str, **changes: Any
+) -> CaseException:
+    as_of = changes.pop("as_of", None)
+    return update_row(
+        session, CaseException, exception_id, expected_version, user, changes, as_of=as_of
+    )
+
+
+def delete_exception(session: Session, exception_id: int, expected_version: int, user: str) -> None:
+    delete_row(session, CaseException, exception_id, expected_version, user)
+
+
+def add_consultation(
+    session: Session,
+    case_id: int,
+    user: str,
+    *,
+    institution: str,
+    sent: date,
+    responded: date | None = None,
+    outcome: str | None = None,
+    institution_urn: str | None = None,
+    as_of: date | None = None,
+) -> Consultation:
+    values = {
+        "institution": institution,
+        "sent": sent,
+        "responded": responded,
+        "outcome": outcome,
+        "institution_urn": institution_urn,
+    }
+    return add_row(session, Consultation, user, case_id, values, as_of=as_of)
+
+
+def update_consultation(
+    session: Session, consultation_id: int, expected_version: int, user: str, **changes: Any
+) -> Consultation:
+    as_of = changes.pop("as_of", None)
+    return update_row(
+        session, Consultation, consultation_id, expected_version, user, changes, as_of=as_of
+    )
+
+
+def delete_consultation(
+    session: Session, consultation_id: int, expected_version: int, user: str
+) -> None:
+    delete_row(session, Consultation, consultation_id, expected_version, user)
+
+
+def add_review(
+    session: Session,
+    case_id: int,
+    user: str,
+    *,
+    as_of: date | None = None,
+    **dates: Any,
+) -> AnnualReview:
+    """An annual review: meeting, notice_sent, advice_circulated, report_sent, decision_sent,
+    outcome ("A"/"C"/"M"), amendment_sent, final_amended - any may be left for later."""
+    return add_row(session, AnnualReview, user, case_id, dates, as_of=as_of)
+
+
+def update_review(
+    session: Session, review_id: int, expected_version: int, user: str, **changes: Any
+) -> AnnualReview:
+    as_of = changes.pop("as_of", None)
+    return update_row(
+        session, AnnualReview, review_id, expected_version, user, changes, as_of=as_of
+    )
+
+
+def delete_review(session: Session, review_id: int, expected_version: int, user: str) -> None:
+    delete_row(session, AnnualReview, review_id, expected_version, user)
+
+
+def add_note(
+    session: Session,
+    case_id: int,
+    user: str,
+    note: str,
+    *,
+    written: date | None = None,
+) -> CaseNote:
+    values = {"text": note, "written": written or date.today(), "author": user}
+    return add_row(session, CaseNote, user, case_id, values)
+
+
+def update_note(
+    session: Session, note_id: int, expected_version: int, user: str, **changes: Any
+) -> CaseNote:
+    as_of = changes.pop("as_of", None)
+    return update_row(session, CaseNote, note_id, expected_version, user, changes, as_of=as_of)
+
+
+def delete_note(session: Session, note_id: int, expected_version: int, user: str) -> None:
+    delete_row(session, CaseNote, note_id, expected_version, user)
+
+
+def add_school_closure(
+    session: Session, user: str, *, name: str, start: date, end: date, as_of: date | None = None
+) -> SchoolClosure:
+    values = {"name": name, "start": start, "end": end}
+    return add_row(session, SchoolClosure, user, None, values, as_of=as_of)
+
+
+def update_school_closure(
+    session: Session, closure_id: int, expected_version: int, user: str, **changes: Any
+) -> SchoolClosure:
+    as_of = changes.pop("as_of", None)
+    return update_row(
+        session, SchoolClosure, closure_id, expected_version, user, changes, as_of=as_of
+    )
+
+
+def delete_school_closure(
+    session: Session, closure_id: int, expected_version: int, user: str
+) -> None:
+    delete_row(session, SchoolClosure, closure_id, expected_version, user)
+
+
+def school_closures(session: Session) -> list[SchoolClosure]:
+    return list(session.execute(select(SchoolClosure).order_by(SchoolClosure.start)).scalars())
+
+
+# ---------------------------------------------------------------- chronology
+
+_CASE_EVENTS: tuple[tuple[str, str], ...] = (
+    ("request_received", "Request for assessment received"),
+    ("decision_to_assess", "Decision whether to assess"),
+    ("not_issue_decision", "Decision not to issue a plan"),
+    ("draft_served", "Draft plan served"),
+    ("final_issued", "Final EHC plan issued"),
+    ("plan_issued", "Plan first issued"),
+    ("reassessment_notified", "Re-assessment notified"),
+    ("phase_transfer", "Phase transfer"),
+    ("ceased", "Plan ceased"),
+)
+_ROW_EVENTS: dict[type[Base], tuple[tuple[str, str], ...]] = {
+    AdviceRequest: (
+        ("requested", "Advice requested"),
+        ("chased", "Advice chased"),
+        ("received", "Advice received"),
+    ),
+    CaseException: (("start", "Exception began"), ("end", "Exception ended")),
+    Consultation: (("sent", "Consultation sent"), ("responded", "Consultation response")),
+    AnnualReview: (
+        ("notice_sent", "Review meeting notice sent"),
+        ("advice_circulated", "Review advice circulated"),
+        ("meeting", "Annual review meeting"),
+        ("report_sent", "Review report sent"),
+        ("decision_sent", "Review decision sent"),
+        ("amendment_sent", "Proposed amendments sent"),
+        ("final_amended", "Final amended plan issued"),
+    ),
+    Move: (
+        ("aware_of_move", "Learned of the move"),
+        ("move_date", "Moved"),
+        ("plan_transferred", "Plan transferred"),
+    ),
+    Mediation: (
+        ("decision_sent", "Decision notice sent"),
+        ("adviser_contacted", "Mediation adviser contacted"),
+        ("mediation_declined", "Mediation declined"),
+        ("mediation_requested", "Mediation requested"),
+        ("mediation_held", "Mediation held"),
+        ("certificate_issued", "Mediation certificate issued"),
+    ),
+    Appeal: (
+        ("lodged", "Appeal lodged"),
+        ("hearing", "Tribunal hearing"),
+        ("order_assess", "Tribunal order to assess"),
+        ("order_plan", "Tribunal order to make a plan"),
+    ),
+}
+
+
+def _detail(row: Base) -> str:
+    if isinstance(row, AdviceRequest):
+        return row.kind + (f" ({row.advice_giver})" if row.advice_giver else "")
+    if isinstance(row, CaseException):
+        return row.code + (f": {row.note}" if row.note else "")
+    if isinstance(row, Consultation):
+        return row.institution + (f" - {row.outcome}" if row.outcome else "")
+    if isinstance(row, AnnualReview):
+        return f"outcome {row.outcome}" if row.outcome else ""
+    if isinstance(row, Move):
+        return f"{row.direction} {row.other_authority or ''}".strip()
+    return ""
+
+
+def chronology(session: Session, case_id: int) -> list[ChronologyEntry]:
+    """Everything dated in a case and every recorded change, oldest first."""
+    case = _case_of(session, case_id)
+    entries: list[ChronologyEntry] = []
+    for name, title in _CASE_EVENTS:
+        value = getattr(case, name)
+        if value is not None:
+            detail = ""
+            if name == "decision_to_assess" and case.decision_outcome:
+                detail = case.decision_outcome
+            if name == "ceased" and case.cease_reason:
+                detail = f"reason {case.cease_reason}"
+            entries.append(ChronologyEntry(value, None, "event", title, detail, None))
+    for model, events in _ROW_EVENTS.items():
+        rows = session.execute(
+            select(model).where(model.case_id == case_id)  # type: ignore[attr-defined]
+        ).scalars()
+        for row in rows:
+            for name, title in events:
+                value = getattr(row, name)
+                if value is not None:
+                    entries.append(ChronologyEntry(value, None, "event", title, _detail(row), None))
+    for note in session.execute(select(CaseNote).where(CaseNote.case_id == case_id)).scalars():
+        entries.append(ChronologyEntry(note.written, None, "event", "Note", note.text, note.author))
+    audits = session.execute(
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
+    ).scalars()
+    for audit in audits:
+        what = f"{audit.action} {audit.table_name.replace('_', ' ')}"
+        detail = ""
+        if audit.field:
+            detail = f"{label(audit.field)}: {audit.old or '-'} -> {audit.new or '-'}"
+        entries.append(
+            ChronologyEntry(audit.at.date(), audit.at, "change", what, detail, audit.user)
+        )
+    entries.sort(key=lambda e: (e.day, e.kind != "event", e.at or datetime.min))
+    return entries

@@ -1,0 +1,394 @@
+"""SQLAlchemy models for what a SEND team records, in the words of the regulations and SEN2."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    false,
+    text,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Alembic's batch mode on SQLite rebuilds tables and needs every constraint to have a stable name.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Vocabularies (SEN2 codes where SEN2 has one; see the statutory rules, section 5).
+ROLES = ("caseworker", "team_leader")
+SEXES = ("F", "M", "U")
+REQUEST_CHANNELS = ("email", "post", "hand", "portal")
+REQUEST_SOURCES = ("parent", "young person", "school", "health", "social care", "other")
+DECISION_OUTCOMES = ("assess", "not-assess")
+SERVICE_METHODS = ("email", "post", "hand", "portal")
+NEED_TYPES = (
+    "SPLD",
+    "MLD",
+    "SLD",
+    "PMLD",
+    "SEMH",
+    "SLCN",
+    "HI",
+    "VI",
+    "MSI",
+    "PD",
+    "ASD",
+    "DS",
+    "OTH",
+)
+SETTING_CODES = ("OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO")
+TRANSFER_KINDS = ("school", "post16", "post16-other")
+CEASE_REASONS: dict[int, str] = {
+    1: "Reached maximum age",
+    2: "Needs met without a plan",
+    3: "Moved to higher education",
+    4: "Paid employment",
+    5: "Transferred to another LA in England",
+    6: "No longer engaging in education or training",
+    7: "Moved outside England",
+    8: "Deceased",
+    9: "Other",
+}
+ADVICE_KINDS = ("EP", "health", "social care", "school", "other")
+EXCEPTION_CODES = ("X1", "X2", "X3", "X4", "X5")
+# Exceptions that excuse a late final plan (reg 13(3)); X5 excuses only late advice.
+WEEK20_EXCEPTION_CODES = ("X1", "X2", "X3", "X4")
+CONSULTATION_OUTCOMES = ("agreed", "refused", "no response")
+REVIEW_OUTCOMES = ("A", "C", "M")
+MOVE_DIRECTIONS = ("in", "out")
+
+
+def utc_now() -> datetime:
+    """Naive UTC: the same value on SQLite and PostgreSQL (timestamp without time zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IS NULL OR {column} IN ({quoted})"
+
+
+def national_curriculum_year(date_of_birth: date, as_of: date) -> int:
+    """NCY in the school year containing as_of: Reception = 0, nursery negative, Year 12 = 12.
+
+    A child starts Reception in the September after their fourth birthday, so the year is the
+    child's age on the 31 August before the school year began, minus 4.
+    """
+    start_year = as_of.year if as_of.month >= 9 else as_of.year - 1
+    cutoff = date(start_year, 8, 31)
+    age = cutoff.year - date_of_birth.year
+    if (date_of_birth.month, date_of_birth.day) > (cutoff.month, cutoff.day):
+        age -= 1
+    return age - 4
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Editable:
+    """Optimistic concurrency and who-changed-it for every row a user can edit."""
+
+    version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default=text("1")
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, nullable=False, default=utc_now, server_default=text("CURRENT_TIMESTAMP")
+    )
+    updated_by: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=text("''")
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
+class Team(Editable, Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    caseworkers: Mapped[list[Caseworker]] = relationship(back_populates="team")
+
+
+class Caseworker(Editable, Base):
+    __tablename__ = "caseworker"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="caseworker")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The PostgreSQL login of this caseworker in team mode, so audit rows can be matched to them.
+    db_role: Mapped[str | None] = mapped_column(String(100))
+    team: Mapped[Team | None] = relationship(back_populates="caseworkers")
+
+
+class Child(Editable, Base):
+    __tablename__ = "child"
+    __table_args__ = (
+        CheckConstraint(_in("sex", SEXES), name="sex"),
+        CheckConstraint(_in("setting_code", SETTING_CODES), name="setting_code"),
+        Index("ix_child_names", "last_name", "first_name"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    uln: Mapped[str | None] = mapped_column(String(10))
+    setting_name: Mapped[str | None] = mapped_column(String(200))
+    # A URN or UKPRN when the setting has one, else a SEN2 SENsetting code.
+    setting_urn: Mapped[str | None] = mapped_column(String(8))
+    setting_code: Mapped[str | None] = mapped_column(String(4))
+    cases: Mapped[list[Case]] = relationship(back_populates="child")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def year_group(self, as_of: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        return national_curriculum_year(self.date_of_birth, as_of)
+
+
+class Case(Editable, Base):
+    """One request for an EHC needs assessment and the plan that follows it."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        CheckConstraint(_in("request_channel", REQUEST_CHANNELS), name="request_channel"),
+        CheckConstraint(_in("request_source", REQUEST_SOURCES), name="request_source"),
+        CheckConstraint(_in("decision_outcome", DECISION_OUTCOMES), name="decision_outcome"),
+        CheckConstraint(_in("draft_method", SERVICE_METHODS), name="draft_method"),
+        CheckConstraint(_in("need_type", NEED_TYPES), name="need_type"),
+        CheckConstraint(_in("transfer_kind", TRANSFER_KINDS), name="transfer_kind"),
+        CheckConstraint(
+            "cease_reason IS NULL OR (cease_reason BETWEEN 1 AND 9)", name="cease_reason"
+        ),
+        Index("ix_case_caseworker_closed", "caseworker_id", "closed"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("caseworker.id"), index=True)
+    # Request for assessment (CFA s.36(1)); the date the caseworker records is the trigger.
+    request_received: Mapped[date] = mapped_column(Date, index=True)
+    request_channel: Mapped[str | None] = mapped_column(String(10))
+    request_source: Mapped[str | None] = mapped_column(String(20))
+    decision_to_assess: Mapped[date | None] = mapped_column(Date)
+    decision_outcome: Mapped[str | None] = mapped_column(String(12))
+    not_issue_decision: Mapped[date | None] = mapped_column(Date)
+    draft_served: Mapped[date | None] = mapped_column(Date)
+    draft_method: Mapped[str | None] = mapped_column(String(10))
+    final_issued: Mapped[date | None] = mapped_column(Date)
+    # When the plan predates this request (imported, or transferred in), the date it was issued.
+    plan_issued: Mapped[date | None] = mapped_column(Date)
+    need_type: Mapped[str | None] = mapped_column(String(4))
+    need_rank: Mapped[int | None] = mapped_column(Integer)
+    placement_name: Mapped[str | None] = mapped_column(String(200))
+    placement_urn: Mapped[str | None] = mapped_column(String(8))
+    phase_transfer: Mapped[date | None] = mapped_column(Date)
+    transfer_kind: Mapped[str | None] = mapped_column(String(12))
+    reassessment_notified: Mapped[date | None] = mapped_column(Date)
+    ceased: Mapped[date | None] = mapped_column(Date)
+    cease_reason: Mapped[int | None] = mapped_column(Integer)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+
+    child: Mapped[Child] = relationship(back_populates="cases")
+    caseworker: Mapped[Caseworker | None] = relationship()
+    advice_requests: Mapped[list[AdviceRequest]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="AdviceRequest.id"
+    )
+    exceptions: Mapped[list[CaseException]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseException.id"
+    )
+    consultations: Mapped[list[Consultation]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Consultation.id"
+    )
+    reviews: Mapped[list[AnnualReview]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="AnnualReview.id"
+    )
+    moves: Mapped[list[Move]] = relationship(cascade="all, delete-orphan", order_by="Move.id")
+    mediations: Mapped[list[Mediation]] = relationship(
+        cascade="all, delete-orphan", order_by="Mediation.id"
+    )
+    appeals: Mapped[list[Appeal]] = relationship(cascade="all, delete-orphan", order_by="Appeal.id")
+    notes: Mapped[list[CaseNote]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseNote.id"
+    )
+
+    @property
+    def week20_exception(self) -> bool:
+        """SEN2 Week20 flag: an exception that excuses a late final plan was recorded."""
+        return any(e.code in WEEK20_EXCEPTION_CODES for e in self.exceptions)
+
+
+class CaseChild:
+    """A row that belongs to one case."""
+
+    @declared_attr
+    def case_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+
+
+class AdviceRequest(CaseChild, Editable, Base):
+    """A request for advice (reg 6); each body has 6 weeks from receiving it (reg 8)."""
+
+    __tablename__ = "advice_request"
+    __table_args__ = (CheckConstraint(f"kind IN {ADVICE_KINDS!r}", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    advice_giver: Mapped[str | None] = mapped_column(String(200))
+    requested: Mapped[date] = mapped_column(Date)
+    received: Mapped[date | None] = mapped_column(Date)
+    chased: Mapped[date | None] = mapped_column(Date)
+    case: Mapped[Case] = relationship(back_populates="advice_requests")
+
+
+class CaseException(CaseChild, Editable, Base):
+    """An exception to a time limit (reg 5(4), 8(2), 10(4), 13(3)): it excuses, never extends."""
+
+    __tablename__ = "case_exception"
+    __table_args__ = (CheckConstraint(f"code IN {EXCEPTION_CODES!r}", name="code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2))
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+    case: Mapped[Case] = relationship(back_populates="exceptions")
+
+
+class Consultation(CaseChild, Editable, Base):
+    """Consultation with a school or institution the LA proposes to name (CFA s.39-40)."""
+
+    __tablename__ = "consultation"
+    __table_args__ = (CheckConstraint(_in("outcome", CONSULTATION_OUTCOMES), name="outcome"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution: Mapped[str] = mapped_column(String(200))
+    institution_urn: Mapped[str | None] = mapped_column(String(8))
+    sent: Mapped[date] = mapped_column(Date)
+    responded: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    case: Mapped[Case] = relationship(back_populates="consultations")
+
+
+class AnnualReview(CaseChild, Editable, Base):
+    """One annual review (CFA s.44, regs 20-22); decision_sent is SEN2's LastReview."""
+
+    __tablename__ = "annual_review"
+    __table_args__ = (CheckConstraint(_in("outcome", REVIEW_OUTCOMES), name="outcome"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting: Mapped[date | None] = mapped_column(Date)
+    notice_sent: Mapped[date | None] = mapped_column(Date)
+    advice_circulated: Mapped[date | None] = mapped_column(Date)
+    report_sent: Mapped[date | None] = mapped_column(Date)
+    decision_sent: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(1))
+    amendment_sent: Mapped[date | None] = mapped_column(Date)
+    final_amended: Mapped[date | None] = mapped_column(Date)
+    case: Mapped[Case] = relationship(back_populates="reviews")
+
+
+class Move(CaseChild, Editable, Base):
+    """The child moving to or from another local authority with a plan (reg 15)."""
+
+    __tablename__ = "move"
+    __table_args__ = (CheckConstraint(_in("direction", MOVE_DIRECTIONS), name="direction"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    other_authority: Mapped[str | None] = mapped_column(String(200))
+    move_date: Mapped[date | None] = mapped_column(Date)
+    aware_of_move: Mapped[date | None] = mapped_column(Date)
+    plan_transferred: Mapped[date | None] = mapped_column(Date)
+
+
+class Mediation(CaseChild, Editable, Base):
+    """Mediation after a decision notice (regs 33-39)."""
+
+    __tablename__ = "mediation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_sent: Mapped[date | None] = mapped_column(Date)
+    adviser_contacted: Mapped[date | None] = mapped_column(Date)
+    mediation_declined: Mapped[date | None] = mapped_column(Date)
+    mediation_requested: Mapped[date | None] = mapped_column(Date)
+    mediation_held: Mapped[date | None] = mapped_column(Date)
+    certificate_issued: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+
+
+class Appeal(CaseChild, Editable, Base):
+    """An appeal to the First-tier Tribunal (SEND) and any order it made (reg 44)."""
+
+    __tablename__ = "appeal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str | None] = mapped_column(String(100))
+    lodged: Mapped[date | None] = mapped_column(Date)
+    hearing: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    order_assess: Mapped[date | None] = mapped_column(Date)
+    order_plan: Mapped[date | None] = mapped_column(Date)
+
+
+class CaseNote(CaseChild, Editable, Base):
+    __tablename__ = "case_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    written: Mapped[date] = mapped_column(Date)
+    author: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One changed field: who, when, which row, old -> new. Never edited, never deleted."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    user: Mapped[str] = mapped_column(String(200))
+    # PostgreSQL's current_user in team mode: the identity the server vouches for.
+    db_user: Mapped[str | None] = mapped_column(String(100))
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int | None] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    field: Mapped[str | None] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(10))
+
+
+class Setting(Editable, Base):
+    """Key/value settings: policy options, warning windows."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SchoolClosure(Editable, Base):
+    """A known closure (holidays) used to warn when advice or consultation weeks fall in it."""
+
+    __tablename__ = "school_closure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
