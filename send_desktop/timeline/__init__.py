@@ -1,5 +1,13 @@
 """Statutory clocks for EHC needs assessments and plans: pure Python, no Qt, no SQLAlchemy."""
 
+from send_desktop.timeline.closures import closure_warnings, x1_qualifying_window
+from send_desktop.timeline.engine import (
+    compute_steps,
+    next_deadline,
+    overdue_count,
+    stage_of,
+    summarise,
+)
 from send_desktop.timeline.model import (
     EXCEPTION_CODES,
     OPEN_STATUSES,
@@ -14,9 +22,18 @@ from send_desktop.timeline.model import (
     Status,
     Step,
 )
+from send_desktop.timeline.timeliness import (
+    NATIONAL_2024_OTHER,
+    NATIONAL_TIMELINESS,
+    NationalFigure,
+    Timeliness,
+    timeliness,
+)
 
 __all__ = [
     "EXCEPTION_CODES",
+    "NATIONAL_2024_OTHER",
+    "NATIONAL_TIMELINESS",
     "OPEN_STATUSES",
     "STAGES",
     "AdviceRequest",
@@ -24,8 +41,18 @@ __all__ = [
     "Consultation",
     "ExceptionRecord",
     "Facts",
+    "NationalFigure",
     "Policy",
     "Review",
     "Status",
     "Step",
+    "Timeliness",
+    "closure_warnings",
+    "compute_steps",
+    "next_deadline",
+    "overdue_count",
+    "stage_of",
+    "summarise",
+    "timeliness",
+    "x1_qualifying_window",
 ]
