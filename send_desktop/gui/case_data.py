@@ -1,0 +1,186 @@
+"""Plain snapshots of one case for the case window and dialogs (no ORM objects outlive a session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from send_desktop.store.errors import NotFoundError
+from send_desktop.store.models import (
+    AdviceRequest,
+    AnnualReview,
+    Case,
+    CaseException,
+    CaseNote,
+    Caseworker,
+    Consultation,
+)
+
+
+@dataclass(frozen=True)
+class AdviceLine:
+    id: int
+    version: int
+    kind: str
+    advice_giver: str | None
+    requested: date
+    received: date | None
+    chased: date | None
+
+
+@dataclass(frozen=True)
+class ConsultationLine:
+    id: int
+    version: int
+    institution: str
+    sent: date
+    responded: date | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    id: int
+    version: int
+    meeting: date | None
+    decision_sent: date | None
+    outcome: str | None
+    final_amended: date | None
+
+
+@dataclass(frozen=True)
+class ExceptionLine:
+    id: int
+    version: int
+    code: str
+    start: date | None
+    end: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    id: int
+    written: date
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """One case as last read: its version is what a save must still find in the database."""
+
+    id: int
+    version: int
+    updated_by: str
+    updated_at: datetime | None
+    ref: str
+    child_id: int
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    upn: str | None
+    postcode: str | None
+    setting_name: str | None
+    caseworker: str | None
+    request_received: date
+    request_channel: str | None
+    request_source: str | None
+    decision_to_assess: date | None
+    decision_outcome: str | None
+    not_issue_decision: date | None
+    draft_served: date | None
+    final_issued: date | None
+    plan_issued: date | None
+    ceased: date | None
+    closed: bool
+    advice: tuple[AdviceLine, ...]
+    consultations: tuple[ConsultationLine, ...]
+    reviews: tuple[ReviewLine, ...]
+    exceptions: tuple[ExceptionLine, ...]
+    notes: tuple[NoteLine, ...]
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def load_case(session: Session, case_id: int) -> CaseSnapshot:
+    case = session.get(Case, case_id, populate_existing=True)
+    if case is None:
+        raise NotFoundError("That case no longer exists (it may have been deleted)")
+    child = case.child
+    worker = session.get(Caseworker, case.caseworker_id) if case.caseworker_id else None
+    advice = session.execute(
+        select(AdviceRequest).where(AdviceRequest.case_id == case_id).order_by(AdviceRequest.id)
+    ).scalars()
+    consultations = session.execute(
+        select(Consultation).where(Consultation.case_id == case_id).order_by(Consultation.id)
+    ).scalars()
+    reviews = session.execute(
+        select(AnnualReview).where(AnnualReview.case_id == case_id).order_by(AnnualReview.id)
+    ).scalars()
+    exceptions = session.execute(
+        select(CaseException).where(CaseException.case_id == case_id).order_by(CaseException.id)
+    ).scalars()
+    notes = session.execute(
+        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.written, CaseNote.id)
+    ).scalars()
+    return CaseSnapshot(
+        id=case.id,
+        version=case.version,
+        updated_by=case.updated_by,
+        updated_at=case.updated_at,
+        ref=case.ref,
+        child_id=child.id,
+        first_name=child.first_name,
+        last_name=child.last_name,
+        date_of_birth=child.date_of_birth,
+        upn=child.upn,
+        postcode=child.postcode,
+        setting_name=child.setting_name,
+        caseworker=worker.name if worker else None,
+        request_received=case.request_received,
+        request_channel=case.request_channel,
+        request_source=case.request_source,
+        decision_to_assess=case.decision_to_assess,
+        decision_outcome=case.decision_outcome,
+        not_issue_decision=case.not_issue_decision,
+        draft_served=case.draft_served,
+        final_issued=case.final_issued,
+        plan_issued=case.plan_issued,
+        ceased=case.ceased,
+        closed=bool(case.closed),
+        advice=tuple(
+            AdviceLine(a.id, a.version, a.kind, a.advice_giver, a.requested, a.received, a.chased)
+            for a in advice
+        ),
+        consultations=tuple(
+            ConsultationLine(c.id, c.version, c.institution, c.sent, c.responded, c.outcome)
+            for c in consultations
+        ),
+        reviews=tuple(
+            ReviewLine(r.id, r.version, r.meeting, r.decision_sent, r.outcome, r.final_amended)
+            for r in reviews
+        ),
+        exceptions=tuple(
+            ExceptionLine(e.id, e.version, e.code, e.start, e.end, e.note or "") for e in exceptions
+        ),
+        notes=tuple(NoteLine(n.id, n.written, n.author, n.text) for n in notes),
+    )
+
+
+def caseworker_id_for(session: Session, name: str, user: str) -> int:
+    """The caseworker row for a name, created on first use (a new caseworker's first request)."""
+    found = session.execute(
+        select(Caseworker.id).where(Caseworker.name == name).order_by(Caseworker.id)
+    ).scalar()
+    if found is not None:
+        return int(found)
+    worker = Caseworker(name=name, updated_by=user)
+    session.add(worker)
+    session.flush()
+    return worker.id

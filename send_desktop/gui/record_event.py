@@ -1,0 +1,449 @@
+# mypy: disable-error-code="no-untyped-call"
+"""Record an event on a case (Ctrl+R): pick what happened, give its date, save.
+
+Impossible dates are refused before anything is written, with a message naming both dates
+(a decision before the request, a final plan before the draft...). A save that finds the case
+changed by someone else shows "Changed by X at T" with Reload; the caseworker's input is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from sqlalchemy.orm import Session
+
+from send_desktop.errors import KnownError
+from send_desktop.gui.case_data import CaseSnapshot, load_case
+from send_desktop.gui.dates import to_date, to_qdate, uk
+from send_desktop.gui.forms.ui_record_event import Ui_RecordEventDialog
+from send_desktop.store import ConflictError, Database
+from send_desktop.store import cases as store_cases
+from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS
+
+log = logging.getLogger(__name__)
+
+ADVICE_WORDS = {
+    "EP": "Educational psychologist",
+    "health": "Health",
+    "social care": "Social care",
+    "school": "School or setting",
+    "other": "Other",
+}
+EXCEPTION_WORDS = {
+    "X1": "X1 School or college closed for 4+ weeks",
+    "X2": "X2 Early-years provider closed for 4+ weeks",
+    "X3": "X3 Exceptional personal circumstances",
+    "X4": "X4 Child or family away from the area for 4+ weeks",
+    "X5": "X5 Missed an appointment for an examination or test (advice only)",
+}
+REVIEW_OUTCOME_WORDS = {"M": "Maintain the plan", "A": "Amend the plan", "C": "Cease the plan"}
+METHOD_WORDS = {"email": "Email", "post": "Post", "hand": "By hand", "portal": "Online portal"}
+
+Choices = list[tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One thing a caseworker can record, in their words, with what it needs."""
+
+    key: str
+    title: str
+    explanation: str
+    outcome_label: str | None = None
+    detail_label: str | None = None
+    allow_future: bool = False
+
+
+EVENTS: tuple[EventKind, ...] = (
+    EventKind(
+        "decision",
+        "Decision whether to assess",
+        "Notify the parent or young person within 6 weeks of the request (reg 5(1)).",
+        outcome_label="Decision",
+    ),
+    EventKind(
+        "advice_requested",
+        "Advice requested",
+        "Each adviser has 6 weeks from receiving the request (reg 8).",
+        outcome_label="Advice from",
+        detail_label="Asked of (name)",
+    ),
+    EventKind(
+        "advice_received",
+        "Advice received",
+        "Closes the adviser's 6-week clock (reg 8).",
+        outcome_label="Which request",
+    ),
+    EventKind(
+        "consultation_sent",
+        "School or college consulted",
+        "Consult each institution you propose to name; a response is expected in 15 days.",
+        detail_label="School or institution",
+    ),
+    EventKind(
+        "consultation_response",
+        "Consultation response received",
+        "Record the institution's answer.",
+        outcome_label="Which consultation",
+    ),
+    EventKind(
+        "not_issue",
+        "Decision not to issue a plan",
+        "Notify within 16 weeks of the request (reg 10(1)); the process ends here.",
+    ),
+    EventKind(
+        "draft",
+        "Draft plan served",
+        "The parent or young person has at least 15 days to comment (reg 13(1)).",
+        outcome_label="Sent by",
+    ),
+    EventKind(
+        "final",
+        "Final EHC plan issued",
+        "Due within 20 weeks of the request (reg 13(2)).",
+    ),
+    EventKind(
+        "exception",
+        "Exception applies",
+        "An exception does not stop the clock; record why the deadline cannot be met.",
+        outcome_label="Exception",
+        detail_label="Note (why)",
+    ),
+    EventKind(
+        "review_meeting",
+        "Annual review meeting",
+        "The review must happen within 12 months of the plan or the last review (CFA s.44).",
+        allow_future=True,
+    ),
+    EventKind(
+        "review_decision",
+        "Annual review decision sent",
+        "Within 4 weeks of the meeting: maintain, amend or cease (reg 20(10)).",
+        outcome_label="Decision",
+    ),
+    EventKind("note", "Note", "A dated note in the case file.", detail_label="Note"),
+)
+EVENTS_BY_KEY = {e.key: e for e in EVENTS}
+
+
+def outcome_choices(kind: EventKind, case: CaseSnapshot) -> Choices:
+    if kind.key == "decision":
+        return [("Assess", "assess"), ("Not assess", "not-assess")]
+    if kind.key == "advice_requested":
+        return [(ADVICE_WORDS.get(k, k), k) for k in ADVICE_KINDS]
+    if kind.key == "advice_received":
+        return [
+            (f"{ADVICE_WORDS.get(a.kind, a.kind)} - asked {uk(a.requested)}", a.id)
+            for a in case.advice
+            if a.received is None
+        ]
+    if kind.key == "consultation_response":
+        return [
+            (f"{c.institution} - sent {uk(c.sent)}", c.id)
+            for c in case.consultations
+            if c.responded is None
+        ]
+    if kind.key == "draft":
+        return [(METHOD_WORDS.get(m, m), m) for m in SERVICE_METHODS]
+    if kind.key == "exception":
+        return list((words, code) for code, words in EXCEPTION_WORDS.items())
+    if kind.key == "review_decision":
+        return [(words, code) for code, words in REVIEW_OUTCOME_WORDS.items()]
+    return []
+
+
+def _not_before(day: date, what: str, earlier: date | None, earlier_what: str) -> str | None:
+    if earlier is not None and day < earlier:
+        return f"{what} ({uk(day)}) cannot be before {earlier_what} ({uk(earlier)})."
+    return None
+
+
+def _open_review(case: CaseSnapshot) -> Any:
+    pending = [r for r in case.reviews if r.meeting is not None and r.decision_sent is None]
+    return pending[-1] if pending else None
+
+
+def check_event(
+    kind: EventKind, case: CaseSnapshot, day: date, as_of: date, outcome: Any, detail: str
+) -> str | None:
+    """The first reason this event cannot be recorded as typed, in the caseworker's words."""
+    if day > as_of and not kind.allow_future:
+        return f"{kind.title}: {uk(day)} is in the future. Record an event once it has happened."
+    received = case.request_received
+    checks: list[str | None] = []
+    if kind.key == "decision":
+        checks.append(_not_before(day, "The decision", received, "the request was received"))
+    elif kind.key == "advice_requested":
+        if case.decision_outcome == "not-assess":
+            return "The decision was not to assess, so no advice is needed."
+        checks.append(_not_before(day, "The advice request", received, "the request"))
+    elif kind.key == "advice_received":
+        match = next((a for a in case.advice if a.id == outcome), None)
+        if match is None:
+            return "There is no outstanding advice request: record the request first."
+        checks.append(_not_before(day, "Advice received", match.requested, "it was asked for"))
+    elif kind.key == "consultation_sent":
+        if not detail.strip():
+            return "Name the school or institution consulted."
+        checks.append(_not_before(day, "The consultation", received, "the request"))
+    elif kind.key == "consultation_response":
+        match_c = next((c for c in case.consultations if c.id == outcome), None)
+        if match_c is None:
+            return "There is no consultation awaiting a response."
+        checks.append(_not_before(day, "The response", match_c.sent, "the consultation was sent"))
+    elif kind.key in ("not_issue", "draft"):
+        if case.decision_to_assess is None or case.decision_outcome != "assess":
+            return "Record the decision to assess first: this step follows an assessment."
+        what = "The decision not to issue" if kind.key == "not_issue" else "The draft plan"
+        checks.append(_not_before(day, what, case.decision_to_assess, "the decision to assess"))
+    elif kind.key == "final":
+        if case.not_issue_decision is not None:
+            return "A decision not to issue a plan is recorded for this request."
+        if case.draft_served is None:
+            return "Record when the draft plan was served first: the final plan follows it."
+        checks.append(_not_before(day, "The final plan", case.draft_served, "the draft plan"))
+    elif kind.key == "exception":
+        checks.append(_not_before(day, "The exception", received, "the request"))
+    elif kind.key == "review_meeting":
+        issued = case.final_issued or case.plan_issued
+        if issued is None:
+            return "A review needs an issued plan: record the final plan first."
+        checks.append(_not_before(day, "The review meeting", issued, "the plan was issued"))
+    elif kind.key == "review_decision":
+        review = _open_review(case)
+        if review is None:
+            return "Record the review meeting first."
+        checks.append(_not_before(day, "The review decision", review.meeting, "the meeting"))
+    elif kind.key == "note" and not detail.strip():
+        return "Write the note."
+    return next((c for c in checks if c), None)
+
+
+def apply_event(
+    session: Session,
+    kind: EventKind,
+    case: CaseSnapshot,
+    day: date,
+    outcome: Any,
+    detail: str,
+    user: str,
+    as_of: date,
+) -> None:
+    """Write the event through the store (validated, versioned, audited)."""
+    detail = detail.strip()
+
+    def case_change(**changes: Any) -> None:
+        store_cases.update_case(session, case.id, case.version, user, as_of=as_of, **changes)
+
+    actions: dict[str, Callable[[], object]] = {
+        "decision": lambda: case_change(decision_to_assess=day, decision_outcome=outcome),
+        "advice_requested": lambda: store_cases.add_advice_request(
+            session,
+            case.id,
+            user,
+            kind=outcome,
+            requested=day,
+            advice_giver=detail or None,
+            as_of=as_of,
+        ),
+        "advice_received": lambda: store_cases.update_advice_request(
+            session, outcome, _version(case.advice, outcome), user, received=day
+        ),
+        "consultation_sent": lambda: store_cases.add_consultation(
+            session, case.id, user, institution=detail, sent=day, as_of=as_of
+        ),
+        "consultation_response": lambda: store_cases.update_consultation(
+            session, outcome, _version(case.consultations, outcome), user, responded=day
+        ),
+        "not_issue": lambda: case_change(not_issue_decision=day),
+        "draft": lambda: case_change(draft_served=day, draft_method=outcome),
+        "final": lambda: case_change(
+            final_issued=day, **({} if case.plan_issued else {"plan_issued": day})
+        ),
+        "exception": lambda: store_cases.add_exception(
+            session, case.id, user, code=outcome, start=day, note=detail, as_of=as_of
+        ),
+        "review_meeting": lambda: store_cases.add_review(
+            session, case.id, user, meeting=day, as_of=as_of
+        ),
+        "review_decision": lambda: _review_decision(session, case, day, outcome, user),
+        "note": lambda: store_cases.add_note(session, case.id, user, detail, written=day),
+    }
+    actions[kind.key]()
+
+
+def _version(lines: tuple[Any, ...], row_id: int) -> int:
+    return int(next(line.version for line in lines if line.id == row_id))
+
+
+def _review_decision(
+    session: Session, case: CaseSnapshot, day: date, outcome: str, user: str
+) -> None:
+    review = _open_review(case)
+    store_cases.update_review(
+        session, review.id, review.version, user, decision_sent=day, outcome=outcome
+    )
+
+
+class RecordEventDialog(QDialog):
+    """Emits `recorded` after a save, and `reloaded` when the case was re-read after a conflict."""
+
+    recorded = Signal(int)
+    reloaded = Signal(int)
+
+    def __init__(
+        self,
+        db: Database,
+        user: str,
+        case: CaseSnapshot,
+        as_of: date,
+        parent: QWidget | None = None,
+        event: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db, self.user, self.case, self.as_of = db, user, case, as_of
+        self.ui = Ui_RecordEventDialog()
+        self.ui.setupUi(self)
+        ui = self.ui
+        ui.caseLabel.setText(f"<b>{case.ref}</b> - {case.child_name}")
+        for kind in EVENTS:
+            ui.eventCombo.addItem(kind.title, kind.key)
+        ui.dateEdit.setDate(to_qdate(as_of))
+        ui.validationMessage.hide()
+        self.conflict_banner = self._make_conflict_banner()
+        ui.mainLayout.insertWidget(ui.mainLayout.count() - 1, self.conflict_banner)
+        ui.eventCombo.currentIndexChanged.connect(self._event_changed)
+        ui.dateEdit.dateChanged.connect(self._live_check)
+        ui.outcomeCombo.currentIndexChanged.connect(self._live_check)
+        ui.buttonBox.accepted.connect(self.save)
+        ui.buttonBox.rejected.connect(self.reject)
+        start = EVENTS_BY_KEY.get(event or "") or self.suggested_event()
+        ui.eventCombo.setCurrentIndex(EVENTS.index(start))
+        self._event_changed()
+
+    def _make_conflict_banner(self) -> QFrame:
+        banner = QFrame(self)
+        banner.setObjectName("conflictBanner")
+        layout = QHBoxLayout(banner)
+        self.conflict_label = QLabel(banner)
+        self.conflict_label.setWordWrap(True)
+        self.reload_button = QPushButton("&Reload the case", banner)
+        self.reload_button.setAccessibleName("Reload the case and keep what I typed")
+        self.reload_button.clicked.connect(self.reload_case)
+        layout.addWidget(self.conflict_label, 1)
+        layout.addWidget(self.reload_button)
+        banner.hide()
+        return banner
+
+    def suggested_event(self) -> EventKind:
+        """The next thing that usually happens on this case, so Ctrl+R, Enter often suffices."""
+        case = self.case
+        if case.decision_to_assess is None:
+            return EVENTS_BY_KEY["decision"]
+        if case.decision_outcome == "assess" and case.final_issued is None:
+            if case.not_issue_decision is None and case.draft_served is None:
+                return EVENTS_BY_KEY["advice_requested"]
+            if case.draft_served is not None:
+                return EVENTS_BY_KEY["final"]
+        if case.final_issued is not None:
+            return EVENTS_BY_KEY["review_meeting"]
+        return EVENTS_BY_KEY["note"]
+
+    @property
+    def kind(self) -> EventKind:
+        return EVENTS_BY_KEY[str(self.ui.eventCombo.currentData())]
+
+    def _event_changed(self) -> None:
+        ui, kind = self.ui, self.kind
+        previous = ui.outcomeCombo.currentData()
+        ui.outcomeCombo.blockSignals(True)
+        ui.outcomeCombo.clear()
+        for text, data in outcome_choices(kind, self.case):
+            ui.outcomeCombo.addItem(text, data)
+        index = ui.outcomeCombo.findData(previous)
+        if index >= 0:
+            ui.outcomeCombo.setCurrentIndex(index)
+        ui.outcomeCombo.blockSignals(False)
+        ui.outcomeLabel.setText(kind.outcome_label or "")
+        ui.outcomeLabel.setVisible(kind.outcome_label is not None)
+        ui.outcomeCombo.setVisible(kind.outcome_label is not None)
+        ui.outcomeCombo.setAccessibleName(kind.outcome_label or "Outcome")
+        ui.detailLabel.setText(kind.detail_label or "")
+        ui.detailLabel.setVisible(kind.detail_label is not None)
+        ui.detailEdit.setVisible(kind.detail_label is not None)
+        ui.detailEdit.setAccessibleName(kind.detail_label or "Detail")
+        ui.explanationLabel.setText(kind.explanation)
+        self._live_check()
+
+    def problem(self) -> str | None:
+        ui = self.ui
+        return check_event(
+            self.kind,
+            self.case,
+            to_date(ui.dateEdit.date()),
+            self.as_of,
+            ui.outcomeCombo.currentData() if ui.outcomeCombo.isVisibleTo(self) else None,
+            ui.detailEdit.text() if ui.detailEdit.isVisibleTo(self) else "",
+        )
+
+    def _live_check(self) -> None:
+        problem = self.problem()
+        # Live feedback only for dates: an empty note is not worth shouting about before Save.
+        if problem and ("cannot be before" in problem or "in the future" in problem):
+            self.show_problem(problem)
+        else:
+            self.show_problem(None)
+
+    def show_problem(self, text: str | None) -> None:
+        self.ui.validationMessage.setText(text or "")
+        self.ui.validationMessage.setVisible(bool(text))
+
+    def save(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.show_problem(problem)
+            return
+        ui = self.ui
+        try:
+            with self.db.session() as session:
+                apply_event(
+                    session,
+                    self.kind,
+                    self.case,
+                    to_date(ui.dateEdit.date()),
+                    ui.outcomeCombo.currentData(),
+                    ui.detailEdit.text(),
+                    self.user,
+                    self.as_of,
+                )
+        except ConflictError as exc:
+            self.show_conflict(exc)
+            return
+        except KnownError as exc:
+            self.show_problem(str(exc))
+            return
+        log.info("recorded %s on case %s", self.kind.key, self.case.id)
+        self.recorded.emit(self.case.id)
+        self.accept()
+
+    def show_conflict(self, exc: ConflictError) -> None:
+        when = exc.changed_at.strftime("%d/%m/%Y %H:%M") if exc.changed_at else "an unknown time"
+        self.conflict_label.setText(
+            f"Changed by {exc.changed_by} at {when} (UTC) since you opened this case. "
+            "Reload to see their change; what you typed here is kept."
+        )
+        self.conflict_banner.show()
+        self.show_problem(None)
+
+    def reload_case(self) -> None:
+        with self.db.session() as session:
+            self.case = load_case(session, self.case.id)
+        self.conflict_banner.hide()
+        self._event_changed()  # outcome choices follow the fresh case; typed values stay
+        self.reloaded.emit(self.case.id)
