@@ -330,6 +330,7 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
         out.append(phase)
     longstop = phase.due if phase is not None and phase.not_applicable is None else None
 
+    cycle_na = ceased  # R1 and R8 of this cycle
     base = plan_start
     base_words = "plan issued {0}"
     if decisions and (base is None or decisions[-1] >= base):
@@ -356,8 +357,8 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
                 not_applicable=ceased if not after else None,
             )
         )
-        if not after:
-            base = None  # T3 is this cycle's review
+        if not after and cycle_na is None:
+            cycle_na = "the new LA's first review (T3) is this year's review"
     if base is not None:
         due = c.review_due(base, p)
         basis = base_words + (
@@ -381,7 +382,7 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
                 "Annual review due",
                 basis,
                 args,
-                not_applicable=ceased,
+                not_applicable=cycle_na,
             )
         )
         dob = f.date_of_birth
@@ -400,7 +401,7 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
                         base_words + f" + {months} months (guidance: every 3-6 months)",
                         (base,),
                         statutory=False,
-                        not_applicable=ceased,
+                        not_applicable=cycle_na,
                     )
                 )
     if reviews:
