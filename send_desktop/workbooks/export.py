@@ -1,0 +1,782 @@
+"""The supervision workbook: summary with KPIs and a chart, the caseload, overdue and due lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal, Protocol
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from send_desktop.errors import KnownError
+from send_desktop.timeline import Status
+from send_desktop.workbooks.cells import clean_text, looks_like_formula, sheet_title
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], bool]
+CellKind = Literal["text", "user", "date", "int", "status", "title", "label", "percent", "stamp"]
+
+DATE_FORMAT: Final = "dd/mm/yyyy"
+DUE_SOON_DAYS: Final = 28
+_PROGRESS_EVERY: Final = 500
+_FONT: Final = "Calibri"  # the workbook default; named so bold cells do not fall back to a serif
+
+
+class CaseloadLike(Protocol):
+    """The parts of `store.queries.CaseloadRow` the export reads (a NamedTuple satisfies it)."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def child_name(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def date_of_birth(self) -> dt.date | None: ...
+    @property
+    def upn(self) -> str | None: ...
+    @property
+    def caseworker(self) -> str | None: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def next_step(self) -> str | None: ...
+    @property
+    def next_title(self) -> str | None: ...
+    @property
+    def next_due(self) -> dt.date | None: ...
+    @property
+    def days_left(self) -> int | None: ...
+    @property
+    def status(self) -> Status | None: ...
+    @property
+    def has_exception(self) -> bool: ...
+    @property
+    def request_received(self) -> dt.date | None: ...
+    @property
+    def decision_due(self) -> dt.date | None: ...
+    @property
+    def decision_date(self) -> dt.date | None: ...
+    @property
+    def final_due(self) -> dt.date | None: ...
+    @property
+    def final_issued(self) -> dt.date | None: ...
+    @property
+    def weeks_open(self) -> int | None: ...
+    @property
+    def review_due(self) -> dt.date | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    """One line of the Summary's key figures: label, value and how Excel should show it."""
+
+    label: str
+    value: float | int | str | None
+    kind: Literal["int", "percent", "text"] = "int"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What was written (path None when cancelled)."""
+
+    path: Path | None
+    cases: int
+    sheets: tuple[str, ...]
+    seconds: float
+    cancelled: bool = False
+
+
+class ExportCancelled(Exception):
+    """Raised inside the writer when the progress callback asks to stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    width: float
+    kind: CellKind
+
+
+@dataclass
+class Table:
+    """A sheet's rows as plain values; the styled writer and the benchmark baseline share it."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[list[object]] = field(default_factory=list)
+    status_column: int | None = None
+
+
+# --- the rows ---------------------------------------------------------------------------------
+
+_STATUS_ORDER: Final = {
+    Status.OVERDUE: 0,
+    Status.LATE_EXCEPTION: 1,
+    Status.DUE_SOON: 2,
+    Status.ON_TRACK: 3,
+    Status.DONE_LATE: 4,
+    Status.DONE_ON_TIME: 5,
+    Status.NOT_APPLICABLE: 6,
+}
+# The Summary's table and chart columns, in the order a team leader reads them.
+CHART_STATUSES: Final = (
+    Status.OVERDUE,
+    Status.LATE_EXCEPTION,
+    Status.DUE_SOON,
+    Status.ON_TRACK,
+    Status.DONE_ON_TIME,
+)
+_FILLS: Final = {
+    Status.OVERDUE: ("FFC7CE", "9C0006"),
+    Status.LATE_EXCEPTION: ("E4DFEC", "5B3B8C"),
+    Status.DUE_SOON: ("FFEB9C", "7F5F00"),
+    Status.ON_TRACK: ("C6EFCE", "006100"),
+    Status.DONE_ON_TIME: ("EDEDED", "404040"),
+    Status.DONE_LATE: ("EDEDED", "404040"),
+}
+_CHART_COLOURS: Final = {
+    Status.OVERDUE: "C00000",
+    Status.LATE_EXCEPTION: "7030A0",
+    Status.DUE_SOON: "FFC000",
+    Status.ON_TRACK: "70AD47",
+    Status.DONE_ON_TIME: "A5A5A5",
+}
+
+
+def status_text(status: Status | None) -> str:
+    if status is None:
+        return ""
+    if status is Status.DONE_LATE:
+        return Status.DONE_ON_TIME.label  # the case's next step is done; lateness is in KPIs
+    return status.label
+
+
+def initials(first: str, last: str) -> str:
+    """ "Jane Smith" -> "J.S." for a pseudonymised workbook."""
+    letters = [part[0].upper() for part in (first.strip(), last.strip()) if part]
+    return "".join(f"{letter}." for letter in letters) or "?"
+
+
+def _child(row: CaseloadLike, pseudonymise: bool) -> str:
+    if pseudonymise:
+        return initials(row.first_name, row.last_name)
+    return row.child_name
+
+
+def caseload_columns(pseudonymise: bool) -> tuple[Column, ...]:
+    columns = [
+        Column("Case ref", 12, "user"),
+        Column("Child", 24, "user"),
+        Column("Date of birth", 12, "date"),
+        Column("UPN", 15, "user"),
+        Column("Caseworker", 18, "user"),
+        Column("Team", 14, "user"),
+        Column("Stage", 12, "text"),
+        Column("Request received", 12, "date"),
+        Column("Decision to assess due", 12, "date"),
+        Column("Decision to assess", 12, "date"),
+        Column("Final plan due", 12, "date"),
+        Column("Final plan issued", 12, "date"),
+        Column("Weeks open", 8, "int"),
+        Column("Next step", 30, "text"),
+        Column("Next deadline", 12, "date"),
+        Column("Days left", 8, "int"),
+        Column("Status", 15, "status"),
+        Column("Exception", 10, "text"),
+        Column("Review due", 12, "date"),
+    ]
+    if pseudonymise:
+        columns = [c for c in columns if c.header not in {"Date of birth", "UPN"}]
+    return tuple(columns)
+
+
+def caseload_values(row: CaseloadLike, pseudonymise: bool) -> list[object]:
+    values: list[object] = [row.ref, _child(row, pseudonymise)]
+    if not pseudonymise:
+        values += [row.date_of_birth, row.upn]
+    values += [
+        row.caseworker,
+        row.team,
+        row.stage,
+        row.request_received,
+        row.decision_due,
+        row.decision_date,
+        row.final_due,
+        row.final_issued,
+        row.weeks_open,
+        row.next_title,
+        row.next_due,
+        row.days_left,
+        row.status,
+        "Yes" if row.has_exception else "",
+        row.review_due,
+    ]
+    return values
+
+
+def _deadline_order(row: CaseloadLike) -> tuple[int, dt.date, str]:
+    status = _STATUS_ORDER.get(row.status, 9) if row.status is not None else 9
+    return (status, row.next_due or dt.date.max, row.ref)
+
+
+def _caseload_table(title: str, rows: Iterable[CaseloadLike], pseudonymise: bool) -> Table:
+    columns = caseload_columns(pseudonymise)
+    table = Table(title, columns, status_column=_index(columns, "Status"))
+    table.rows = [caseload_values(r, pseudonymise) for r in rows]
+    return table
+
+
+def _index(columns: Sequence[Column], header: str) -> int:
+    return next(i for i, c in enumerate(columns) if c.header == header)
+
+
+def _review_table(rows: Sequence[CaseloadLike], as_of: dt.date, pseudonymise: bool) -> Table:
+    columns = (
+        Column("Case ref", 12, "user"),
+        Column("Child", 24, "user"),
+        Column("Caseworker", 18, "user"),
+        Column("Final plan issued", 12, "date"),
+        Column("Review due", 12, "date"),
+        Column("Days left", 8, "int"),
+        Column("When", 14, "status"),
+    )
+    table = Table("Annual reviews", columns, status_column=6)
+    due = sorted((r for r in rows if r.review_due is not None), key=lambda r: (r.review_due, r.ref))
+    for row in due:
+        assert row.review_due is not None
+        days = (row.review_due - as_of).days
+        # The review date is the engine's; this only says how near it is.
+        when = (
+            Status.OVERDUE
+            if days < 0
+            else Status.DUE_SOON
+            if days <= DUE_SOON_DAYS
+            else Status.ON_TRACK
+        )
+        table.rows.append(
+            [
+                row.ref,
+                _child(row, pseudonymise),
+                row.caseworker,
+                row.final_issued,
+                row.review_due,
+                days,
+                when,
+            ]
+        )
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class ExportScope:
+    """Who and when the workbook is about, printed on the Summary."""
+
+    as_of: dt.date
+    generated_by: str
+    generated_at: dt.datetime
+    scope: str = "All caseworkers"
+    kpis: tuple[Kpi, ...] = ()
+    kpi_period: str = ""
+
+
+def build_tables(
+    rows: Sequence[CaseloadLike],
+    as_of: dt.date,
+    *,
+    pseudonymise: bool = False,
+    per_caseworker: bool = False,
+) -> list[Table]:
+    """Every case table of the workbook (all but the Summary) as plain values."""
+    ordered = sorted(rows, key=_deadline_order)
+    tables = [_caseload_table("Caseload", ordered, pseudonymise)]
+    overdue = [r for r in ordered if r.status is Status.OVERDUE]
+    overdue.sort(key=lambda r: (r.next_due or dt.date.max, r.ref))
+    tables.append(_caseload_table("Overdue", overdue, pseudonymise))
+    horizon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
+    soon = [
+        r
+        for r in ordered
+        if r.next_due is not None and as_of <= r.next_due <= horizon and r.status in _OPEN_NOT_LATE
+    ]
+    soon.sort(key=lambda r: (r.next_due or dt.date.max, r.ref))
+    tables.append(_caseload_table("Due in 4 weeks", soon, pseudonymise))
+    tables.append(_review_table(rows, as_of, pseudonymise))
+    if per_caseworker:
+        taken = {t.title for t in tables} | {"Summary"}
+        by_worker: dict[str, list[CaseloadLike]] = {}
+        for row in ordered:
+            by_worker.setdefault(row.caseworker or "Unallocated", []).append(row)
+        for name in sorted(by_worker, key=str.casefold):
+            title = sheet_title(name, taken)
+            tables.append(_caseload_table(title, by_worker[name], pseudonymise))
+    return tables
+
+
+_OPEN_NOT_LATE: Final = frozenset({Status.DUE_SOON, Status.ON_TRACK, Status.LATE_EXCEPTION})
+
+
+# --- the summary ------------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryBlock:
+    """A titled table on the Summary sheet; `first_row` is filled in when it is laid out."""
+
+    title: str
+    header: list[str]
+    rows: list[list[object]]
+    first_row: int = 0
+
+
+def summary_blocks(rows: Sequence[CaseloadLike]) -> list[SummaryBlock]:
+    by_status = Counter(status_text(r.status) or "No open step" for r in rows)
+    status_rows: list[list[object]] = [
+        [s.label, by_status.get(s.label, 0)] for s in CHART_STATUSES if by_status.get(s.label)
+    ]
+    status_rows += [
+        [label, n]
+        for label, n in sorted(by_status.items())
+        if label not in {s.label for s in CHART_STATUSES}
+    ]
+    by_stage = Counter(r.stage for r in rows)
+    stage_rows: list[list[object]] = [[stage, n] for stage, n in sorted(by_stage.items())]
+    workers: dict[str, Counter[Status | None]] = {}
+    for row in rows:
+        status = Status.DONE_ON_TIME if row.status is Status.DONE_LATE else row.status
+        workers.setdefault(row.caseworker or "Unallocated", Counter())[status] += 1
+    worker_rows: list[list[object]] = []
+    for name in sorted(workers, key=str.casefold):
+        counts = workers[name]
+        worker_rows.append(
+            [name, *(counts.get(s, 0) for s in CHART_STATUSES), sum(counts.values())]
+        )
+    return [
+        SummaryBlock("Cases by status", ["Status", "Cases"], status_rows),
+        SummaryBlock("Cases by stage", ["Stage", "Cases"], stage_rows),
+        SummaryBlock(
+            "Cases by caseworker",
+            ["Caseworker", *(s.label for s in CHART_STATUSES), "Total"],
+            worker_rows,
+        ),
+    ]
+
+
+def summary_lines(scope: ExportScope, cases: int, pseudonymise: bool) -> list[list[object]]:
+    lines: list[list[object]] = [
+        ["SEND supervision workbook"],
+        [],
+        ["Generated", scope.generated_at],
+        ["Generated by", scope.generated_by],
+        ["As of", scope.as_of],
+        ["Scope", scope.scope],
+        ["Open cases", cases],
+    ]
+    if pseudonymise:
+        lines.append(["Pseudonymised", "names shown as initials; dates of birth and UPNs removed"])
+    return lines
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+class _Styles:
+    """Every cell style of the workbook, registered once; cells share these style arrays."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        thin = Side(style="thin", color="BFBFBF")
+        self.header = self._make(
+            sheet,
+            font=Font(name=_FONT, bold=True, color="FFFFFF"),
+            fill=PatternFill("solid", fgColor="1F4E79"),
+            alignment=Alignment(wrap_text=True, vertical="center"),
+            border=Border(bottom=thin),
+        )
+        self.text = self._make(sheet)
+        self.user = self._make(sheet, quote_prefix=True)
+        self.date = self._make(sheet, number_format=DATE_FORMAT)
+        self.stamp = self._make(sheet, number_format="dd/mm/yyyy hh:mm")
+        self.int = self._make(sheet, number_format="0")
+        self.percent = self._make(sheet, number_format="0.0%")
+        self.title = self._make(sheet, font=Font(name=_FONT, bold=True, size=16, color="1F4E79"))
+        self.label = self._make(sheet, font=Font(name=_FONT, bold=True))
+        self.block = self._make(sheet, font=Font(name=_FONT, bold=True, size=12, color="1F4E79"))
+        self.status: dict[Status | None, object] = {None: self.text}
+        for status in Status:
+            colours = _FILLS.get(status)
+            if colours is None:
+                self.status[status] = self.text
+                continue
+            fill, ink = colours
+            self.status[status] = self._make(
+                sheet,
+                font=Font(name=_FONT, color=ink, bold=True),
+                fill=PatternFill("solid", fgColor=fill),
+            )
+
+    @staticmethod
+    def _make(
+        sheet: WriteOnlyWorksheet,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+        border: Border | None = None,
+        number_format: str | None = None,
+        quote_prefix: bool = False,
+    ) -> object:
+        cell = WriteOnlyCell(sheet)
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if alignment is not None:
+            cell.alignment = alignment
+        if border is not None:
+            cell.border = border
+        if number_format is not None:
+            cell.number_format = number_format
+        if quote_prefix:
+            cell.quotePrefix = True
+        return cell._style
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: object, style: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    cell._style = style
+    if isinstance(value, str):
+        value = clean_text(value)
+        cell.value = value
+        if looks_like_formula(value):
+            # openpyxl would store "=..." as a formula; user data is only ever text.
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+class _Writer:
+    def __init__(self, book: Workbook, total: int, progress: Progress | None) -> None:
+        self.book = book
+        self.total = total
+        self.done = 0
+        self.progress = progress
+        self.styles: _Styles | None = None
+
+    def tick(self, count: int = 1) -> None:
+        self.done += count
+        if self.progress is not None and not self.progress(self.done, self.total):
+            raise ExportCancelled
+
+    def sheet(self, title: str) -> WriteOnlyWorksheet:
+        sheet = self.book.create_sheet(title)
+        assert isinstance(sheet, WriteOnlyWorksheet)
+        if self.styles is None:
+            self.styles = _Styles(sheet)
+        return sheet
+
+    def table(self, table: Table) -> None:
+        sheet = self.sheet(table.title)
+        styles = self.styles
+        assert styles is not None
+        columns = table.columns
+        for number, column in enumerate(columns, start=1):
+            width = column.width
+            if column.kind == "user":
+                longest = max((len(str(r[number - 1] or "")) for r in table.rows), default=0)
+                width = max(width, min(longest + 2, 40))
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.row_dimensions[1].height = 32  # two lines of wrapped header text
+        last = get_column_letter(len(columns))
+        sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+        _print_setup(sheet, landscape=True)
+        sheet.print_title_rows = "1:1"
+        sheet.append([_cell(sheet, c.header, styles.header) for c in columns])
+        kinds = [c.kind for c in columns]
+        style_of = {
+            "text": styles.text,
+            "user": styles.user,
+            "date": styles.date,
+            "int": styles.int,
+            "stamp": styles.stamp,
+            "percent": styles.percent,
+        }
+        fixed = [style_of.get(k, styles.text) for k in kinds]
+        status_at = table.status_column
+        pending = 0
+        for values in table.rows:
+            cells: list[WriteOnlyCell | None] = []
+            for index, value in enumerate(values):
+                if value is None or value == "":
+                    cells.append(None)
+                    continue
+                if index == status_at:
+                    assert value is None or isinstance(value, Status)
+                    cells.append(_cell(sheet, status_text(value), styles.status[value]))
+                else:
+                    cells.append(_cell(sheet, value, fixed[index]))
+            sheet.append(cells)
+            pending += 1
+            if pending == _PROGRESS_EVERY:
+                self.tick(pending)
+                pending = 0
+        if pending:
+            self.tick(pending)
+
+    def summary(
+        self,
+        scope: ExportScope,
+        rows: Sequence[CaseloadLike],
+        pseudonymise: bool,
+    ) -> None:
+        sheet = self.sheet("Summary")
+        styles = self.styles
+        assert styles is not None
+        sheet.column_dimensions["A"].width = 46
+        sheet.column_dimensions["B"].width = 17
+        for letter in "CDEFG":
+            sheet.column_dimensions[letter].width = 13
+        _print_setup(sheet, landscape=True)
+        lines: list[list[WriteOnlyCell | None]] = []
+        for number, line in enumerate(summary_lines(scope, len(rows), pseudonymise)):
+            if number == 0:
+                lines.append([_cell(sheet, line[0], styles.title)])
+                continue
+            if not line:
+                lines.append([])
+                continue
+            label, value = line
+            style = styles.stamp if isinstance(value, dt.datetime) else styles.date
+            style = style if isinstance(value, dt.date) else styles.user
+            lines.append([_cell(sheet, label, styles.label), _cell(sheet, value, style)])
+        lines.append([])
+        if scope.kpis:
+            title = "Timeliness" + (f" ({scope.kpi_period})" if scope.kpi_period else "")
+            lines.append([_cell(sheet, title, styles.block)])
+            for kpi in scope.kpis:
+                style = {"int": styles.int, "percent": styles.percent}.get(kpi.kind, styles.text)
+                shown: object = "n/a" if kpi.value is None else kpi.value
+                line_cells: list[WriteOnlyCell | None] = [
+                    _cell(sheet, kpi.label, styles.text),
+                    _cell(sheet, shown, styles.text if kpi.value is None else style),
+                ]
+                if kpi.note:
+                    line_cells.append(_cell(sheet, kpi.note, styles.text))
+                lines.append(line_cells)
+            lines.append([])
+        blocks = summary_blocks(rows)
+        for block in blocks:
+            lines.append([_cell(sheet, block.title, styles.block)])
+            lines.append([_cell(sheet, h, styles.header) for h in block.header])
+            block.first_row = len(lines)  # 1-based number of the header row
+            for values in block.rows:
+                first, *numbers = values
+                lines.append(
+                    [_cell(sheet, first, styles.user)]
+                    + [_cell(sheet, n, styles.int) for n in numbers]
+                )
+            lines.append([])
+        workers = blocks[-1]
+        if workers.rows:
+            sheet.add_chart(_worker_chart(sheet, workers), "I3")
+        for line_cells in lines:
+            sheet.append(line_cells)
+
+
+def _worker_chart(sheet: WriteOnlyWorksheet, block: SummaryBlock) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Open cases by caseworker and status"
+    chart.y_axis.title = "Cases"
+    chart.y_axis.majorGridlines = None
+    header = block.first_row
+    last = header + len(block.rows)
+    data = Reference(
+        sheet, min_col=2, max_col=1 + len(CHART_STATUSES), min_row=header, max_row=last
+    )
+    names = Reference(sheet, min_col=1, min_row=header + 1, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(names)
+    for series, status in zip(chart.series, CHART_STATUSES, strict=True):
+        series.graphicalProperties.solidFill = _CHART_COLOURS[status]
+        series.graphicalProperties.line.solidFill = _CHART_COLOURS[status]
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.height = max(7.5, 1.0 + 0.6 * len(block.rows))
+    chart.width = 18
+    return chart
+
+
+def _print_setup(sheet: WriteOnlyWorksheet, landscape: bool) -> None:
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+
+
+def write_supervision(
+    path: str | Path,
+    rows: Sequence[CaseloadLike],
+    scope: ExportScope,
+    *,
+    pseudonymise: bool = False,
+    per_caseworker: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the supervision workbook for these (open) cases; atomic, owner-only (0600).
+
+    The file appears complete or not at all: it is written to a temporary file in the same
+    folder and moved into place. When `progress(done, total)` returns False the export stops,
+    nothing is left behind and the result says cancelled.
+    """
+    target = Path(path)
+    started = time.perf_counter()
+    _check_folder(target)
+    tables = build_tables(
+        rows, scope.as_of, pseudonymise=pseudonymise, per_caseworker=per_caseworker
+    )
+    total = sum(len(t.rows) for t in tables) + 1
+    book = Workbook(write_only=True)
+    writer = _Writer(book, total, progress)
+    try:
+        writer.summary(scope, rows, pseudonymise)
+        for table in tables:
+            writer.table(table)
+        save_atomically(book, target)
+        writer.tick()
+    except ExportCancelled:
+        _discard(book)
+        log.info("export cancelled after %d of %d rows", writer.done, total)
+        return ExportResult(None, len(rows), (), time.perf_counter() - started, cancelled=True)
+    except BaseException:
+        _discard(book)
+        raise
+    sheets = ("Summary", *(t.title for t in tables))
+    seconds = time.perf_counter() - started
+    log.info("export written: %d cases, %d sheets, %.2f s", len(rows), len(sheets), seconds)
+    return ExportResult(target, len(rows), sheets, seconds)
+
+
+def _check_folder(target: Path) -> None:
+    folder = target.parent
+    if not folder.is_dir():
+        raise KnownError(f"{target}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise KnownError(f"{target}: is a folder; give a file name ending .xlsx")
+    if target.suffix.lower() not in {".xlsx", ".xlsm"}:
+        raise KnownError(f"{target.name}: the export file name must end with .xlsx")
+
+
+def _discard(book: Workbook) -> None:
+    # A write-only sheet streams into a temporary file of its own; remove them now, not at exit.
+    for sheet in book.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        with suppress(Exception):
+            if not sheet.closed:
+                sheet.close()
+        with suppress(Exception):
+            writer.cleanup()
+
+
+def save_atomically(book: Workbook, target: Path) -> None:
+    """Save to a temporary file beside the target, then move it into place (mode 0600)."""
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise KnownError(f"{target}: cannot write in {target.parent} ({exc.strerror})") from exc
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        book.save(temp)
+        if os.name == "posix":
+            os.chmod(temp, 0o600)
+        try:
+            os.replace(temp, target)
+        except PermissionError as exc:
+            raise KnownError(
+                f"{target}: cannot replace the file; is it open in Excel? Close it and try again"
+            ) from exc
+    finally:
+        with suppress(FileNotFoundError):
+            temp.unlink()
+
+
+# --- benchmark helpers ------------------------------------------------------------------------
+
+
+def write_plain(path: str | Path, rows: Sequence[CaseloadLike], scope: ExportScope) -> None:
+    """The same values with openpyxl's defaults and no formatting: the benchmark's baseline."""
+    book = Workbook(write_only=True)
+    summary = book.create_sheet("Summary")
+    for line in summary_lines(scope, len(rows), False):
+        summary.append(line)
+    for block in summary_blocks(rows):
+        summary.append([block.title])
+        summary.append(block.header)
+        for values in block.rows:
+            summary.append(values)
+    for table in build_tables(rows, scope.as_of):
+        sheet = book.create_sheet(table.title)
+        sheet.append([c.header for c in table.columns])
+        status_at = table.status_column
+        for values in table.rows:
+            if status_at is not None:
+                values = list(values)
+                status = values[status_at]
+                values[status_at] = status_text(status if isinstance(status, Status) else None)
+            sheet.append(values)
+    book.save(path)
+
+
+def bench_export(
+    rows: Sequence[CaseloadLike], path: str | Path, scope: ExportScope
+) -> tuple[float, float]:
+    """(seconds for the formatted export, seconds for unformatted openpyxl) on the same rows.
+
+    The baseline is written beside `path` and removed; compare them in the same run because
+    the machine's speed varies.
+    """
+    target = Path(path)
+    baseline = target.with_name(target.stem + "-baseline.xlsx")
+    try:
+        started = time.perf_counter()
+        write_plain(baseline, rows, scope)
+        baseline_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        write_supervision(target, rows, scope)
+        seconds = time.perf_counter() - started
+    finally:
+        with suppress(FileNotFoundError):
+            baseline.unlink()
+    return seconds, baseline_seconds

@@ -1,0 +1,613 @@
+"""Reading a team's own tracker (.xlsx or .csv) into checked rows, with every problem located."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal, Protocol
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from send_desktop.errors import KnownError
+from send_desktop.workbooks.dates import DateError, is_empty, parse_date
+from send_desktop.workbooks.headers import (
+    FIELDS_BY_KEY,
+    HeaderRow,
+    apply_hand_mapping,
+    find_header_row,
+    header_text,
+)
+
+log = logging.getLogger(__name__)
+
+Severity = Literal["error", "warning"]
+RawRow = tuple[int, Sequence[object]]
+
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC: Final = b"PK\x03\x04"
+_CSV_SUFFIXES: Final = {".csv", ".txt", ".tsv"}
+_UPN: Final = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
+_ASSESS_WORDS: Final = {"assess", "yes", "y", "agreed", "agree", "accepted", "approved", "proceed"}
+_NOT_ASSESS_WORDS: Final = {
+    "not assess",
+    "not to assess",
+    "no",
+    "n",
+    "refused",
+    "declined",
+    "not agreed",
+    "nta",
+    "not assessed",
+}
+# Dates that must not come before the request: the clocks start there.
+_AFTER_REQUEST: Final = ("decision_to_assess", "draft_served", "not_issue_decision", "final_issued")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a tracker: where (the sheet's own row number, column) and why."""
+
+    row: int | None
+    column: str | None  # column letter, e.g. "D"
+    header: str | None
+    reason: str
+    severity: Severity = "error"
+
+    def where(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            label = f"column {self.column}"
+            if self.header:
+                label += f" ({self.header})"
+            parts.append(label)
+        return ", ".join(parts) or "file"
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerRow:
+    """One case as the tracker records it, values already parsed (dates as dates)."""
+
+    row_number: int
+    ref: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    date_of_birth: dt.date | None = None
+    upn: str | None = None
+    caseworker: str | None = None
+    team: str | None = None
+    request_received: dt.date | None = None
+    decision_to_assess: dt.date | None = None
+    decision_outcome: Literal["assess", "not-assess"] | None = None
+    draft_served: dt.date | None = None
+    not_issue_decision: dt.date | None = None
+    final_issued: dt.date | None = None
+    notes: str | None = None
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: the header found, the column for each field, rows and problems."""
+
+    path: Path
+    sheet: str | None
+    header_row: int
+    headers: tuple[str, ...]
+    mapping: dict[str, int]  # field key -> 0-based column index
+    rows: list[TrackerRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    dayfirst: bool = True
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def mapping_by_header(self) -> dict[str, str]:
+        """The mapping in the JSON form a user can save and edit: {field: header text}."""
+        return {key: self.headers[index] for key, index in self.mapping.items()}
+
+    def column(self, key: str) -> tuple[str, str] | None:
+        """(letter, header text) of the column mapped to a field."""
+        index = self.mapping.get(key)
+        if index is None:
+            return None
+        return get_column_letter(index + 1), self.headers[index]
+
+
+def read_tracker(
+    path: str | Path,
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    dayfirst: bool = True,
+    sheet: str | None = None,
+) -> ImportPlan:
+    """Read a tracker and check every row; nothing is written anywhere.
+
+    File-level failures (missing, empty, encrypted, not a workbook, no header row) raise
+    KnownError naming the file; problems inside the table are returned in the plan so they can
+    all be shown at once.
+    """
+    source = Path(path)
+    sheets = _read_source(source, sheet)
+    hand = dict(mapping or {})
+    found = _best_header(sheets, [h for h in hand.values() if h])
+    if found is None:
+        raise KnownError(
+            f"{source.name}: no header row found in the first 50 rows "
+            "(expected headers such as 'Child', 'Date of birth', 'Request received'). "
+            "Check this is the tracker, or map the columns by hand."
+        )
+    sheet_name, header, rows = found
+    plan = ImportPlan(source, sheet_name, header.row_number, header.headers, {}, dayfirst=dayfirst)
+    mapped, mapping_errors = apply_hand_mapping(header.headers, header.suggested, hand)
+    plan.mapping = mapped
+    for message in mapping_errors:
+        plan.problems.append(Problem(header.row_number, None, None, message))
+    _check_required_columns(plan)
+    _parse_rows(plan, rows)
+    _check_duplicates(plan)
+    log.info(
+        "tracker read: %d rows, %d errors, %d warnings, header row %d",
+        len(plan.rows),
+        len(plan.errors),
+        len(plan.warnings),
+        plan.header_row,
+    )
+    return plan
+
+
+# --- reading the file -------------------------------------------------------------------------
+
+
+def _read_source(path: Path, sheet: str | None) -> list[tuple[str | None, list[RawRow]]]:
+    if not path.exists():
+        raise KnownError(f"{path}: file not found")
+    if path.is_dir():
+        raise KnownError(f"{path}: is a folder, not a tracker file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise KnownError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
+    if not head:
+        raise KnownError(f"{path.name}: the file is empty")
+    if head.startswith(_OLE_MAGIC):
+        raise KnownError(_ole_message(path))
+    if head.startswith(_ZIP_MAGIC):
+        return _read_xlsx(path, sheet)
+    if path.suffix.lower() in _CSV_SUFFIXES:
+        return [(None, _read_csv(path))]
+    raise KnownError(
+        f"{path.name}: not an Excel workbook (.xlsx) or CSV file. "
+        "Save the tracker as .xlsx or .csv and try again."
+    )
+
+
+def _ole_message(path: Path) -> str:
+    # Encrypted .xlsx files are OLE containers holding "EncryptionInfo" and "EncryptedPackage"
+    # streams; their names sit in the directory near the start of a small file.
+    with path.open("rb") as handle:
+        start = handle.read(1 << 20)
+    if (
+        "EncryptedPackage".encode("utf-16-le") in start
+        or "EncryptionInfo".encode("utf-16-le") in start
+    ):
+        return (
+            f"{path.name}: the workbook is password-protected (encrypted). Open it in Excel, "
+            "remove the password (File > Info > Protect Workbook), save, and import again."
+        )
+    return (
+        f"{path.name}: this is an old Excel 97-2003 (.xls) file or is password-protected. "
+        "Open it in Excel and save it as an Excel Workbook (.xlsx) without a password."
+    )
+
+
+def _read_xlsx(path: Path, wanted: str | None) -> list[tuple[str | None, list[RawRow]]]:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise KnownError(
+            f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc}). "
+            "Open it in Excel, save as .xlsx, and try again."
+        ) from exc
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise KnownError(
+            f"{path.name}: the workbook is damaged or not an .xlsx file ({type(exc).__name__})"
+        ) from exc
+    try:
+        names = book.sheetnames
+        if wanted is not None and wanted not in names:
+            raise KnownError(
+                f"{path.name}: no sheet called {wanted!r} (sheets: {', '.join(names)})"
+            )
+        result: list[tuple[str | None, list[RawRow]]] = []
+        for name in [wanted] if wanted else names:
+            assert name is not None
+            worksheet = book[name]
+            if getattr(worksheet, "sheet_state", "visible") != "visible" and not wanted:
+                continue
+            # Some programs write a wrong <dimension>; read what is really there.
+            reset = getattr(worksheet, "reset_dimensions", None)
+            if reset is not None:
+                reset()
+            rows: list[RawRow] = []
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                rows.append((number, values))
+            result.append((name, _trim(rows)))
+        return result
+    except KnownError:
+        raise
+    except Exception as exc:
+        raise KnownError(
+            f"{path.name}: the workbook could not be read ({type(exc).__name__}: {exc})"
+        ) from exc
+    finally:
+        book.close()
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page.
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_csv(path: Path) -> list[RawRow]:
+    text = _decode(path.read_bytes())
+    if "\x00" in text:
+        raise KnownError(f"{path.name}: not a text CSV file (it contains binary data)")
+    sample = text[:65536]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows: list[RawRow] = []
+    try:
+        for number, values in enumerate(reader, start=1):
+            rows.append((number, tuple(values)))
+    except csv.Error as exc:
+        raise KnownError(
+            f"{path.name}: row {len(rows) + 1}: cannot be read as CSV ({exc})"
+        ) from exc
+    return _trim(rows)
+
+
+def _blank(values: Sequence[object]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _trim(rows: list[RawRow]) -> list[RawRow]:
+    while rows and _blank(rows[-1][1]):
+        rows.pop()
+    return rows
+
+
+def _best_header(
+    sheets: list[tuple[str | None, list[RawRow]]], wanted: list[str]
+) -> tuple[str | None, HeaderRow, list[RawRow]] | None:
+    best: tuple[int, str | None, HeaderRow, list[RawRow]] | None = None
+    for name, rows in sheets:
+        header = find_header_row(rows, wanted)
+        if header is None:
+            continue
+        score = len(header.suggested) + (1 if name == "Caseload" else 0)
+        if best is None or score > best[0]:
+            best = (score, name, header, rows)
+    if best is None:
+        return None
+    _, name, header, rows = best
+    return name, header, rows
+
+
+# --- checking the rows ------------------------------------------------------------------------
+
+
+def _check_required_columns(plan: ImportPlan) -> None:
+    names = {"child_name", "first_name", "last_name"} & plan.mapping.keys()
+    if not names:
+        plan.problems.append(
+            Problem(
+                plan.header_row,
+                None,
+                None,
+                "no column for the child's name (expected 'Child', 'Name', or 'Forename' and "
+                "'Surname'); map one by hand",
+            )
+        )
+    if "request_received" not in plan.mapping:
+        plan.problems.append(
+            Problem(
+                plan.header_row,
+                None,
+                None,
+                "no column for the date the request was received (expected 'Request received', "
+                "'Date of request'...); map one by hand",
+            )
+        )
+
+
+class _CellError(ValueError):
+    pass
+
+
+class _Report(Protocol):
+    def __call__(
+        self, number: int, key: str, reason: str, severity: Severity = "error"
+    ) -> None: ...
+
+
+def _text(value: object, key: str) -> str | None:
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise _CellError(f"expected text, found {'TRUE' if value else 'FALSE'}")
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        raise _CellError("expected text, found a date or time")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split()) if key != "notes" else str(value).strip()
+    limit = FIELDS_BY_KEY[key].max_length
+    if len(text) > limit:
+        raise _CellError(f"too long ({len(text):,} characters; at most {limit:,})")
+    return text or None
+
+
+def _name(value: object, key: str) -> str | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise _CellError(f"expected a name, found the number {value}")
+    text = _text(value, key)
+    if text is not None and not any(ch.isalpha() for ch in text):
+        raise _CellError(f"expected a name, found {text[:40]!r}")
+    return text
+
+
+def _upn(value: object) -> str | None:
+    text = _text(value, "upn")
+    if text is None:
+        return None
+    upn = text.replace(" ", "").upper()
+    if not _UPN.fullmatch(upn):
+        raise _CellError(
+            f"{text[:20]!r} is not a UPN (13 characters: a letter, 11 digits, then a digit or letter)"
+        )
+    return upn
+
+
+def _outcome(value: object) -> Literal["assess", "not-assess"] | None:
+    text = _text(value, "decision_outcome")
+    if text is None:
+        return None
+    words = " ".join(re.sub(r"[^a-z ]", " ", text.casefold()).split())
+    if words in _NOT_ASSESS_WORDS or words.startswith(("not ", "no ", "refuse", "decline")):
+        return "not-assess"
+    if words in _ASSESS_WORDS or words.startswith("assess") or words.startswith("agreed"):
+        return "assess"
+    raise _CellError(f"{text[:30]!r} is not a decision (use 'assess' or 'not assess')")
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """(first, last) from "Jane Smith", "Jane van Dyke" is ("Jane van", "Dyke"), "SMITH, Jane"."""
+    if "," in full:
+        last, _, first = full.partition(",")
+        return " ".join(first.split()), " ".join(last.split())
+    parts = full.split()
+    if len(parts) == 1:
+        return parts[0], ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def _parse_rows(plan: ImportPlan, rows: list[RawRow]) -> None:
+    letters = {key: get_column_letter(i + 1) for key, i in plan.mapping.items()}
+
+    def problem(number: int, key: str, reason: str, severity: Severity = "error") -> None:
+        index = plan.mapping[key]
+        plan.problems.append(Problem(number, letters[key], plan.headers[index], reason, severity))
+
+    for number, cells in rows:
+        if number <= plan.header_row:
+            continue
+        raw = {key: (cells[i] if i < len(cells) else None) for key, i in plan.mapping.items()}
+        if all(is_empty(v) for v in raw.values()):
+            continue  # blank or "N/A"-only rows, e.g. spacing between blocks
+        values: dict[str, object] = {}
+        bad = False
+        for key, value in raw.items():
+            kind = FIELDS_BY_KEY[key].kind
+            try:
+                if kind == "date":
+                    parsed, note = parse_date(value, plan.dayfirst)
+                    if note:
+                        problem(number, key, note, "warning")
+                    values[key] = parsed
+                elif kind == "name":
+                    values[key] = _name(value, key)
+                elif kind == "upn":
+                    values[key] = _upn(value)
+                elif kind == "outcome":
+                    values[key] = _outcome(value)
+                else:
+                    values[key] = _text(value, key)
+            except (DateError, _CellError) as exc:
+                problem(number, key, str(exc))
+                bad = True
+        row = _build_row(plan, number, values, problem)
+        if row is not None and not bad:
+            plan.rows.append(row)
+
+
+def _build_row(
+    plan: ImportPlan,
+    number: int,
+    values: dict[str, object],
+    report: _Report,
+) -> TrackerRow | None:
+    first = values.get("first_name")
+    last = values.get("last_name")
+    full = values.get("child_name")
+    if not (first or last) and isinstance(full, str):
+        first, last = split_name(full)
+    first_name = first if isinstance(first, str) else ""
+    last_name = last if isinstance(last, str) else ""
+    ok = True
+    name_field = next(
+        (k for k in ("child_name", "last_name", "first_name") if k in plan.mapping), None
+    )
+    if name_field is None:
+        ok = False  # already reported once for the whole sheet
+    elif not (first_name or last_name):
+        report(number, name_field, "no child's name")
+        ok = False
+    elif len(first_name) > 100 or len(last_name) > 100:
+        report(number, name_field, "name too long (at most 100 characters for each part)")
+        ok = False
+    elif not (first_name and last_name):
+        report(number, name_field, "only one name given; the other is left blank", "warning")
+    request = values.get("request_received")
+    if "request_received" in plan.mapping and request is None:
+        report(number, "request_received", "no date (the request date starts the 20-week clock)")
+        ok = False
+    if isinstance(request, dt.date):
+        for key in _AFTER_REQUEST:
+            when = values.get(key)
+            if isinstance(when, dt.date) and when < request:
+                report(
+                    number,
+                    key,
+                    f"{when:%d/%m/%Y} is before the request was received ({request:%d/%m/%Y})",
+                )
+                ok = False
+        birth = values.get("date_of_birth")
+        if isinstance(birth, dt.date) and birth > request:
+            report(number, "date_of_birth", "date of birth is after the request date")
+            ok = False
+    if not ok or not isinstance(request, dt.date):
+        return None
+    outcome = values.get("decision_outcome")
+    if outcome is None:
+        stage = values.get("stage")
+        if isinstance(stage, str) and stage.casefold() == "not assessed":
+            outcome = "not-assess"
+        elif values.get("decision_to_assess") is not None:
+            # A decision date with no outcome column: the case went on to assessment unless the
+            # tracker says otherwise, which is what a decision date means in most trackers.
+            outcome = "assess"
+    return TrackerRow(
+        row_number=number,
+        ref=_str(values.get("ref")),
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=_date(values.get("date_of_birth")),
+        upn=_str(values.get("upn")),
+        caseworker=_str(values.get("caseworker")),
+        team=_str(values.get("team")),
+        request_received=request,
+        decision_to_assess=_date(values.get("decision_to_assess")),
+        decision_outcome="not-assess"
+        if outcome == "not-assess"
+        else ("assess" if outcome == "assess" else None),
+        draft_served=_date(values.get("draft_served")),
+        not_issue_decision=_date(values.get("not_issue_decision")),
+        final_issued=_date(values.get("final_issued")),
+        notes=_str(values.get("notes")),
+    )
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def name_key(first: str, last: str, birth: dt.date | None) -> tuple[str, str, dt.date | None]:
+    """How two records of the same child are recognised: names ignoring case and spacing, DOB."""
+    return (" ".join(first.casefold().split()), " ".join(last.casefold().split()), birth)
+
+
+def _check_duplicates(plan: ImportPlan) -> None:
+    by_ref: dict[str, int] = {}
+    by_child: dict[tuple[str, str, dt.date | None], int] = {}
+    ref_column = plan.column("ref")
+    name_column = plan.column("child_name") or plan.column("last_name") or plan.column("first_name")
+    keep: list[TrackerRow] = []
+    for row in plan.rows:
+        if row.ref:
+            earlier = by_ref.get(row.ref.casefold())
+            if earlier is not None:
+                assert ref_column is not None
+                plan.problems.append(
+                    Problem(
+                        row.row_number,
+                        ref_column[0],
+                        ref_column[1],
+                        f"case ref {row.ref!r} is also on row {earlier}",
+                    )
+                )
+                continue
+            by_ref[row.ref.casefold()] = row.row_number
+        else:
+            key = name_key(row.first_name, row.last_name, row.date_of_birth)
+            earlier = by_child.get(key)
+            if earlier is not None and row.date_of_birth is not None:
+                plan.problems.append(
+                    Problem(
+                        row.row_number,
+                        name_column[0] if name_column else None,
+                        name_column[1] if name_column else None,
+                        f"same child name and date of birth as row {earlier}; "
+                        "both will be imported as separate requests",
+                        "warning",
+                    )
+                )
+            by_child.setdefault(key, row.row_number)
+        keep.append(row)
+    plan.rows = keep
+
+
+def iter_problem_lines(plan: ImportPlan, limit: int | None = None) -> Iterator[str]:
+    """Problems as lines for a terminal: errors first, then warnings, in row order."""
+    ordered = sorted(
+        plan.problems,
+        key=lambda p: (p.severity != "error", p.row or 0, p.column or ""),
+    )
+    for count, item in enumerate(ordered):
+        if limit is not None and count >= limit:
+            yield f"... and {len(ordered) - limit} more"
+            return
+        yield f"{item.severity}: {item}"
+
+
+__all__ = [
+    "ImportPlan",
+    "Problem",
+    "TrackerRow",
+    "header_text",
+    "iter_problem_lines",
+    "name_key",
+    "read_tracker",
+    "split_name",
+]
