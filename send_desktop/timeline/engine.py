@@ -108,7 +108,9 @@ def _status(d: _Draft, as_of: date, policy: Policy) -> tuple[Status, int | None]
     warn = policy.warning_working_days
     if policy.step_warning_days:
         warn = policy.warning_days_for(d.id)
-    if due <= c.add_working_days(as_of, warn):
+    # Due soon: at most `warn` working days in as_of+1 .. due (a due date on a bank holiday
+    # is reached when the working day before it is).
+    if due < c.add_working_days(as_of, warn + 1):
         return Status.DUE_SOON, days
     return Status.ON_TRACK, days
 
