@@ -18,6 +18,7 @@ from send_desktop.store.models import (
     Caseworker,
     Consultation,
 )
+from send_desktop.store.queries import add_caseworker
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,4 @@ def caseworker_id_for(session: Session, name: str, user: str) -> int:
     ).scalar()
     if found is not None:
         return int(found)
-    worker = Caseworker(name=name, updated_by=user)
-    session.add(worker)
-    session.flush()
-    return worker.id
+    return add_caseworker(session, user, name).id

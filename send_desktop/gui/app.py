@@ -1,0 +1,121 @@
+"""Start the desktop program: QApplication, stylesheet, error handling, first run, main window."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from send_desktop import APP_NAME, APP_SLUG, __version__, paths
+from send_desktop.errors import KnownError
+from send_desktop.gui import qt_settings
+from send_desktop.gui.crash import install_excepthook, route_qt_messages, show_known_error
+from send_desktop.gui.status import app_icon
+from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
+from send_desktop.store import Database
+
+log = logging.getLogger(__name__)
+
+DEMO_CASES = 300
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The one QApplication, styled; safe to call when one exists (tests, self-test)."""
+    existing = QApplication.instance()
+    if existing is None:
+        # Fractional scaling (125%, 150%) without rounding: text stays crisp and fits.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    else:
+        assert isinstance(existing, QApplication)
+        app = existing
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_SLUG)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(paths.resource("style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def database_location(args: argparse.Namespace) -> str | None:
+    """--database wins; then the setting chosen in the Settings dialog; else the store default."""
+    if getattr(args, "database", None):
+        return str(args.database)
+    saved = qt_settings.read_str(qt_settings.DATABASE_LOCATION)
+    return saved or None
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = create_application()
+    route_qt_messages()
+    install_excepthook()
+    from send_desktop.gui.main_window import MainWindow
+    from send_desktop.gui.settings_dialog import FirstRunDialog, StartChoice
+
+    user = getattr(args, "user", None) or qt_settings.read_str(qt_settings.CASEWORKER_NAME)
+    choice: StartChoice | None = None
+    if not user:
+        first = FirstRunDialog(_login_name())
+        if not first.exec():
+            return 0
+        user, choice = first.name, first.choice
+    try:
+        db = Database.open(database_location(args), user)
+    except KnownError as exc:
+        show_known_error(exc)
+        return exc.exit_code
+    window = MainWindow(db, user)
+    window.show()
+    if choice is StartChoice.DEMO:
+        add_demo_cases(window, db)
+    elif choice is StartChoice.IMPORT:
+        window.import_tracker()
+    log.info("GUI started")
+    code = app.exec()
+    db.engine.dispose()
+    return int(code)
+
+
+def add_demo_cases(window: object, db: Database, cases: int = DEMO_CASES) -> None:
+    """Made-up cases for trying the program, written in the background."""
+    from send_desktop.store.demo import make_demo
+
+    def job(progress: Progress) -> int:
+        make_demo(db, cases=cases, seed=2025, as_of=date.today())
+        return cases
+
+    parent = window if hasattr(window, "reload") else None
+    dialog = progress_dialog(parent, "Demo data", f"Writing {cases} made-up cases...")  # type: ignore[arg-type]
+    run_in_background(
+        job,
+        on_success=lambda _n: window.reload(),  # type: ignore[attr-defined]
+        progress_dialog=dialog,
+    )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some locked-down desktops
+        return ""
+
+
+def choose_tracker(parent: object) -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(
+        parent,  # type: ignore[arg-type]
+        "Import a tracker spreadsheet",
+        str(Path.home()),
+        "Excel workbook (*.xlsx)",
+    )
+    return Path(path) if path else None

@@ -1,0 +1,109 @@
+"""A small deadline calculator: type the dates you know, see every statutory step."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from send_desktop import APP_NAME
+from send_desktop.gui.case_window import STEP_COLUMNS
+from send_desktop.gui.dates import make_optional, optional_date, set_optional_date, to_qdate
+from send_desktop.gui.main_window import configure_table
+from send_desktop.gui.status import app_icon
+from send_desktop.gui.table_model import RowTableModel
+from send_desktop.timeline import Facts, Policy, Step, compute_steps
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("request_received", "Request received"),
+    ("decision_to_assess", "Decision whether to assess"),
+    ("draft_served", "Draft plan served"),
+    ("final_issued", "Final plan issued"),
+    ("plan_issued", "Plan first issued"),
+    ("date_of_birth", "Date of birth"),
+    ("decision_sent", "Decision notice sent (appeal)"),
+    ("certificate_issued", "Mediation certificate issued"),
+)
+
+
+class DeadlineCalculator(QWidget):
+    """Facts entered with date fields go straight into timeline.compute_steps."""
+
+    def __init__(
+        self, as_of: date, policy: Policy | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.as_of, self.policy = as_of, policy or Policy()
+        self.setWindowTitle(f"Deadline calculator - {APP_NAME}")
+        self.setWindowIcon(app_icon())
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QHBoxLayout(self)
+        form = QFormLayout()
+        self.edits: dict[str, QDateEdit] = {}
+        for name, label in FIELDS:
+            edit = QDateEdit(self)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(label)
+            make_optional(edit)
+            edit.dateChanged.connect(self.recalculate)
+            form.addRow(f"{label}:", edit)
+            self.edits[name] = edit
+        self.outcome = QComboBox(self)
+        self.outcome.setAccessibleName("Decision outcome")
+        self.outcome.addItem("Not decided", None)
+        self.outcome.addItem("Assess", "assess")
+        self.outcome.addItem("Not assess", "not-assess")
+        self.outcome.currentIndexChanged.connect(self.recalculate)
+        form.addRow("Decision outcome:", self.outcome)
+        hint = QLabel("Leave a date as 'Not known' if it has not happened.", self)
+        hint.setObjectName("sectionHint")
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        layout.addLayout(form)
+        right = QVBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        right.addWidget(self.summary)
+        self.model: RowTableModel[Step] = RowTableModel(STEP_COLUMNS, self)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Statutory steps for these dates")
+        self.table.setModel(self.model)
+        configure_table(self.table)
+        self.table.setColumnWidth(0, 260)
+        right.addWidget(self.table, 1)
+        layout.addLayout(right, 1)
+        set_optional_date(self.edits["request_received"], as_of)
+        self.edits["request_received"].setDate(to_qdate(as_of))
+        self.resize(1100, 520)
+        self.recalculate()
+
+    def facts(self) -> Facts:
+        values: dict[str, Any] = {n: optional_date(e) for n, e in self.edits.items()}
+        outcome = self.outcome.currentData()
+        if outcome is not None and values["decision_to_assess"] is None:
+            outcome = None
+        return Facts(decision_outcome=outcome, **values)
+
+    def recalculate(self) -> None:
+        try:
+            steps = compute_steps(self.facts(), self.as_of, self.policy)
+        except ValueError as exc:  # e.g. dates in an impossible order
+            self.summary.setText(f"<b>Check the dates:</b> {exc}")
+            self.model.set_rows([])
+            return
+        self.model.set_rows(steps)
+        self.summary.setText(
+            f"{len(steps)} steps as of {self.as_of:%d/%m/%Y}. Hover over a step for its rule."
+        )

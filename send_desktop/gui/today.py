@@ -1,0 +1,94 @@
+"""The "Today" list: every step due today or this week (and anything overdue) across my cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import NamedTuple
+
+from send_desktop.gui.status import look, status_colour, status_icon
+from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
+from send_desktop.store.queries import CaseloadRow
+from send_desktop.timeline import Facts, Policy, Status, compute_steps
+
+HORIZON_DAYS = 7
+
+
+class TodayItem(NamedTuple):
+    due: date
+    days: int
+    status: Status
+    case_id: int
+    ref: str
+    child_name: str
+    step_id: str
+    title: str
+    explanation: str
+
+
+def today_items(
+    rows: Iterable[CaseloadRow],
+    facts: Mapping[int, Facts],
+    as_of: date,
+    policy: Policy,
+    horizon_days: int = HORIZON_DAYS,
+) -> list[TodayItem]:
+    """Open steps of these cases due on or before as_of + horizon, earliest first."""
+    items: list[TodayItem] = []
+    for row in rows:
+        case_facts = facts.get(row.case_id)
+        if case_facts is None:
+            continue
+        for step in compute_steps(case_facts, as_of, policy):
+            if step.done is not None or step.due is None or not step.is_open:
+                continue
+            days = (step.due - as_of).days
+            if days > horizon_days:
+                continue
+            items.append(
+                TodayItem(
+                    step.due,
+                    days,
+                    step.status,
+                    row.case_id,
+                    row.ref,
+                    row.child_name,
+                    step.id,
+                    step.title,
+                    step.explanation,
+                )
+            )
+    items.sort(key=lambda i: (i.due, i.ref, i.step_id))
+    return items
+
+
+def _when(item: TodayItem) -> str:
+    if item.days < 0:
+        return f"{-item.days} days late"
+    if item.days == 0:
+        return "Today"
+    return "Tomorrow" if item.days == 1 else f"In {item.days} days"
+
+
+TODAY_COLUMNS: list[Column[TodayItem]] = [
+    Column("Due", lambda i: format_date(i.due), lambda i: date_key(i.due)),
+    Column(
+        "When",
+        _when,
+        lambda i: i.days,
+        foreground=lambda i: status_colour(i.status),
+        decoration=lambda i: status_icon(i.status),
+        tooltip=lambda i: look(i.status).label,
+    ),
+    Column("Case ref", lambda i: i.ref, lambda i: i.ref),
+    Column("Child", lambda i: i.child_name, lambda i: i.child_name.lower()),
+    Column("Action", lambda i: i.title, lambda i: i.title, tooltip=lambda i: i.explanation),
+    Column(
+        "Why", lambda i: i.explanation, lambda i: i.explanation, tooltip=lambda i: i.explanation
+    ),
+]
+
+
+class TodayModel(RowTableModel[TodayItem]):
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(TODAY_COLUMNS, parent)
