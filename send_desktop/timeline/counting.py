@@ -11,6 +11,8 @@ from dateutil.relativedelta import relativedelta
 from send_desktop.timeline.model import Policy
 
 _ONE_DAY = timedelta(days=1)
+# relativedelta arithmetic costs microseconds; a caseload repeats the same few thousand dates,
+# so month counts are cached (they are pure functions of their arguments).
 
 # Ordinals of England's bank holidays, filled a year at a time: `holidays` builds a year in
 # about a millisecond, far too slow to do per case when a caseload of 100,000 loads.
@@ -75,8 +77,13 @@ def weeks_after(trigger: date, weeks: int, policy: Policy) -> date:
 
     Under the inclusive reading the day of X is day 1, so the period ends one day earlier.
     """
-    days = 7 * weeks - (1 if policy.week_start == "inclusive" else 0)
-    return trigger + timedelta(days=days)
+    return trigger + _week_span(weeks, policy.week_start == "inclusive")
+
+
+@lru_cache(maxsize=256)
+def _week_span(weeks: int, inclusive: bool) -> timedelta:
+    # Cached: building a timedelta costs more than looking one up, on the caseload's hot path.
+    return timedelta(days=7 * weeks - (1 if inclusive else 0))
 
 
 def weeks_before(event: date, weeks: int, policy: Policy) -> date:
@@ -93,18 +100,21 @@ def days_window(start: date, days: int) -> date:
     return start + timedelta(days=days - 1)
 
 
+@lru_cache(maxsize=65536)
 def months_after(trigger: date, months: int) -> date:
     """M: the corresponding date N months later, else the last day of that shorter month."""
     moved: date = trigger + relativedelta(months=months)
     return moved
 
 
+@lru_cache(maxsize=65536)
 def months_before(event: date, months: int) -> date:
     """M back: the corresponding date N months earlier (last day of a shorter month)."""
     moved: date = event - relativedelta(months=months)
     return moved
 
 
+@lru_cache(maxsize=65536)
 def months_starting_with(start: date, months: int) -> date:
     """MS: last day of "the period of N months starting with" `start`.
 

@@ -37,6 +37,10 @@ EXCEPTION_SOURCE: dict[str, str] = {
 _NO_CODES: frozenset[str] = frozenset()
 _DAY = timedelta(days=1)
 
+# Why a step does not apply: a template with {0}... for dates, and the dates. Formatted only
+# when an explanation is wanted, so summarise() never builds text.
+Reason = tuple[str, tuple[date, ...]]
+
 
 class _Draft:
     """A step before the "as of" date is applied: cheap to build, no text formatted yet."""
@@ -71,7 +75,7 @@ class _Draft:
         kind: int = DUTY,
         statutory: bool = True,
         covered: frozenset[str] = _NO_CODES,
-        not_applicable: str | None = None,
+        not_applicable: Reason | None = None,
         window_start: date | None = None,
     ) -> None:
         self.id = id
@@ -126,13 +130,15 @@ def _after(day: date | None, start: date) -> date | None:
 def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> None:
     """N1-N5, N4b and the draft-plan target (rules section 2)."""
     not_assessed = f.decision_outcome == "not-assess"
-    ended_at_n1 = (
-        f"the LA decided not to assess ({c.long_date(f.decision_to_assess)})"
-        if not_assessed and f.decision_to_assess is not None
-        else ("the LA decided not to assess" if not_assessed else None)
-    )
-    ended_at_n3 = (
-        f"the LA decided not to issue a plan ({c.long_date(f.not_issue_decision)})"
+    ended_at_n1: Reason | None = None
+    if not_assessed:
+        ended_at_n1 = (
+            ("the LA decided not to assess ({0})", (f.decision_to_assess,))
+            if f.decision_to_assess is not None
+            else ("the LA decided not to assess", ())
+        )
+    ended_at_n3: Reason | None = (
+        ("the LA decided not to issue a plan ({0})", (f.not_issue_decision,))
         if f.not_issue_decision is not None
         else None
     )
@@ -212,7 +218,7 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
     if f.not_issue_decision is None and n3_na is None:
         issued = f.draft_served or f.final_issued
         if issued is not None:
-            n3_na = f"the LA decided to issue a plan (draft or final plan {c.long_date(issued)})"
+            n3_na = ("the LA decided to issue a plan (draft or final plan {0})", (issued,))
     out.append(
         _Draft(
             "N3",
@@ -295,11 +301,11 @@ def _phase_transfer(f: Facts, p: Policy, plan_start: date) -> _Draft | None:
         finished = r.final_amended or (r.decision_sent if r.outcome == "M" else None)
         if finished is not None and finished > year_before and (done is None or finished < done):
             done = finished
-    na = None
+    na: Reason | None = None
     if f.ceased is not None and done is None:
-        na = f"the plan ceased ({c.long_date(f.ceased)})"
+        na = ("the plan ceased ({0})", (f.ceased,))
     elif plan_start > due and done is None:
-        na = "the plan was issued after this deadline: it should name the new setting"
+        na = ("the plan was issued after this deadline: it should name the new setting", ())
     return _Draft(
         step,
         "Phase transfer: review and final amended plan",
@@ -322,7 +328,7 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
     plan_start = f.plan_issued or f.final_issued
     if plan_start is None and f.plan_transferred is None:
         return
-    ceased = f"the plan ceased ({c.long_date(f.ceased)})" if f.ceased is not None else None
+    ceased: Reason | None = ("the plan ceased ({0})", (f.ceased,)) if f.ceased is not None else None
     reviews = sorted(
         (r for r in f.reviews if _review_sort_key(r) != date.min), key=_review_sort_key
     )
@@ -360,7 +366,7 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
             )
         )
         if not after and cycle_na is None:
-            cycle_na = "the new LA's first review (T3) is this year's review"
+            cycle_na = ("the new LA's first review (T3) is this year's review", ())
     if base is not None:
         due = c.review_due(base, p)
         basis = base_words + (
@@ -411,7 +417,7 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
 
 
 def _current_review(
-    r: Review, p: Policy, longstop: date | None, ceased: str | None, out: list[_Draft]
+    r: Review, p: Policy, longstop: date | None, ceased: Reason | None, out: list[_Draft]
 ) -> None:
     """R2-R7 for the latest review recorded."""
 
@@ -665,14 +671,14 @@ def _orders(f: Facts, p: Policy, out: list[_Draft]) -> None:
                 "notice of decision not to issue a plan",
                 10,
                 no_plan,
-                "the LA is issuing a plan" if issuing and not no_plan else None,
+                ("the LA is issuing a plan", ()) if issuing and not no_plan else None,
             ),
             (
                 "O1.final",
                 "final EHC plan issued",
                 14,
                 final,
-                "the LA decided not to issue a plan" if no_plan and not final else None,
+                ("the LA decided not to issue a plan", ()) if no_plan and not final else None,
             ),
         ):
             out.append(
@@ -754,7 +760,9 @@ def _exception_words(d: _Draft) -> str:
 def _explain(d: _Draft, status: Status, days: int | None) -> str:
     basis = d.basis.format(*(c.long_date(a) for a in d.args))
     if d.not_applicable is not None:
-        return f"{d.title}: not applicable - {d.not_applicable} ({d.source})"
+        template, dates = d.not_applicable
+        why = template.format(*(c.long_date(a) for a in dates))
+        return f"{d.title}: not applicable - {why} ({d.source})"
     assert d.due is not None
     line = f"{d.headline} {c.long_date(d.due)}: {basis} ({d.source})"
     if d.done is not None:
