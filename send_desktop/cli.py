@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 # Each module in send_desktop/commands/ registers its sub-commands with add_parser(subparsers)
 # and sets `func` on the parser. Listed explicitly (not discovered) so PyInstaller sees them and
 # `send-desktop calc` does not import Qt.
-COMMAND_MODULES: tuple[str, ...] = ("send_desktop.commands.calc",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "send_desktop.commands.calc",
+    "send_desktop.commands.data",
+    "send_desktop.commands.workbooks",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -109,6 +109,8 @@ FIELD_LABELS: dict[str, str] = {
     "hearing": "Hearing",
     "order_assess": "Tribunal order to assess",
     "order_plan": "Tribunal order to make a plan",
+    "order_notice_sent": "Parent told of the order",
+    "parent_notified": "Parent told of the transfer",
 }
 
 # How far ahead a date may be recorded (planned meetings, closures); beyond is a typing error.
@@ -255,7 +257,14 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
     Move: _RowRules(
         table="move",
         fields=frozenset(
-            {"direction", "other_authority", "move_date", "aware_of_move", "plan_transferred"}
+            {
+                "direction",
+                "other_authority",
+                "move_date",
+                "aware_of_move",
+                "plan_transferred",
+                "parent_notified",
+            }
         ),
         required=frozenset({"direction"}),
         codes={"direction": MOVE_DIRECTIONS},
@@ -282,7 +291,17 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
     ),
     Appeal: _RowRules(
         table="appeal",
-        fields=frozenset({"subject", "lodged", "hearing", "outcome", "order_assess", "order_plan"}),
+        fields=frozenset(
+            {
+                "subject",
+                "lodged",
+                "hearing",
+                "outcome",
+                "order_assess",
+                "order_plan",
+                "order_notice_sent",
+            }
+        ),
         orders=(("hearing", "lodged"), ("order_assess", "lodged"), ("order_plan", "lodged")),
     ),
     CaseNote: _RowRules(
@@ -520,7 +539,7 @@ def _load_for_edit(session: Session, model: type[RowT], row_id: int, expected_ve
     return row
 
 
-def _flush(session: Session, model: type[Base], row_id: int | None) -> None:
+def flush_or_conflict(session: Session, model: type[Base], row_id: int | None) -> None:
     """Flush, turning a concurrent write detected by the version column into a ConflictError."""
     try:
         session.flush()
@@ -602,7 +621,7 @@ def update_row(
         setattr(row, name, value)
     row.updated_by = user  # type: ignore[attr-defined]
     row.updated_at = utc_now()  # type: ignore[attr-defined]
-    _flush(session, model, row_id)
+    flush_or_conflict(session, model, row_id)
     write_audit(
         session,
         user,
@@ -624,7 +643,7 @@ def delete_row(
     before = {k: v for k, v in _row_state(row, rules).items() if v is not None}
     case_id: int | None = getattr(row, "case_id", None)
     session.delete(row)
-    _flush(session, model, row_id)
+    flush_or_conflict(session, model, row_id)
     write_audit(
         session,
         user,
@@ -1019,6 +1038,7 @@ _ROW_EVENTS: dict[type[Base], tuple[tuple[str, str], ...]] = {
         ("aware_of_move", "Learned of the move"),
         ("move_date", "Moved"),
         ("plan_transferred", "Plan transferred"),
+        ("parent_notified", "Parent told of the transfer"),
     ),
     Mediation: (
         ("decision_sent", "Decision notice sent"),
@@ -1033,6 +1053,7 @@ _ROW_EVENTS: dict[type[Base], tuple[tuple[str, str], ...]] = {
         ("hearing", "Tribunal hearing"),
         ("order_assess", "Tribunal order to assess"),
         ("order_plan", "Tribunal order to make a plan"),
+        ("order_notice_sent", "Parent told of the order"),
     ),
 }
 

@@ -321,6 +321,8 @@ class Move(CaseChild, Editable, Base):
     move_date: Mapped[date | None] = mapped_column(Date)
     aware_of_move: Mapped[date | None] = mapped_column(Date)
     plan_transferred: Mapped[date | None] = mapped_column(Date)
+    # The new LA telling the parent or young person what happens next (reg 15(4), step T2).
+    parent_notified: Mapped[date | None] = mapped_column(Date)
 
 
 class Mediation(CaseChild, Editable, Base):
@@ -348,6 +350,8 @@ class Appeal(CaseChild, Editable, Base):
     outcome: Mapped[str | None] = mapped_column(String(100))
     order_assess: Mapped[date | None] = mapped_column(Date)
     order_plan: Mapped[date | None] = mapped_column(Date)
+    # Notice to the parent after an order to assess (reg 44, step O1).
+    order_notice_sent: Mapped[date | None] = mapped_column(Date)
 
 
 class CaseNote(CaseChild, Editable, Base):

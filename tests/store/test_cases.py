@@ -141,7 +141,7 @@ def test_stale_write_detected_at_flush(db: Database) -> None:
         second.commit()
         mine.need_type = "VI"
         with pytest.raises(ConflictError):
-            c._flush(first, Case, case_id)
+            c.flush_or_conflict(first, Case, case_id)
     finally:
         first.close()
         second.close()

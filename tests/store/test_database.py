@@ -193,3 +193,45 @@ sshfs#me@host: /home/me/remote fuse.sshfs rw 0 0
 )
 def test_network_shares_are_recognised(path: str, expected: str | None) -> None:
     assert network_share_fstype(Path(path), MOUNTS) == expected
+
+
+def test_an_older_sqlite_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "older.sqlite3"
+    db = Database.open(str(path), "Test User")
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO team (name, updated_by) VALUES ('North', 'x')"))
+    db.close()
+    reopened = Database.open(str(path), "Test User")
+    try:
+        assert reopened.current_revision() == _head()
+        columns = {col["name"] for col in inspect(reopened.engine).get_columns("move")}
+        assert "parent_notified" in columns
+        with reopened.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM team")).scalars().all() == ["North"]
+    finally:
+        reopened.close()
+    [backup] = (tmp_path / "backups").iterdir()
+    assert backup.name.startswith("older-before-migration-0001-")
+    with sqlite3.connect(backup) as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert con.execute("SELECT name FROM team").fetchall() == [("North",)]
+    con.close()
+    if os.name == "posix":
+        assert backup.stat().st_mode & 0o777 == 0o600
+        assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_network_share_gives_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from send_desktop.store import database
+
+    monkeypatch.setattr(database, "network_share_fstype", lambda path, mounts=None: "cifs")
+    db = Database.open(str(tmp_path / "shared.sqlite3"), "Test User")
+    try:
+        assert len(db.warnings) == 1
+        assert "network share (cifs)" in db.warnings[0]
+        assert "team mode" in db.warnings[0]
+    finally:
+        db.close()

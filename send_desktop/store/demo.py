@@ -1,0 +1,436 @@
+"""A realistic synthetic caseload for trying the program, written with fast bulk inserts."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select, text
+
+from send_desktop.errors import KnownError
+from send_desktop.store.database import Database
+from send_desktop.store.models import (
+    AdviceRequest,
+    AnnualReview,
+    AuditEntry,
+    Case,
+    CaseException,
+    Caseworker,
+    Child,
+    Consultation,
+    Team,
+    national_curriculum_year,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+DEMO_USER = "demo data"
+BATCH = 10_000
+
+FIRST_NAMES = (
+    "Oliver", "Amelia", "George", "Isla", "Noah", "Ava", "Arthur", "Mia", "Muhammad", "Ivy",
+    "Leo", "Lily", "Harry", "Freya", "Oscar", "Florence", "Archie", "Willow", "Henry", "Emily",
+    "Theo", "Sophia", "Jack", "Grace", "Charlie", "Evie", "Freddie", "Poppy", "Alfie", "Ella",
+    "Jacob", "Aisha", "Thomas", "Zara", "Kai", "Maya", "Ethan", "Layla", "Finley", "Ruby",
+)  # fmt: skip
+LAST_NAMES = (
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
+    "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
+    "Khan", "Wood", "Jackson", "Clarke", "Hughes", "Ahmed", "Turner", "Hill", "Cooper", "Ward",
+    "Morris", "Begum", "Kowalski", "Okafor", "Nguyen", "Murphy", "Price", "Bennett", "Ali",
+    "Shaw", "Lewis", "Harris",
+)  # fmt: skip
+CASEWORKER_NAMES = (
+    "Sam Carter", "Priya Shah", "Tom Fletcher", "Hannah Lee", "Marcus Reid", "Joanna Price",
+    "Dev Mistry", "Kate Owens", "Ruth Adeyemi", "Liam Doyle",
+)  # fmt: skip
+TEAM_NAMES = ("North Team", "South Team", "East Team")
+SCHOOLS = (
+    ("Brookside Primary School", "100001"),
+    ("St Mary's CE Primary", "100002"),
+    ("Hillcrest Academy", "100003"),
+    ("Riverside Community College", "100004"),
+    ("Oakfield Infant School", "100005"),
+    ("Meadow Junior School", "100006"),
+    ("Northgate High School", "100007"),
+    ("Willow Tree Special School", "100008"),
+    ("Kingsway Sixth Form College", "100009"),
+    ("Little Acorns Nursery", "100010"),
+)
+# Primary needs roughly as EHC plans are distributed nationally (ASD and SLCN most common).
+NEEDS = (
+    ("ASD", 33),
+    ("SLCN", 21),
+    ("SEMH", 14),
+    ("MLD", 9),
+    ("SLD", 6),
+    ("PD", 4),
+    ("SPLD", 4),
+    ("PMLD", 2),
+    ("HI", 2),
+    ("VI", 1),
+    ("MSI", 1),
+    ("OTH", 3),
+)
+UPN_CHECK = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    cases: int
+    children: int
+    caseworkers: int
+    advice_requests: int
+    reviews: int
+    seconds: float
+
+
+def _upn(rng: random.Random) -> str:
+    """A UPN-shaped identifier with a valid check letter (never a real child's)."""
+    digits = "".join(str(rng.randint(0, 9)) for _ in range(12))
+    total = sum(int(d) * (i + 2) for i, d in enumerate(digits))
+    return UPN_CHECK[total % 23] + digits
+
+
+def _postcode(rng: random.Random) -> str:
+    # ZZ is not a real postcode area: synthetic addresses can never match a real family.
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+
+
+def _days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+class _Builder:
+    """Generates rows for one synthetic case at a time, in plain dicts for executemany."""
+
+    def __init__(self, rng: random.Random, as_of: date, worker_ids: list[int]) -> None:
+        self.rng = rng
+        self.as_of = as_of
+        self.worker_ids = worker_ids
+        self.now = utc_now()
+        self.children: list[dict[str, Any]] = []
+        self.cases: list[dict[str, Any]] = []
+        self.advice: list[dict[str, Any]] = []
+        self.exceptions: list[dict[str, Any]] = []
+        self.consultations: list[dict[str, Any]] = []
+        self.reviews: list[dict[str, Any]] = []
+        self.need_names = [n for n, _ in NEEDS]
+        self.need_weights = [w for _, w in NEEDS]
+
+    def _stamp(self) -> dict[str, Any]:
+        return {"version": 1, "updated_at": self.now, "updated_by": DEMO_USER}
+
+    def _done(self, day: date) -> date | None:
+        return day if day <= self.as_of else None
+
+    def add(self, case_id: int, child_id: int, ref: str) -> None:
+        rng, as_of = self.rng, self.as_of
+        received = as_of - _days(rng.randint(0, 3 * 365))
+        dob = received - _days(rng.randint(2 * 365, 18 * 365))
+        school, school_urn = rng.choice(SCHOOLS)
+        urn: str | None = school_urn
+        setting_code = None
+        if rng.random() < 0.04:
+            school, urn, setting_code = "Educated at home", None, "EHE"
+        self.children.append(
+            {
+                "id": child_id,
+                "first_name": rng.choice(FIRST_NAMES),
+                "last_name": rng.choice(LAST_NAMES),
+                "date_of_birth": dob,
+                "sex": "M" if rng.random() < 0.72 else "F",
+                "postcode": _postcode(rng),
+                "upn": _upn(rng),
+                "uln": None,
+                "setting_name": school,
+                "setting_urn": urn,
+                "setting_code": setting_code,
+                **self._stamp(),
+            }
+        )
+        case: dict[str, Any] = {
+            "id": case_id,
+            "ref": ref,
+            "child_id": child_id,
+            "caseworker_id": rng.choice(self.worker_ids) if rng.random() > 0.02 else None,
+            "request_received": received,
+            "request_channel": rng.choices(REQUEST_CHANNELS_W[0], REQUEST_CHANNELS_W[1])[0],
+            "request_source": rng.choices(REQUEST_SOURCES_W[0], REQUEST_SOURCES_W[1])[0],
+            "decision_to_assess": None,
+            "decision_outcome": None,
+            "not_issue_decision": None,
+            "draft_served": None,
+            "draft_method": None,
+            "final_issued": None,
+            "plan_issued": None,
+            "need_type": None,
+            "need_rank": None,
+            "placement_name": None,
+            "placement_urn": None,
+            "phase_transfer": None,
+            "transfer_kind": None,
+            "reassessment_notified": None,
+            "ceased": None,
+            "cease_reason": None,
+            "closed": False,
+            **self._stamp(),
+        }
+        self.cases.append(case)
+        self._process(case, case_id, dob, school, urn)
+
+    def _process(
+        self, case: dict[str, Any], case_id: int, dob: date, school: str, urn: str | None
+    ) -> None:
+        rng, as_of = self.rng, self.as_of
+        received: date = case["request_received"]
+        if rng.random() < 0.03:
+            start = received + _days(rng.randint(10, 80))
+            if start <= as_of:
+                code = rng.choice(("X1", "X3", "X3", "X4"))
+                self.exceptions.append(
+                    {
+                        "case_id": case_id,
+                        "code": code,
+                        "start": start,
+                        "end": self._done(start + _days(rng.randint(28, 70))),
+                        "note": "Synthetic exception",
+                        **self._stamp(),
+                    }
+                )
+        # Most decisions arrive near the six-week limit; some are late, a few stuck.
+        decision = received + _days(
+            rng.randint(25, 42) if rng.random() < 0.85 else rng.randint(43, 90)
+        )
+        if decision > as_of:
+            return
+        case["decision_to_assess"] = decision
+        if rng.random() < 0.20:
+            case["decision_outcome"] = "not-assess"
+            case["closed"] = decision < as_of - _days(180)
+            return
+        case["decision_outcome"] = "assess"
+        for kind in ("EP", "health", "social care", "school"):
+            requested = decision + _days(rng.randint(1, 7))
+            if requested > as_of:
+                continue
+            lag = rng.randint(25, 42) if rng.random() < 0.7 else rng.randint(43, 80)
+            self.advice.append(
+                {
+                    "case_id": case_id,
+                    "kind": kind,
+                    "advice_giver": None,
+                    "requested": requested,
+                    "received": self._done(requested + _days(lag)),
+                    "chased": self._done(requested + _days(44)) if lag > 42 else None,
+                    **self._stamp(),
+                }
+            )
+        if rng.random() < 0.05:
+            not_issue = received + _days(rng.randint(90, 125))
+            if not_issue <= as_of:
+                case["not_issue_decision"] = not_issue
+                case["closed"] = not_issue < as_of - _days(180)
+            return
+        on_time = rng.random() < 0.5
+        final_day = rng.randint(105, 140) if on_time else rng.randint(141, 330)
+        draft = received + _days(max(60, final_day - rng.randint(21, 45)))
+        if draft > as_of:
+            return
+        case["draft_served"] = draft
+        case["draft_method"] = rng.choice(("email", "post"))
+        case["need_type"] = rng.choices(self.need_names, self.need_weights)[0]
+        case["need_rank"] = 1
+        for _ in range(rng.choice((1, 1, 2))):
+            sent = draft + _days(rng.randint(0, 3))
+            if sent <= as_of:
+                self.consultations.append(
+                    {
+                        "case_id": case_id,
+                        "institution": school if urn else rng.choice(SCHOOLS)[0],
+                        "institution_urn": urn,
+                        "sent": sent,
+                        "responded": self._done(sent + _days(rng.randint(8, 30))),
+                        "outcome": None,
+                        **self._stamp(),
+                    }
+                )
+        final = max(received + _days(final_day), draft + _days(15))
+        if final > as_of:
+            return
+        case["final_issued"] = final
+        case["placement_name"] = school
+        case["placement_urn"] = urn
+        self._reviews(case, case_id, final)
+        year = national_curriculum_year(dob, as_of)
+        if year in (-1, 6, 11):
+            transfer_year = as_of.year if as_of.month < 9 else as_of.year + 1
+            case["phase_transfer"] = date(transfer_year, 9, 1)
+            case["transfer_kind"] = "post16" if year == 11 else "school"
+        if rng.random() < 0.02:
+            ceased = final + _days(rng.randint(200, 700))
+            if ceased <= as_of:
+                case["ceased"] = ceased
+                case["cease_reason"] = rng.choice((2, 5, 7, 9))
+                case["closed"] = True
+
+    def _reviews(self, case: dict[str, Any], case_id: int, start: date) -> None:
+        rng, as_of = self.rng, self.as_of
+        base = start
+        while True:
+            meeting = base + _days(rng.randint(290, 360) if rng.random() < 0.8 else 380)
+            if meeting > as_of:
+                return
+            decided = meeting + _days(rng.randint(10, 27) if rng.random() < 0.6 else 40)
+            outcome = rng.choices(("M", "A", "C"), (60, 37, 3))[0]
+            amendment = decided if outcome == "A" else None
+            review = {
+                "case_id": case_id,
+                "meeting": meeting,
+                "notice_sent": meeting - _days(rng.randint(14, 28)),
+                "advice_circulated": meeting - _days(rng.randint(14, 21)),
+                "report_sent": self._done(meeting + _days(rng.randint(5, 14))),
+                "decision_sent": self._done(decided),
+                "outcome": outcome if decided <= as_of else None,
+                "amendment_sent": self._done(amendment) if amendment else None,
+                "final_amended": (
+                    self._done(amendment + _days(rng.randint(30, 70))) if amendment else None
+                ),
+                **self._stamp(),
+            }
+            self.reviews.append(review)
+            if decided > as_of:
+                return
+            if outcome == "C":
+                case["ceased"] = decided + _days(rng.randint(30, 90))
+                if case["ceased"] > as_of:
+                    case["ceased"] = None
+                else:
+                    case["cease_reason"] = 2
+                    case["closed"] = True
+                return
+            base = decided
+
+
+REQUEST_CHANNELS_W = (("email", "post", "hand", "portal"), (55, 10, 5, 30))
+REQUEST_SOURCES_W = (
+    ("parent", "young person", "school", "health", "social care", "other"),
+    (50, 3, 35, 6, 4, 2),
+)
+
+
+def _insert(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        conn.execute(insert(table), rows[start : start + BATCH])
+
+
+def make_demo(
+    db: Database, cases: int, seed: int, as_of: date, *, force: bool = False
+) -> DemoSummary:
+    """Fill the database with `cases` synthetic requests and plans (same seed, same data)."""
+    if cases < 1:
+        raise KnownError("Ask for at least one demo case")
+    if cases > 1_000_000:
+        raise KnownError("At most 1,000,000 demo cases")
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    with db.session() as s:
+        existing = s.execute(select(func.count()).select_from(Case)).scalar_one()
+        if existing and not force:
+            raise KnownError(
+                f"The database already holds {existing} cases; demo data goes only into an "
+                "empty database (use --force to add it anyway)"
+            )
+        team_count = rng.choice((2, 3))
+        worker_count = rng.randint(6, 10)
+        team_ids: list[int] = []
+        for name in TEAM_NAMES[:team_count]:
+            team = s.execute(select(Team).where(Team.name == name)).scalar_one_or_none()
+            if team is None:
+                team = Team(name=name, updated_by=DEMO_USER, updated_at=utc_now())
+                s.add(team)
+                s.flush()
+            team_ids.append(team.id)
+        worker_ids: list[int] = []
+        for index, name in enumerate(CASEWORKER_NAMES[:worker_count]):
+            team_id = team_ids[index % team_count]
+            worker = Caseworker(
+                name=name,
+                team_id=team_id,
+                role="team_leader" if index < team_count else "caseworker",
+                active=True,
+                updated_by=DEMO_USER,
+                updated_at=utc_now(),
+            )
+            s.add(worker)
+            s.flush()
+            worker_ids.append(worker.id)
+        first_case = (s.execute(select(func.max(Case.id))).scalar_one() or 0) + 1
+        first_child = (s.execute(select(func.max(Child.id))).scalar_one() or 0) + 1
+        refs = s.execute(select(Case.ref).where(Case.ref.like("EHC-%"))).scalars().all()
+    taken = set(refs)
+
+    builder = _Builder(rng, as_of, worker_ids)
+    counters: dict[int, int] = {}
+    for offset in range(cases):
+        # References follow the year the request arrived, numbered in arrival order below.
+        builder.add(first_case + offset, first_child + offset, "")
+    builder.cases.sort(key=lambda c: (c["request_received"], c["id"]))
+    for case in builder.cases:
+        year = case["request_received"].year
+        while True:
+            counters[year] = counters.get(year, 0) + 1
+            ref = f"EHC-{year}-{counters[year]:05d}"
+            if ref not in taken:
+                break
+        case["ref"] = ref
+
+    with db.engine.begin() as conn:
+        _insert(conn, Child.__table__, builder.children)  # type: ignore[arg-type]
+        _insert(conn, Case.__table__, builder.cases)  # type: ignore[arg-type]
+        _insert(conn, AdviceRequest.__table__, builder.advice)  # type: ignore[arg-type]
+        _insert(conn, CaseException.__table__, builder.exceptions)  # type: ignore[arg-type]
+        _insert(conn, Consultation.__table__, builder.consultations)  # type: ignore[arg-type]
+        _insert(conn, AnnualReview.__table__, builder.reviews)  # type: ignore[arg-type]
+        conn.execute(
+            insert(AuditEntry.__table__),  # type: ignore[arg-type]
+            [
+                {
+                    "at": utc_now(),
+                    "user": db.user,
+                    "db_user": db.db_user,
+                    "table_name": "case",
+                    "row_id": None,
+                    "case_id": None,
+                    "field": None,
+                    "old": None,
+                    "new": f"{cases} synthetic cases (seed {seed}, as of {as_of.isoformat()})",
+                    "action": "demo",
+                }
+            ],
+        )
+        if conn.dialect.name == "postgresql":
+            # Explicit ids bypassed the sequences; move them past the rows just written.
+            for table in ("child", "case"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'(SELECT max(id) FROM "{table}"))'
+                    )
+                )
+    seconds = time.perf_counter() - started
+    log.info("Demo data: %d cases in %.1f s", cases, seconds)
+    return DemoSummary(
+        cases=cases,
+        children=len(builder.children),
+        caseworkers=len(worker_ids),
+        advice_requests=len(builder.advice),
+        reviews=len(builder.reviews),
+        seconds=seconds,
+    )

@@ -1,0 +1,309 @@
+"""Caseload rows, teams and caseworkers: the read side the GUI and workbooks share."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from send_desktop import timeline as tl
+from send_desktop.errors import KnownError
+from send_desktop.store.cases import flush_or_conflict, write_audit
+from send_desktop.store.errors import NotFoundError
+from send_desktop.store.facts import CASE_COLUMNS, RelatedRows
+from send_desktop.store.models import ROLES, Case, Caseworker, Child, Team, utc_now
+from send_desktop.timeline import counting
+
+log = logging.getLogger(__name__)
+
+
+class CaseloadRow(NamedTuple):
+    """One case as the caseload table, dashboard and supervision workbook show it."""
+
+    case_id: int
+    ref: str
+    child_name: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    upn: str | None
+    caseworker: str | None
+    team: str | None
+    stage: str
+    next_step: str | None
+    next_title: str | None
+    next_due: date | None
+    days_left: int | None
+    status: tl.Status | None
+    has_exception: bool
+    request_received: date
+    decision_due: date
+    decision_date: date | None
+    final_due: date
+    final_issued: date | None
+    weeks_open: int
+    review_due: date | None
+
+
+def _search_condition(search: str) -> ColumnElement[bool]:
+    """Every word must appear in the reference, a name or the UPN (case-insensitive)."""
+    words = [w for w in search.lower().split() if w]
+    conditions = []
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(Case.ref).like(pattern, escape="\\"),
+                func.lower(Child.first_name).like(pattern, escape="\\"),
+                func.lower(Child.last_name).like(pattern, escape="\\"),
+                func.lower(Child.upn).like(pattern, escape="\\"),
+            )
+        )
+    return and_(*conditions)
+
+
+def _filtered(
+    columns: Iterable[Any],
+    caseworker_id: int | None,
+    team_id: int | None,
+    include_closed: bool,
+    search: str | None,
+) -> Select[Any]:
+    query = (
+        select(*columns)
+        .join(Child, Child.id == Case.child_id)
+        .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+        .outerjoin(Team, Team.id == Caseworker.team_id)
+    )
+    if caseworker_id is not None:
+        query = query.where(Case.caseworker_id == caseworker_id)
+    if team_id is not None:
+        query = query.where(Caseworker.team_id == team_id)
+    if not include_closed:
+        query = query.where(Case.closed.is_(False))
+    if search and search.strip():
+        query = query.where(_search_condition(search))
+    return query
+
+
+def _weeks_open(facts: tl.Facts, as_of: date) -> int:
+    """Weeks from the request to the end of the 20-week process (or to as_of while open)."""
+    received = facts.request_received
+    if received is None:
+        return 0
+    end = facts.final_issued or facts.not_issue_decision
+    if end is None and facts.decision_outcome == "not-assess":
+        end = facts.decision_to_assess
+    end = end or facts.ceased or as_of
+    return max(0, (end - received).days // 7)
+
+
+def _review_due(facts: tl.Facts, policy: tl.Policy) -> date | None:
+    """R1 as the engine computes it: 12 months from the plan or the last review decision
+    (CFA s.44), brought forward by a phase-transfer deadline (reg 18) that falls inside it."""
+    plan_start = facts.plan_issued or facts.final_issued
+    if facts.ceased is not None or (plan_start is None and facts.plan_transferred is None):
+        return None
+    if facts.plan_transferred is not None:
+        # Moves add the new LA's first-review rule (reg 15(5)): rare, so ask the engine.
+        for step in tl.compute_steps(facts, facts.plan_transferred, policy):
+            if step.id in ("R1", "T3") and step.status is not tl.Status.NOT_APPLICABLE:
+                return step.due
+        return None
+    assert plan_start is not None
+    base = plan_start
+    decided = [r.decision_sent for r in facts.reviews if r.decision_sent is not None]
+    if decided and max(decided) >= base:
+        base = max(decided)
+    due = counting.review_due(base, policy)
+    longstop = _transfer_longstop(facts, policy, plan_start)
+    if longstop is not None and base <= longstop < due:
+        return longstop
+    return due
+
+
+def _transfer_longstop(facts: tl.Facts, policy: tl.Policy, plan_start: date) -> date | None:
+    """The reg 18 deadline when it still governs this plan (as the engine's P1-P3)."""
+    if facts.phase_transfer is None or facts.transfer_kind is None:
+        return None
+    if facts.transfer_kind == "post16-other":
+        due = counting.months_before(facts.phase_transfer, 5)
+    else:
+        due = counting.transfer_deadline(facts.phase_transfer, facts.transfer_kind, policy)
+    if plan_start <= due:
+        return due
+    year_before = counting.months_after(due, -12)
+    for r in facts.reviews:
+        finished = r.final_amended or (r.decision_sent if r.outcome == "M" else None)
+        if finished is not None and finished > year_before:
+            return due
+    return None
+
+
+def caseload(
+    session: Session,
+    as_of: date,
+    policy: tl.Policy,
+    caseworker_id: int | None = None,
+    team_id: int | None = None,
+    include_closed: bool = False,
+    search: str | None = None,
+) -> list[CaseloadRow]:
+    """Every matching case with its stage and next statutory deadline on as_of."""
+    names = (
+        Case.ref,
+        Child.first_name,
+        Child.last_name,
+        Child.upn,
+        Caseworker.name,
+        Team.name,
+    )
+    query = _filtered(
+        (*CASE_COLUMNS, *names), caseworker_id, team_id, include_closed, search
+    ).order_by(Case.id)
+    id_query = _filtered((Case.id,), caseworker_id, team_id, include_closed, search)
+    rows = session.execute(query).all()
+    related = RelatedRows.load(session, id_query)
+    width = len(CASE_COLUMNS)
+    found: list[CaseloadRow] = []
+    for row in rows:
+        facts = related.facts(row)
+        summary = tl.summarise(facts, as_of, policy)
+        ref, first, last, upn, worker, team = row[width:]
+        received: date = row[1]
+        found.append(
+            CaseloadRow(
+                case_id=row[0],
+                ref=ref,
+                child_name=f"{first} {last}",
+                first_name=first,
+                last_name=last,
+                date_of_birth=facts.date_of_birth,
+                upn=upn,
+                caseworker=worker,
+                team=team,
+                stage=summary.stage,
+                next_step=summary.next_id,
+                next_title=summary.next_title,
+                next_due=summary.next_due,
+                days_left=summary.days_left,
+                status=summary.status,
+                has_exception=summary.has_exception,
+                request_received=received,
+                decision_due=counting.weeks_after(received, 6, policy),
+                decision_date=facts.decision_to_assess,
+                final_due=counting.weeks_after(received, 20, policy),
+                final_issued=facts.final_issued,
+                weeks_open=_weeks_open(facts, as_of),
+                review_due=_review_due(facts, policy),
+            )
+        )
+    log.info("Caseload: %d cases", len(found))
+    return found
+
+
+# ---------------------------------------------------------------- teams and caseworkers
+
+
+def teams(session: Session) -> list[Team]:
+    return list(session.execute(select(Team).order_by(Team.name)).scalars())
+
+
+def caseworkers(
+    session: Session, team_id: int | None = None, active_only: bool = True
+) -> list[Caseworker]:
+    query = select(Caseworker).order_by(Caseworker.name)
+    if team_id is not None:
+        query = query.where(Caseworker.team_id == team_id)
+    if active_only:
+        query = query.where(Caseworker.active.is_(True))
+    return list(session.execute(query).scalars())
+
+
+def open_case_counts(session: Session) -> dict[int | None, int]:
+    """Open cases per caseworker id (None = unallocated), for allocation decisions."""
+    rows = session.execute(
+        select(Case.caseworker_id, func.count())
+        .where(Case.closed.is_(False))
+        .group_by(Case.caseworker_id)
+    ).all()
+    return {worker: count for worker, count in rows}
+
+
+def add_team(session: Session, user: str, name: str) -> Team:
+    team = Team(name=name.strip(), updated_by=user, updated_at=utc_now())
+    session.add(team)
+    session.flush()
+    write_audit(session, user, "team", team.id, None, "insert", {"name": (None, team.name)})
+    return team
+
+
+def add_caseworker(
+    session: Session,
+    user: str,
+    name: str,
+    team_id: int | None = None,
+    role: str = "caseworker",
+    db_role: str | None = None,
+) -> Caseworker:
+    if role not in ROLES:
+        raise KnownError(f"Role: {role!r} is not one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise KnownError("Name is required")
+    worker = Caseworker(
+        name=name.strip(),
+        team_id=team_id,
+        role=role,
+        active=True,
+        db_role=db_role,
+        updated_by=user,
+        updated_at=utc_now(),
+    )
+    session.add(worker)
+    session.flush()
+    write_audit(
+        session,
+        user,
+        "caseworker",
+        worker.id,
+        None,
+        "insert",
+        {"name": (None, worker.name), "team_id": (None, team_id), "role": (None, role)},
+    )
+    return worker
+
+
+def reassign_cases(
+    session: Session, case_ids: Iterable[int], caseworker_id: int | None, user: str
+) -> int:
+    """Move cases to another caseworker (None = unallocated); audited per case. Returns count."""
+    if caseworker_id is not None and session.get(Caseworker, caseworker_id) is None:
+        raise NotFoundError(f"Caseworker {caseworker_id} does not exist")
+    ids = sorted(set(case_ids))
+    moved = 0
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        for case in session.execute(select(Case).where(Case.id.in_(chunk))).scalars():
+            if case.caseworker_id == caseworker_id:
+                continue
+            old = case.caseworker_id
+            case.caseworker_id = caseworker_id
+            case.updated_by = user
+            case.updated_at = utc_now()
+            write_audit(
+                session,
+                user,
+                "case",
+                case.id,
+                case.id,
+                "update",
+                {"caseworker_id": (old, caseworker_id)},
+            )
+            moved += 1
+    flush_or_conflict(session, Case, None)
+    log.info("Reassigned %d cases", moved)
+    return moved

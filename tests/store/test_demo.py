@@ -1,0 +1,105 @@
+"""Synthetic caseloads: realistic shape, same seed same data, never over real cases."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from send_desktop.cli import main
+from send_desktop.errors import KnownError
+from send_desktop.store import Database
+from send_desktop.store import cases as c
+from send_desktop.store.demo import make_demo
+from send_desktop.store.models import AnnualReview, Case, Caseworker, Child, Team
+
+AS_OF = date(2025, 6, 1)
+
+
+def test_demo_caseload_has_a_realistic_shape(db: Database) -> None:
+    summary = make_demo(db, 1000, seed=3, as_of=AS_OF)
+    assert summary.cases == 1000
+    with db.session() as s:
+        cases = s.execute(
+            select(
+                Case.request_received,
+                Case.decision_outcome,
+                Case.not_issue_decision,
+                Case.final_issued,
+                Case.ref,
+            )
+        ).all()
+        worker_count = s.execute(select(func.count()).select_from(Caseworker)).scalar_one()
+        team_count = s.execute(select(func.count()).select_from(Team)).scalar_one()
+        reviews = s.execute(select(func.count()).select_from(AnnualReview)).scalar_one()
+        children = s.execute(select(func.count()).select_from(Child)).scalar_one()
+    assert 6 <= worker_count <= 10 and 2 <= team_count <= 3
+    assert children == 1000 and reviews > 100
+    assert all(AS_OF.replace(year=2022) <= r[0] <= AS_OF for r in cases)
+    decided = [r for r in cases if r[1] is not None]
+    not_assessed = sum(1 for r in decided if r[1] == "not-assess") / len(decided)
+    assert 0.15 < not_assessed < 0.25
+    issued = [r for r in cases if r[3] is not None]
+    within = sum(1 for r in issued if (r[3] - r[0]).days <= 140) / len(issued)
+    assert 0.35 < within < 0.65
+    assert sum(1 for r in cases if r[2] is not None) > 0
+    assert len({r[4] for r in cases}) == 1000
+    assert all(r[4].startswith(f"EHC-{r[0].year}-") for r in cases)
+
+
+def test_same_seed_same_data(tmp_path: Path) -> None:
+    found = []
+    for name in ("a", "b"):
+        db = Database.open(str(tmp_path / f"{name}.sqlite3"), "Test User")
+        make_demo(db, 200, seed=11, as_of=AS_OF)
+        with db.session() as s:
+            found.append(
+                s.execute(
+                    select(Case.ref, Case.request_received, Case.final_issued).order_by(Case.id)
+                ).all()
+            )
+        db.close()
+    assert found[0] == found[1]
+
+
+def test_demo_refuses_a_database_with_cases(db: Database) -> None:
+    with db.session() as s:
+        c.create_case(
+            s,
+            "Test User",
+            child=c.ChildDetails("Real", "Child", date(2015, 1, 1)),
+            request_received=date(2025, 1, 6),
+            as_of=AS_OF,
+        )
+    with pytest.raises(KnownError, match="already holds 1 cases"):
+        make_demo(db, 10, seed=1, as_of=AS_OF)
+    make_demo(db, 10, seed=1, as_of=AS_OF, force=True)
+    with db.session() as s:
+        refs = s.execute(select(Case.ref)).scalars().all()
+        # Ids and references continue after the existing case; sequences still work after.
+        extra = c.create_case(
+            s,
+            "Test User",
+            child=c.ChildDetails("Another", "Child", date(2015, 1, 1)),
+            request_received=date(2025, 2, 3),
+            as_of=AS_OF,
+        )
+        assert extra.id == 12
+    assert len(refs) == len(set(refs)) == 11
+
+
+def test_demo_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = str(tmp_path / "demo.sqlite3")
+    argv = ["--database", target, "--user", "Tester", "demo", "--cases", "50"]
+    assert main([*argv, "--seed", "2", "--as-of", "2025-06-01"]) == 0
+    assert "Wrote 50 demo cases" in capsys.readouterr().out
+    assert main(argv) == 2
+    assert "already holds 50 cases" in capsys.readouterr().err
+    db = Database.open(target, "Tester")
+    with db.session() as s:
+        years = Counter(r.year for r in s.execute(select(Case.request_received)).scalars())
+    db.close()
+    assert max(years) == 2025
