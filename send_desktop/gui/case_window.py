@@ -64,8 +64,11 @@ def _days_text(step: Step) -> str:
 
 def _detail_line(step: Step) -> str:
     kind = "statutory" if step.statutory else "target (not statutory)"
+    if "target" in step.source:
+        kind = ""
+    source = f"{step.source} - {kind}" if kind else step.source
     window = f"; window from {uk(step.window_start)}" if step.window_start else ""
-    return f"{step.source} - {kind}{window}"
+    return f"{source}{window}"
 
 
 STEP_COLUMNS: list[Column[Step]] = [
@@ -242,6 +245,8 @@ class CaseWindow(QWidget):
         self.step_detail.setObjectName("sectionHint")
         self.step_detail.setAccessibleName("Selected step explanation")
         self.steps_table.selectionModel().currentRowChanged.connect(self._step_selected)
+        self.steps_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.steps_table.setColumnWidth(0, 330)
         timeline_page = QWidget(self)
         timeline_layout = QVBoxLayout(timeline_page)
         timeline_layout.addWidget(self.steps_table, 1)
@@ -309,6 +314,11 @@ class CaseWindow(QWidget):
             else "none open"
         )
         self.steps_model.set_rows(steps)
+        first_open = next(
+            (n for n, s in enumerate(self.steps_model.visible_rows()) if s.is_open), 0
+        )
+        if steps:
+            self.steps_table.selectRow(first_open)
         self.advice_model.set_rows(case.advice)
         self.exceptions_model.set_rows(case.exceptions)
         self.consultations_model.set_rows(case.consultations)

@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
         bar.addStretch(1)
         self.search_box = QLineEdit(page)
         self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Search name, reference or UPN  (Ctrl+F)")
+        self.search_box.setPlaceholderText("Search name, ref or UPN")
         self.search_box.setAccessibleName("Search cases by name, reference or UPN")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self.apply_search)
@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
             return
         self.banner_label.setText(
             f"<b>Good {'morning' if datetime.now().hour < 12 else 'day'}, {self.user}.</b> "
-            f"In your cases: <b>{overdue} overdue</b> and <b>{due_today} due today</b>."
+            f"Your cases have <b>{overdue} steps overdue</b> and <b>{due_today} due today</b>."
         )
         self.banner.show()
         if qt_settings.read_bool(qt_settings.SHOW_TRAY, False):
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         counts = self._scope_counts
         self.counts_label.setText(
             f"Showing {shown:,} of {counts.in_scope:,} cases ({self.current_scope().value.lower()})"
-            f"  ·  {counts.overdue:,} overdue  ·  {counts.this_week:,} due within 7 days"
+            f"  ·  {counts.overdue:,} cases overdue  ·  {counts.this_week:,} due within 7 days"
             f"  ·  {counts.exceptions:,} with exceptions"
         )
         self.filtered.emit(shown)
