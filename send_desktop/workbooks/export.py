@@ -20,9 +20,16 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
-from send_desktop.timeline import Status
+from send_desktop.store import Database
+from send_desktop.store.facts import facts_for
+from send_desktop.store.models import Case, Caseworker, Team
+from send_desktop.store.queries import caseload
+from send_desktop.store.settings import load_policy
+from send_desktop.timeline import NATIONAL_TIMELINESS, Status, Timeliness, timeliness
 from send_desktop.workbooks.cells import clean_text, looks_like_formula, sheet_title
 
 log = logging.getLogger(__name__)
@@ -91,7 +98,7 @@ class Kpi:
 
     label: str
     value: float | int | str | None
-    kind: Literal["int", "percent", "text"] = "int"
+    kind: Literal["int", "percent", "number", "text"] = "int"
     note: str = ""
 
 
@@ -417,6 +424,7 @@ class _Styles:
         self.stamp = self._make(sheet, number_format="dd/mm/yyyy hh:mm")
         self.int = self._make(sheet, number_format="0")
         self.percent = self._make(sheet, number_format="0.0%")
+        self.number = self._make(sheet, number_format="0.0")
         self.title = self._make(sheet, font=Font(name=_FONT, bold=True, size=16, color="1F4E79"))
         self.label = self._make(sheet, font=Font(name=_FONT, bold=True))
         self.block = self._make(sheet, font=Font(name=_FONT, bold=True, size=12, color="1F4E79"))
@@ -574,7 +582,11 @@ class _Writer:
             title = "Timeliness" + (f" ({scope.kpi_period})" if scope.kpi_period else "")
             lines.append([_cell(sheet, title, styles.block)])
             for kpi in scope.kpis:
-                style = {"int": styles.int, "percent": styles.percent}.get(kpi.kind, styles.text)
+                style = {
+                    "int": styles.int,
+                    "percent": styles.percent,
+                    "number": styles.number,
+                }.get(kpi.kind, styles.text)
                 shown: object = "n/a" if kpi.value is None else kpi.value
                 line_cells: list[WriteOnlyCell | None] = [
                     _cell(sheet, kpi.label, styles.text),
@@ -644,13 +656,17 @@ def _print_setup(sheet: WriteOnlyWorksheet, landscape: bool) -> None:
 def write_supervision(
     path: str | Path,
     rows: Sequence[CaseloadLike],
-    scope: ExportScope,
+    scope: ExportScope | None = None,
     *,
     pseudonymise: bool = False,
     per_caseworker: bool = False,
     progress: Progress | None = None,
+    as_of: dt.date | None = None,
+    generated_by: str | None = None,
 ) -> ExportResult:
     """Write the supervision workbook for these (open) cases; atomic, owner-only (0600).
+
+    Give `scope` (with KPIs, see export_caseload), or just `as_of` and `generated_by`.
 
     The file appears complete or not at all: it is written to a temporary file in the same
     folder and moved into place. When `progress(done, total)` returns False the export stops,
@@ -658,6 +674,14 @@ def write_supervision(
     """
     target = Path(path)
     started = time.perf_counter()
+    if scope is None:
+        if as_of is None:
+            raise TypeError("write_supervision needs scope= or as_of=")
+        scope = ExportScope(
+            as_of=as_of,
+            generated_by=generated_by or "unknown",
+            generated_at=dt.datetime.now().replace(microsecond=0),
+        )
     _check_folder(target)
     tables = build_tables(
         rows, scope.as_of, pseudonymise=pseudonymise, per_caseworker=per_caseworker
@@ -780,3 +804,148 @@ def bench_export(
         with suppress(FileNotFoundError):
             baseline.unlink()
     return seconds, baseline_seconds
+
+
+# --- from the database ------------------------------------------------------------------------
+
+
+def timeliness_kpis(measures: Timeliness) -> tuple[Kpi, ...]:
+    """The dashboard's SEN2 measures as Summary lines (percentages as Excel percentages)."""
+
+    def pct(value: float | None) -> float | None:
+        return None if value is None else value / 100
+
+    national = NATIONAL_TIMELINESS.get(max(NATIONAL_TIMELINESS))
+    england = (
+        f"England {national.year}: {national.excluding_exceptions:.1f}%"
+        if national is not None
+        else ""
+    )
+    m = measures
+    return (
+        Kpi("New plans issued", m.plans_issued),
+        Kpi(
+            "Plans issued within 20 weeks (excluding exceptions)",
+            pct(m.pct_within_20_weeks_excl),
+            "percent",
+            f"{m.plans_without_exception_within_20_weeks} of {m.plans_without_exception}; "
+            + england,
+        ),
+        Kpi(
+            "Plans issued within 20 weeks (including exceptions)",
+            pct(m.pct_within_20_weeks_incl),
+            "percent",
+            f"{m.plans_within_20_weeks} of {m.plans_issued}",
+        ),
+        Kpi(
+            "Decisions to assess within 6 weeks",
+            pct(m.pct_decisions_within_6_weeks),
+            "percent",
+            f"{m.decisions_within_6_weeks} of {m.decisions}",
+        ),
+        Kpi(
+            "Average weeks from request to final plan",
+            None if m.average_weeks_to_issue is None else round(m.average_weeks_to_issue, 1),
+            "number",
+        ),
+        Kpi(
+            "Plans issued after more than 52 weeks",
+            pct(m.pct_plans_after_52_weeks),
+            "percent",
+            f"{m.plans_after_52_weeks} of {m.plans_issued}",
+        ),
+        Kpi(
+            "Annual reviews held within 12 months",
+            pct(m.pct_reviews_within_12_months),
+            "percent",
+            f"{m.reviews_within_12_months} of {m.reviews}",
+        ),
+        Kpi(
+            "Review decisions within 4 weeks of the meeting",
+            pct(m.pct_review_decisions_within_4_weeks),
+            "percent",
+            f"{m.review_decisions_within_4_weeks} of {m.review_decisions}",
+        ),
+    )
+
+
+def kpi_period(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The 12 months ending on the as-of date (inclusive), the period the KPIs cover."""
+    try:
+        year_ago = as_of.replace(year=as_of.year - 1)
+    except ValueError:  # 29 February
+        year_ago = as_of.replace(year=as_of.year - 1, day=28)
+    return year_ago + dt.timedelta(days=1), as_of
+
+
+def export_caseload(
+    db: Database,
+    path: str | Path,
+    *,
+    as_of: dt.date,
+    user: str,
+    caseworker: str | None = None,
+    team: str | None = None,
+    pseudonymise: bool = False,
+    per_caseworker: bool = False,
+    progress: Progress | None = None,
+    generated_at: dt.datetime | None = None,
+) -> ExportResult:
+    """Query the open caseload (optionally one caseworker's or team's) and write the workbook.
+
+    The KPIs are timeline.timeliness over every case in scope, open or closed, for the 12
+    months to `as_of`, so they match the dashboard for the same scope.
+    """
+    if caseworker and team:
+        raise KnownError("Choose a caseworker or a team, not both")
+    _check_folder(Path(path))
+    with db.session() as session:
+        policy = load_policy(session)
+        worker_id, team_id, scope_text = _resolve_scope(session, caseworker, team)
+        rows = caseload(session, as_of, policy, caseworker_id=worker_id, team_id=team_id)
+        ids = select(Case.id).outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+        if worker_id is not None:
+            ids = ids.where(Case.caseworker_id == worker_id)
+        if team_id is not None:
+            ids = ids.where(Caseworker.team_id == team_id)
+        facts = facts_for(session, ids)
+    start, end = kpi_period(as_of)
+    measures = timeliness(facts.values(), start, end, policy)
+    scope = ExportScope(
+        as_of=as_of,
+        generated_by=user,
+        generated_at=generated_at or dt.datetime.now().replace(microsecond=0),
+        scope=scope_text,
+        kpis=timeliness_kpis(measures),
+        kpi_period=f"{start:%d/%m/%Y} to {end:%d/%m/%Y}",
+    )
+    return write_supervision(
+        path,
+        rows,
+        scope,
+        pseudonymise=pseudonymise,
+        per_caseworker=per_caseworker,
+        progress=progress,
+    )
+
+
+def _resolve_scope(
+    session: Session, caseworker: str | None, team: str | None
+) -> tuple[int | None, int | None, str]:
+    if caseworker:
+        found = session.execute(
+            select(Caseworker.id, Caseworker.name).where(
+                func.lower(Caseworker.name) == caseworker.strip().lower()
+            )
+        ).first()
+        if found is None:
+            raise KnownError(f"No caseworker called {caseworker!r}")
+        return found[0], None, f"Caseworker: {found[1]}"
+    if team:
+        found = session.execute(
+            select(Team.id, Team.name).where(func.lower(Team.name) == team.strip().lower())
+        ).first()
+        if found is None:
+            raise KnownError(f"No team called {team!r}")
+        return None, found[0], f"Team: {found[1]}"
+    return None, None, "All caseworkers"

@@ -91,6 +91,7 @@ class TrackerRow:
     request_received: dt.date | None = None
     decision_to_assess: dt.date | None = None
     decision_outcome: Literal["assess", "not-assess"] | None = None
+    outcome_stated: bool = False  # False when guessed from a decision date alone
     draft_served: dt.date | None = None
     not_issue_decision: dt.date | None = None
     final_issued: dt.date | None = None
@@ -278,12 +279,7 @@ def _read_csv(path: Path) -> list[RawRow]:
     text = _decode(path.read_bytes())
     if "\x00" in text:
         raise KnownError(f"{path.name}: not a text CSV file (it contains binary data)")
-    sample = text[:65536]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), _csv_dialect(text))
     rows: list[RawRow] = []
     try:
         for number, values in enumerate(reader, start=1):
@@ -293,6 +289,35 @@ def _read_csv(path: Path) -> list[RawRow]:
             f"{path.name}: row {len(rows) + 1}: cannot be read as CSV ({exc})"
         ) from exc
     return _trim(rows)
+
+
+def _csv_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The delimiter under which a header row is recognisable; else csv.Sniffer's guess.
+
+    A title line above the table ("Exported from ...") often confuses the sniffer on its own.
+    """
+    sample = text[:65536]
+    lines = sample.splitlines()[:50]
+    best: tuple[int, str] | None = None
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            parsed = list(csv.reader(lines, delimiter=delimiter))
+        except csv.Error:
+            continue
+        header = find_header_row(list(enumerate(parsed, start=1)))
+        if header is not None and (best is None or len(header.suggested) > best[0]):
+            best = (len(header.suggested), delimiter)
+    if best is not None:
+        chosen = best[1]
+
+        class Found(csv.excel):
+            delimiter = chosen
+
+        return Found
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
 
 
 def _blank(values: Sequence[object]) -> bool:
@@ -453,8 +478,10 @@ def _parse_rows(plan: ImportPlan, rows: list[RawRow]) -> None:
             except (DateError, _CellError) as exc:
                 problem(number, key, str(exc))
                 bad = True
+        if bad:
+            continue  # one problem per cell is enough; row-level checks follow once it is fixed
         row = _build_row(plan, number, values, problem)
-        if row is not None and not bad:
+        if row is not None:
             plan.rows.append(row)
 
 
@@ -506,10 +533,11 @@ def _build_row(
     if not ok or not isinstance(request, dt.date):
         return None
     outcome = values.get("decision_outcome")
+    stated = outcome is not None
     if outcome is None:
         stage = values.get("stage")
         if isinstance(stage, str) and stage.casefold() == "not assessed":
-            outcome = "not-assess"
+            outcome, stated = "not-assess", True
         elif values.get("decision_to_assess") is not None:
             # A decision date with no outcome column: the case went on to assessment unless the
             # tracker says otherwise, which is what a decision date means in most trackers.
@@ -528,6 +556,7 @@ def _build_row(
         decision_outcome="not-assess"
         if outcome == "not-assess"
         else ("assess" if outcome == "assess" else None),
+        outcome_stated=stated,
         draft_served=_date(values.get("draft_served")),
         not_issue_decision=_date(values.get("not_issue_decision")),
         final_issued=_date(values.get("final_issued")),
@@ -588,10 +617,10 @@ def _check_duplicates(plan: ImportPlan) -> None:
     plan.rows = keep
 
 
-def iter_problem_lines(plan: ImportPlan, limit: int | None = None) -> Iterator[str]:
+def iter_problem_lines(problems: Sequence[Problem], limit: int | None = None) -> Iterator[str]:
     """Problems as lines for a terminal: errors first, then warnings, in row order."""
     ordered = sorted(
-        plan.problems,
+        problems,
         key=lambda p: (p.severity != "error", p.row or 0, p.column or ""),
     )
     for count, item in enumerate(ordered):

@@ -1,0 +1,429 @@
+"""Importing a tracker into the database: all rows or none, matched to existing cases by ref."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from send_desktop.errors import KnownError
+from send_desktop.store import Database
+from send_desktop.store.cases import ChildDetails, add_note, create_case, update_case, update_child
+from send_desktop.store.models import Case, CaseNote, Caseworker, Child, Team
+from send_desktop.store.queries import add_caseworker, add_team
+from send_desktop.workbooks.export import _cell, _check_folder, _Styles, save_atomically
+from send_desktop.workbooks.tracker import (
+    ImportPlan,
+    Problem,
+    TrackerRow,
+    iter_problem_lines,
+    name_key,
+    read_tracker,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], bool]
+_CASE_DATES: Final = (
+    "request_received",
+    "decision_to_assess",
+    "not_issue_decision",
+    "draft_served",
+    "final_issued",
+)
+_SHOWN_PROBLEMS: Final = 25
+_CHUNK: Final = 500
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    cancelled: bool = False
+    created_refs: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class ImportRefused(KnownError):
+    """The tracker has errors, so nothing was imported; `problems` lists every one."""
+
+    def __init__(self, path: Path, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = [f"  {p}" for p in errors[:_SHOWN_PROBLEMS]]
+        if len(errors) > _SHOWN_PROBLEMS:
+            lines.append(f"  ... and {len(errors) - _SHOWN_PROBLEMS} more")
+        super().__init__(
+            f"{path.name}: nothing imported; {len(errors)} problem"
+            f"{'' if len(errors) == 1 else 's'} to fix first:\n" + "\n".join(lines)
+        )
+
+
+class _Stop(Exception):
+    """Leaves the session block so everything is rolled back (cancel, dry run, errors)."""
+
+
+@dataclass
+class _Known:
+    """What the database already holds, loaded in bulk before the rows are applied."""
+
+    by_ref: dict[str, Case]
+    by_child: dict[tuple[str, str, dt.date | None], list[tuple[dt.date, str]]]
+    by_child_request: dict[tuple[str, str, dt.date | None, dt.date], str]
+    workers: dict[str, int]
+    teams: dict[str, int]
+
+
+def _load_known(session: Session, plan: ImportPlan) -> _Known:
+    refs = sorted({row.ref for row in plan.rows if row.ref})
+    by_ref: dict[str, Case] = {}
+    for start in range(0, len(refs), _CHUNK):
+        chunk = refs[start : start + _CHUNK]
+        for case in session.execute(select(Case).where(Case.ref.in_(chunk))).scalars():
+            by_ref[case.ref] = case
+    by_child: dict[tuple[str, str, dt.date | None], list[tuple[dt.date, str]]] = {}
+    by_child_request: dict[tuple[str, str, dt.date | None, dt.date], str] = {}
+    if any(not row.ref for row in plan.rows):
+        found = session.execute(
+            select(
+                Child.first_name,
+                Child.last_name,
+                Child.date_of_birth,
+                Case.request_received,
+                Case.ref,
+            ).join(Case, Case.child_id == Child.id)
+        )
+        for first, last, birth, received, ref in found:
+            key = name_key(first, last, birth)
+            by_child.setdefault(key, []).append((received, ref))
+            by_child_request[(*key, received)] = ref
+    workers = {
+        name.casefold(): worker_id
+        for worker_id, name in session.execute(select(Caseworker.id, Caseworker.name))
+    }
+    teams = {
+        name.casefold(): team_id for team_id, name in session.execute(select(Team.id, Team.name))
+    }
+    return _Known(by_ref, by_child, by_child_request, workers, teams)
+
+
+def apply_import(
+    db: Database,
+    plan: ImportPlan,
+    user: str,
+    progress: Progress | None = None,
+    *,
+    dry_run: bool = False,
+    as_of: dt.date | None = None,
+) -> ImportResult:
+    """Write every row of the plan in one transaction, or nothing.
+
+    Rows with a case ref that exists update that case; rows without one are matched by child
+    name, date of birth and request date, else created with a new ref. An empty tracker cell
+    never clears a date already recorded. Raises ImportRefused (a KnownError naming each row
+    and column) when the tracker or the store finds any error. With dry_run=True every check
+    runs, including the store's, and the transaction is rolled back.
+    """
+    if plan.errors:
+        raise ImportRefused(plan.path, plan.problems)
+    as_of = as_of or dt.date.today()
+    result = ImportResult(problems=list(plan.problems), dry_run=dry_run)
+    total = len(plan.rows)
+    try:
+        with db.session() as session:
+            known = _load_known(session, plan)
+            for done, row in enumerate(plan.rows, start=1):
+                try:
+                    _apply_row(session, plan, row, user, as_of, known, result)
+                except KnownError as exc:
+                    result.problems.append(Problem(row.row_number, None, None, str(exc)))
+                report = progress is not None and (done % 25 == 0 or done == total)
+                if report and progress is not None and not progress(done, total):
+                    result.cancelled = True
+                    raise _Stop
+            if result.errors or dry_run:
+                raise _Stop
+    except _Stop:
+        pass
+    if result.errors and not result.cancelled:
+        raise ImportRefused(plan.path, result.problems)
+    if result.cancelled:
+        log.info("import cancelled; nothing written")
+        result.created = result.updated = result.unchanged = 0
+        result.created_refs = []
+    else:
+        log.info(
+            "import %s: %d created, %d updated, %d unchanged",
+            "checked (dry run)" if dry_run else "written",
+            result.created,
+            result.updated,
+            result.unchanged,
+        )
+    return result
+
+
+# The contract in docs/internal-api.md names it importer.apply.
+apply = apply_import
+
+
+def _column(plan: ImportPlan, key: str) -> tuple[str | None, str | None]:
+    found = plan.column(key)
+    return (found[0], found[1]) if found else (None, None)
+
+
+def _caseworker_id(session: Session, user: str, row: TrackerRow, known: _Known) -> int | None:
+    if not row.caseworker:
+        return None
+    key = row.caseworker.casefold()
+    if key not in known.workers:
+        team_id = None
+        if row.team:
+            team_id = known.teams.get(row.team.casefold())
+            if team_id is None:
+                team_id = add_team(session, user, row.team).id
+                known.teams[row.team.casefold()] = team_id
+        known.workers[key] = add_caseworker(session, user, row.caseworker, team_id).id
+    return known.workers[key]
+
+
+def _apply_row(
+    session: Session,
+    plan: ImportPlan,
+    row: TrackerRow,
+    user: str,
+    as_of: dt.date,
+    known: _Known,
+    result: ImportResult,
+) -> None:
+    assert row.request_received is not None
+    case = known.by_ref.get(row.ref) if row.ref else None
+    key = name_key(row.first_name, row.last_name, row.date_of_birth)
+    if case is None and not row.ref:
+        same = known.by_child_request.get((*key, row.request_received))
+        if same is not None:
+            case = session.execute(select(Case).where(Case.ref == same)).scalar_one()
+            letter, header = _column(plan, "child_name")
+            result.problems.append(
+                Problem(
+                    row.row_number,
+                    letter,
+                    header,
+                    f"no case ref: matched existing case {same} by name, date of birth and "
+                    "request date",
+                    "warning",
+                )
+            )
+    worker_id = _caseworker_id(session, user, row, known) if "caseworker" in plan.mapping else None
+    if case is None:
+        _create(session, plan, row, user, as_of, known, result, worker_id)
+    else:
+        _update(session, plan, row, user, as_of, case, result, worker_id)
+
+
+def _create(
+    session: Session,
+    plan: ImportPlan,
+    row: TrackerRow,
+    user: str,
+    as_of: dt.date,
+    known: _Known,
+    result: ImportResult,
+    worker_id: int | None,
+) -> None:
+    assert row.request_received is not None
+    key = name_key(row.first_name, row.last_name, row.date_of_birth)
+    if row.date_of_birth is not None and key in known.by_child:
+        refs = ", ".join(ref for _, ref in known.by_child[key][:3])
+        letter, header = _column(plan, "child_name")
+        result.problems.append(
+            Problem(
+                row.row_number,
+                letter,
+                header,
+                f"a child with the same name and date of birth already has case {refs}; "
+                "this row is imported as a new request",
+                "warning",
+            )
+        )
+    fields: dict[str, Any] = {
+        name: getattr(row, name) for name in _CASE_DATES[1:] if getattr(row, name) is not None
+    }
+    if row.decision_outcome is not None:
+        fields["decision_outcome"] = row.decision_outcome
+    if worker_id is not None:
+        fields["caseworker_id"] = worker_id
+    child = ChildDetails(
+        first_name=row.first_name,
+        last_name=row.last_name,
+        date_of_birth=row.date_of_birth,
+        upn=row.upn,
+    )
+    case = create_case(
+        session,
+        user,
+        child=child,
+        request_received=row.request_received,
+        ref=row.ref,
+        as_of=as_of,
+        **fields,
+    )
+    if row.notes:
+        add_note(session, case.id, user, row.notes, written=as_of)
+    result.created += 1
+    result.created_refs.append(case.ref)
+    known.by_ref[case.ref] = case
+    known.by_child.setdefault(key, []).append((row.request_received, case.ref))
+    known.by_child_request[(*key, row.request_received)] = case.ref
+
+
+def _update(
+    session: Session,
+    plan: ImportPlan,
+    row: TrackerRow,
+    user: str,
+    as_of: dt.date,
+    case: Case,
+    result: ImportResult,
+    worker_id: int | None,
+) -> None:
+    changes: dict[str, Any] = {}
+    for name in _CASE_DATES:
+        value = getattr(row, name)
+        if value is not None and getattr(case, name) != value:
+            changes[name] = value
+    # An outcome guessed from a decision date never overrides one recorded in the program.
+    outcome = row.decision_outcome
+    if (
+        outcome is not None
+        and outcome != case.decision_outcome
+        and (row.outcome_stated or case.decision_outcome is None)
+    ):
+        changes["decision_outcome"] = outcome
+    if worker_id is not None and worker_id != case.caseworker_id:
+        changes["caseworker_id"] = worker_id
+    child = session.get(Child, case.child_id)
+    assert child is not None
+    child_changes: dict[str, Any] = {}
+    if row.first_name and row.first_name != child.first_name:
+        child_changes["first_name"] = row.first_name
+    if row.last_name and row.last_name != child.last_name:
+        child_changes["last_name"] = row.last_name
+    if row.date_of_birth is not None and row.date_of_birth != child.date_of_birth:
+        child_changes["date_of_birth"] = row.date_of_birth
+    if row.upn is not None and row.upn != child.upn:
+        child_changes["upn"] = row.upn
+    note_added = False
+    if row.notes:
+        existing = session.execute(
+            select(CaseNote.id).where(CaseNote.case_id == case.id, CaseNote.text == row.notes)
+        ).first()
+        if existing is None:
+            add_note(session, case.id, user, row.notes, written=as_of)
+            note_added = True
+    if child_changes:
+        update_child(session, child.id, child.version, user, as_of=as_of, **child_changes)
+    if changes:
+        update_case(session, case.id, case.version, user, as_of=as_of, **changes)
+    if changes or child_changes or note_added:
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def import_tracker(
+    db: Database,
+    path: str | Path,
+    user: str,
+    *,
+    mapping: dict[str, str | None] | None = None,
+    dayfirst: bool = True,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> tuple[ImportPlan, ImportResult]:
+    """read_tracker then apply_import: the CLI's path in one call."""
+    plan = read_tracker(path, mapping, dayfirst=dayfirst)
+    return plan, apply_import(db, plan, user, progress, dry_run=dry_run)
+
+
+def write_import_report(
+    path: str | Path, plan: ImportPlan, problems: Sequence[Problem] | None = None
+) -> Path:
+    """A workbook listing every problem (row, column, header, reason) for the user to fix."""
+    target = Path(path)
+    _check_folder(target)
+    listed = list(plan.problems if problems is None else problems)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Problems")
+    assert isinstance(sheet, WriteOnlyWorksheet)
+    styles = _Styles(sheet)
+    for letter, width in zip("ABCDE", (10, 8, 9, 28, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:E{len(listed) + 1}"
+    sheet.append(
+        [_cell(sheet, h, styles.header) for h in ("Severity", "Row", "Column", "Header", "Reason")]
+    )
+    ordered = sorted(listed, key=lambda p: (p.severity != "error", p.row or 0, p.column or ""))
+    for item in ordered:
+        sheet.append(
+            [
+                _cell(sheet, item.severity, styles.text),
+                _cell(sheet, item.row, styles.int) if item.row is not None else None,
+                _cell(sheet, item.column, styles.text) if item.column else None,
+                _cell(sheet, item.header, styles.user) if item.header else None,
+                _cell(sheet, item.reason, styles.user),
+            ]
+        )
+    about = book.create_sheet("About")
+    assert isinstance(about, WriteOnlyWorksheet)
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["C"].width = 40
+    lines: list[tuple[object, ...]] = [
+        ("Tracker", plan.path.name),
+        ("Sheet", plan.sheet or "(CSV)"),
+        ("Header row", plan.header_row),
+        ("Rows read", len(plan.rows)),
+        ("Errors", sum(1 for p in listed if p.severity == "error")),
+        ("Warnings", sum(1 for p in listed if p.severity == "warning")),
+        (),
+        ("Field", "Column", "Header"),
+    ]
+    lines += [(key, *_column(plan, key)) for key in plan.mapping]
+    for line in lines:
+        about.append([_cell(about, v, styles.user) if v is not None else None for v in line])
+    save_atomically(book, target)
+    return target
+
+
+__all__ = [
+    "ImportPlan",
+    "ImportRefused",
+    "ImportResult",
+    "Problem",
+    "apply",
+    "apply_import",
+    "import_tracker",
+    "iter_problem_lines",
+    "read_tracker",
+    "write_import_report",
+]
