@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "send_desktop.commands.calc",
     "send_desktop.commands.data",
     "send_desktop.commands.workbooks",
+    "send_desktop.commands.bench",
 )
 
 

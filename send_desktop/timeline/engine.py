@@ -222,11 +222,11 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
     out.append(
         _Draft(
             "N3",
-            "Notice of decision not to issue a plan",
+            "16-week decision: issue a plan, or notify not issuing",
             c.weeks_after(trigger, 16, p),
             f.not_issue_decision,
             "reg 10(1)",
-            "Decision not to issue a plan (if so) due",
+            "Decision whether to issue a plan due (notice if not issuing)",
             "request received {0} + 16 weeks",
             (trigger,),
             covered=codes & EXCEPTIONS_FOR["N3"],
