@@ -58,9 +58,9 @@ def case_facts(session: Session, case_ids: Iterable[int] | None = None) -> dict[
 def facts_for(session: Session, id_select: Select[Any]) -> dict[int, tl.Facts]:
     """Facts for the cases whose ids id_select returns (a subquery, not a Python list)."""
     ids = id_select
-    case_rows = session.execute(
-        select(*CASE_COLUMNS).join(Child, Child.id == Case.child_id).where(Case.id.in_(ids))
-    ).all()
+    # Core rows through the session's connection: no ORM result processing per row.
+    query = select(*CASE_COLUMNS).join(Child, Child.id == Case.child_id).where(Case.id.in_(ids))
+    case_rows = session.connection().execute(query).all()
     related = RelatedRows.load(session, ids)
     return {row[0]: related.facts(row) for row in case_rows}
 
@@ -81,7 +81,8 @@ class RelatedRows:
     @classmethod
     def load(cls, session: Session, ids: Select[Any]) -> RelatedRows:
         found = cls()
-        for case_id, kind, requested, received in session.execute(
+        conn = session.connection()
+        for case_id, kind, requested, received in conn.execute(
             select(
                 AdviceRequest.case_id,
                 AdviceRequest.kind,
@@ -92,7 +93,7 @@ class RelatedRows:
             .order_by(AdviceRequest.case_id, AdviceRequest.id)
         ):
             found.advice[case_id].append(tl.AdviceRequest(kind, requested, received))
-        for case_id, institution, sent, responded in session.execute(
+        for case_id, institution, sent, responded in conn.execute(
             select(
                 Consultation.case_id,
                 Consultation.institution,
@@ -103,7 +104,7 @@ class RelatedRows:
             .order_by(Consultation.case_id, Consultation.id)
         ):
             found.consultations[case_id].append(tl.Consultation(institution, sent, responded))
-        for row in session.execute(
+        for row in conn.execute(
             select(
                 AnnualReview.case_id,
                 AnnualReview.meeting,
@@ -119,7 +120,7 @@ class RelatedRows:
             .order_by(AnnualReview.case_id, AnnualReview.id)
         ):
             found.reviews[row[0]].append(tl.Review(*row[1:]))  # type: ignore[arg-type]
-        for case_id, code, start, end, note in session.execute(
+        for case_id, code, start, end, note in conn.execute(
             select(
                 CaseException.case_id,
                 CaseException.code,
@@ -133,7 +134,7 @@ class RelatedRows:
             found.exceptions[case_id].append(
                 tl.ExceptionRecord(code, start, end, note or "")  # type: ignore[arg-type]
             )
-        for move in session.execute(
+        for move in conn.execute(
             select(
                 Move.case_id,
                 Move.move_date,
@@ -145,7 +146,7 @@ class RelatedRows:
             .order_by(Move.id)
         ):
             found.move[move[0]] = move
-        for mediation in session.execute(
+        for mediation in conn.execute(
             select(
                 Mediation.case_id,
                 Mediation.decision_sent,
@@ -158,7 +159,7 @@ class RelatedRows:
             .order_by(Mediation.id)
         ):
             found.mediation[mediation[0]] = mediation
-        for appeal in session.execute(
+        for appeal in conn.execute(
             select(
                 Appeal.case_id,
                 Appeal.lodged,

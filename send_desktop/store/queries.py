@@ -166,7 +166,7 @@ def caseload(
         (*CASE_COLUMNS, *names), caseworker_id, team_id, include_closed, search
     ).order_by(Case.id)
     id_query = _filtered((Case.id,), caseworker_id, team_id, include_closed, search)
-    rows = session.execute(query).all()
+    rows = session.connection().execute(query).all()
     related = RelatedRows.load(session, id_query)
     width = len(CASE_COLUMNS)
     found: list[CaseloadRow] = []

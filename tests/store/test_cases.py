@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from send_desktop.errors import KnownError
 from send_desktop.store import ConflictError, Database
@@ -327,3 +327,18 @@ def test_chronology_lists_events_and_changes_in_date_order(db: Database) -> None
 def test_national_curriculum_year(dob: date, as_of: date, year: int) -> None:
     assert national_curriculum_year(dob, as_of) == year
     assert Child(first_name="a", last_name="b", date_of_birth=dob).year_group(as_of) == year
+
+
+def test_audit_records_the_database_identity_in_team_mode(db: Database) -> None:
+    case_id = _new_case(db)
+    with db.session() as s:
+        identities = set(
+            s.execute(select(AuditEntry.db_user).where(AuditEntry.case_id == case_id)).scalars()
+        )
+        expected = (
+            s.execute(text("SELECT current_user")).scalar_one()
+            if db.dialect == "postgresql"
+            else None
+        )
+    assert identities == {expected}
+    assert (expected is not None) == (db.dialect == "postgresql")
