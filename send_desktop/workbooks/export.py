@@ -145,14 +145,14 @@ _STATUS_ORDER: Final = {
     Status.DONE_ON_TIME: 5,
     Status.NOT_APPLICABLE: 6,
 }
-# The Summary's table and chart columns, in the order a team leader reads them.
+# The Summary's caseworker table and chart: one column per open status, then the rest.
 CHART_STATUSES: Final = (
     Status.OVERDUE,
     Status.LATE_EXCEPTION,
     Status.DUE_SOON,
     Status.ON_TRACK,
-    Status.DONE_ON_TIME,
 )
+NO_OPEN_DEADLINE: Final = "No open deadline"
 _FILLS: Final = {
     Status.OVERDUE: ("FFC7CE", "9C0006"),
     Status.LATE_EXCEPTION: ("E4DFEC", "5B3B8C"),
@@ -161,13 +161,7 @@ _FILLS: Final = {
     Status.DONE_ON_TIME: ("EDEDED", "404040"),
     Status.DONE_LATE: ("EDEDED", "404040"),
 }
-_CHART_COLOURS: Final = {
-    Status.OVERDUE: "C00000",
-    Status.LATE_EXCEPTION: "7030A0",
-    Status.DUE_SOON: "FFC000",
-    Status.ON_TRACK: "70AD47",
-    Status.DONE_ON_TIME: "A5A5A5",
-}
+_CHART_COLOURS: Final = ("C00000", "7030A0", "FFC000", "70AD47", "A5A5A5")
 
 
 def status_text(status: Status | None) -> str:
@@ -194,8 +188,8 @@ def caseload_columns(pseudonymise: bool) -> tuple[Column, ...]:
     columns = [
         Column("Case ref", 12, "user"),
         Column("Child", 24, "user"),
-        Column("Date of birth", 12, "date"),
-        Column("UPN", 15, "user"),
+        Column("Date of birth", 13, "date"),
+        Column("UPN", 16, "user"),
         Column("Caseworker", 18, "user"),
         Column("Team", 14, "user"),
         Column("Stage", 12, "text"),
@@ -356,35 +350,27 @@ class SummaryBlock:
 
 
 def summary_blocks(rows: Sequence[CaseloadLike]) -> list[SummaryBlock]:
-    by_status = Counter(status_text(r.status) or "No open step" for r in rows)
+    by_status = Counter(r.status if r.status in CHART_STATUSES else NO_OPEN_DEADLINE for r in rows)
+    columns: tuple[Status | str, ...] = (*CHART_STATUSES, NO_OPEN_DEADLINE)
+    titles = [c.label if isinstance(c, Status) else c for c in columns]
     status_rows: list[list[object]] = [
-        [s.label, by_status.get(s.label, 0)] for s in CHART_STATUSES if by_status.get(s.label)
-    ]
-    status_rows += [
-        [label, n]
-        for label, n in sorted(by_status.items())
-        if label not in {s.label for s in CHART_STATUSES}
+        [title, by_status[column]] for column, title in zip(columns, titles, strict=True)
     ]
     by_stage = Counter(r.stage for r in rows)
     stage_rows: list[list[object]] = [[stage, n] for stage, n in sorted(by_stage.items())]
-    workers: dict[str, Counter[Status | None]] = {}
+    workers: dict[str, Counter[Status | str]] = {}
     for row in rows:
-        status = Status.DONE_ON_TIME if row.status is Status.DONE_LATE else row.status
+        status = row.status if row.status in CHART_STATUSES else NO_OPEN_DEADLINE
+        assert status is not None
         workers.setdefault(row.caseworker or "Unallocated", Counter())[status] += 1
     worker_rows: list[list[object]] = []
     for name in sorted(workers, key=str.casefold):
         counts = workers[name]
-        worker_rows.append(
-            [name, *(counts.get(s, 0) for s in CHART_STATUSES), sum(counts.values())]
-        )
+        worker_rows.append([name, *(counts[c] for c in columns), sum(counts.values())])
     return [
         SummaryBlock("Cases by status", ["Status", "Cases"], status_rows),
         SummaryBlock("Cases by stage", ["Stage", "Cases"], stage_rows),
-        SummaryBlock(
-            "Cases by caseworker",
-            ["Caseworker", *(s.label for s in CHART_STATUSES), "Total"],
-            worker_rows,
-        ),
+        SummaryBlock("Cases by caseworker", ["Caseworker", *titles, "Total"], worker_rows),
     ]
 
 
@@ -420,9 +406,16 @@ class _Styles:
         )
         self.text = self._make(sheet)
         self.user = self._make(sheet, quote_prefix=True)
-        self.date = self._make(sheet, number_format=DATE_FORMAT)
-        self.stamp = self._make(sheet, number_format="dd/mm/yyyy hh:mm")
-        self.int = self._make(sheet, number_format="0")
+        # Dates and numbers centred so they do not run into the text beside them.
+        centre = Alignment(horizontal="center")
+        left = Alignment(horizontal="left")
+        self.date = self._make(sheet, number_format=DATE_FORMAT, alignment=centre)
+        self.stamp = self._make(sheet, number_format="dd/mm/yyyy hh:mm", alignment=left)
+        self.info_date = self._make(sheet, number_format=DATE_FORMAT, alignment=left)
+        self.note = self._make(sheet, alignment=Alignment(horizontal="left", indent=2))
+        self.int = self._make(sheet, number_format="0", alignment=centre)
+        self.count = self._make(sheet, number_format="0")
+        self.info_int = self._make(sheet, number_format="0", alignment=left)
         self.percent = self._make(sheet, number_format="0.0%")
         self.number = self._make(sheet, number_format="0.0")
         self.title = self._make(sheet, font=Font(name=_FONT, bold=True, size=16, color="1F4E79"))
@@ -439,6 +432,7 @@ class _Styles:
                 sheet,
                 font=Font(name=_FONT, color=ink, bold=True),
                 fill=PatternFill("solid", fgColor=fill),
+                alignment=Alignment(horizontal="center"),
             )
 
     @staticmethod
@@ -509,9 +503,9 @@ class _Writer:
         columns = table.columns
         for number, column in enumerate(columns, start=1):
             width = column.width
-            if column.kind == "user":
+            if column.kind in {"user", "text"}:
                 longest = max((len(str(r[number - 1] or "")) for r in table.rows), default=0)
-                width = max(width, min(longest + 2, 40))
+                width = max(width, min(longest + 2, 45))
             sheet.column_dimensions[get_column_letter(number)].width = width
         sheet.freeze_panes = "A2"
         sheet.row_dimensions[1].height = 32  # two lines of wrapped header text
@@ -574,8 +568,9 @@ class _Writer:
                 lines.append([])
                 continue
             label, value = line
-            style = styles.stamp if isinstance(value, dt.datetime) else styles.date
+            style = styles.stamp if isinstance(value, dt.datetime) else styles.info_date
             style = style if isinstance(value, dt.date) else styles.user
+            style = styles.info_int if isinstance(value, int) else style
             lines.append([_cell(sheet, label, styles.label), _cell(sheet, value, style)])
         lines.append([])
         if scope.kpis:
@@ -583,7 +578,7 @@ class _Writer:
             lines.append([_cell(sheet, title, styles.block)])
             for kpi in scope.kpis:
                 style = {
-                    "int": styles.int,
+                    "int": styles.count,
                     "percent": styles.percent,
                     "number": styles.number,
                 }.get(kpi.kind, styles.text)
@@ -593,7 +588,7 @@ class _Writer:
                     _cell(sheet, shown, styles.text if kpi.value is None else style),
                 ]
                 if kpi.note:
-                    line_cells.append(_cell(sheet, kpi.note, styles.text))
+                    line_cells.append(_cell(sheet, kpi.note, styles.note))
                 lines.append(line_cells)
             lines.append([])
         blocks = summary_blocks(rows)
@@ -601,6 +596,8 @@ class _Writer:
             lines.append([_cell(sheet, block.title, styles.block)])
             lines.append([_cell(sheet, h, styles.header) for h in block.header])
             block.first_row = len(lines)  # 1-based number of the header row
+            if any(len(h) > 12 for h in block.header):
+                sheet.row_dimensions[block.first_row].height = 30  # room for wrapped headers
             for values in block.rows:
                 first, *numbers = values
                 lines.append(
@@ -626,18 +623,20 @@ def _worker_chart(sheet: WriteOnlyWorksheet, block: SummaryBlock) -> BarChart:
     header = block.first_row
     last = header + len(block.rows)
     data = Reference(
-        sheet, min_col=2, max_col=1 + len(CHART_STATUSES), min_row=header, max_row=last
+        sheet, min_col=2, max_col=1 + len(_CHART_COLOURS), min_row=header, max_row=last
     )
     names = Reference(sheet, min_col=1, min_row=header + 1, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(names)
-    for series, status in zip(chart.series, CHART_STATUSES, strict=True):
-        series.graphicalProperties.solidFill = _CHART_COLOURS[status]
-        series.graphicalProperties.line.solidFill = _CHART_COLOURS[status]
+    for series, colour in zip(chart.series, _CHART_COLOURS, strict=True):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.legend.position = "b"
-    chart.height = max(7.5, 1.0 + 0.6 * len(block.rows))
+    chart.x_axis.tickLblSkip = 1  # name every caseworker, however many
+    chart.x_axis.scaling.orientation = "maxMin"  # first name at the top, as in the table
+    chart.height = max(7.5, 3.0 + 0.75 * len(block.rows))
     chart.width = 18
     return chart
 
