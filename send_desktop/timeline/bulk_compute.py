@@ -1,0 +1,816 @@
+"""Every statutory step of a whole caseload at once, with array rules equal to the scalar engine.
+
+Each rule of `engine.py` appears here once as array arithmetic over all cases; the only Python
+loops run over steps (and over advice/consultation slots), never over cases. A step a case does
+not have is `ABSENT` in that case's column; otherwise due, done, status and days are exactly what
+`compute_steps` gives (tests/timeline/test_bulk.py checks it on generated cases).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Final, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from send_desktop.timeline import counting
+from send_desktop.timeline.bulk_calendar import (
+    FAR_FUTURE,
+    MISSING,
+    CalendarTable,
+    Ordinals,
+    calendar_for,
+)
+from send_desktop.timeline.bulk_columns import (
+    DECISION_CODES,
+    REVIEW_OUTCOME_CODES,
+    TRANSFER_CODES,
+    CaseColumns,
+)
+from send_desktop.timeline.engine import EXCEPTIONS_FOR, compute_steps
+from send_desktop.timeline.model import (
+    STAGES,
+    AdviceRequest,
+    CaseSummary,
+    Consultation,
+    Facts,
+    Policy,
+    Review,
+    Status,
+)
+
+Mask = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int8]
+
+# Status codes in the status arrays: 0 = the case has no such step, then Status in this order.
+ABSENT: Final = 0
+STATUSES: Final[tuple[Status | None, ...]] = (
+    None,
+    Status.DONE_ON_TIME,
+    Status.DONE_LATE,
+    Status.LATE_EXCEPTION,
+    Status.OVERDUE,
+    Status.DUE_SOON,
+    Status.ON_TRACK,
+    Status.NOT_APPLICABLE,
+)
+STATUS_CODES: Final[dict[Status, int]] = {s: i for i, s in enumerate(STATUSES) if s is not None}
+_ON_TIME, _LATE, _EXCUSED, _OVERDUE, _SOON, _ON_TRACK, _NA = range(1, 8)
+OPEN_CODES: Final = (_EXCUSED, _OVERDUE, _SOON, _ON_TRACK)
+# The days array holds this where the scalar engine's Step.days is None.
+NO_DAYS: Final = int(np.iinfo(np.int32).min)
+
+# How a step behaves once its due date passes with nothing recorded (engine.py's kinds).
+DUTY, WINDOW, RIGHT = 0, 1, 2
+
+_YEAR_SLACK_DAYS: Final = 3 * 366
+
+
+@dataclass(frozen=True, slots=True)
+class StepSlot:
+    """One row of the step arrays: a step every case may have (or a numbered advice/consultation)."""
+
+    name: str  # "N1", "N2.3", "P2", "O1.final"...
+    title: str
+    statutory: bool
+    kind: int
+    family: str = ""  # "N2"/"N4b" for numbered slots, whose id drops the number when alone
+    number: int = 0  # 1-based position among the case's advice requests or consultations
+
+
+class BulkStep(NamedTuple):
+    """One case's step read back from the arrays (the fields a caseload compares)."""
+
+    id: str
+    title: str
+    due: date | None
+    done: date | None
+    status: Status
+    days: int | None
+    statutory: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BulkSteps:
+    """The step arrays: rows are `slots`, columns are cases in `CaseColumns` order."""
+
+    slots: tuple[StepSlot, ...]
+    case_id: npt.NDArray[np.int64]
+    due: Ordinals  # (slots, cases), MISSING where absent
+    done: Ordinals  # (slots, cases), MISSING where not done
+    status: Codes  # (slots, cases), index into STATUSES; ABSENT where the case has no such step
+    days: npt.NDArray[np.int32]  # (slots, cases), NO_DAYS where Step.days is None
+    statutory: Mask  # (slots,)
+    next_slot: npt.NDArray[np.int16]  # (cases,) row of the next statutory deadline, -1 if none
+    next_due: Ordinals  # (cases,) MISSING if none
+    next_days: npt.NDArray[np.int32]  # (cases,) NO_DAYS if none
+    next_status: Codes  # (cases,) ABSENT if none
+    overdue_steps: npt.NDArray[np.int16]  # (cases,) statutory steps overdue (no exception)
+    has_exception: Mask  # (cases,)
+    stage: Codes  # (cases,) index into STAGES
+    advice_count: npt.NDArray[np.int32]
+    consultation_count: npt.NDArray[np.int32]
+    advice_kind: npt.NDArray[np.object_]  # (cases, advice slots)
+    institution: npt.NDArray[np.object_]  # (cases, consultation slots)
+
+    def __len__(self) -> int:
+        return len(self.case_id)
+
+    def step_id(self, row: int, case: int) -> str:
+        """The id the scalar engine gives this step: a lone advice request is plain "N2"."""
+        slot = self.slots[row]
+        if slot.family == "N2" and self.advice_count[case] == 1:
+            return "N2"
+        if slot.family == "N4b" and self.consultation_count[case] == 1:
+            return "N4b"
+        return slot.name
+
+    def step_title(self, row: int, case: int) -> str:
+        """The title the scalar engine gives this step (advice and consultations name the body)."""
+        slot = self.slots[row]
+        if slot.family == "N2":
+            return _titled("N2", str(self.advice_kind[case, slot.number - 1]))
+        if slot.family == "N4b":
+            return _titled("N4b", str(self.institution[case, slot.number - 1]))
+        return engine_titles().get(slot.name, slot.title)
+
+    def case_steps(self, case: int) -> list[BulkStep]:
+        """One case's steps in due order (as compute_steps orders them), without explanations."""
+        rows = np.flatnonzero(self.status[:, case] != ABSENT)
+        rows = rows[np.argsort(self.due[rows, case], kind="stable")]
+        return [
+            BulkStep(
+                id=self.step_id(int(r), case),
+                title=self.step_title(int(r), case),
+                due=_day(int(self.due[r, case])),
+                done=_day(int(self.done[r, case])),
+                status=_status(int(self.status[r, case])),
+                days=None if self.days[r, case] == NO_DAYS else int(self.days[r, case]),
+                statutory=bool(self.statutory[r]),
+            )
+            for r in rows
+        ]
+
+    def summary(self, case: int) -> CaseSummary:
+        """The caseload row for one case, equal to `summarise` for the same facts."""
+        row = int(self.next_slot[case])
+        found = row >= 0
+        return CaseSummary(
+            stage=STAGES[int(self.stage[case])],
+            next_id=self.step_id(row, case) if found else None,
+            next_title=self.step_title(row, case) if found else None,
+            next_due=_day(int(self.next_due[case])),
+            days_left=None if self.next_days[case] == NO_DAYS else int(self.next_days[case]),
+            status=STATUSES[int(self.next_status[case])],
+            has_exception=bool(self.has_exception[case]),
+            overdue_steps=int(self.overdue_steps[case]),
+        )
+
+    def row_of(self, name: str) -> int:
+        """The row of a slot by name ("N5", "N2.1", "O1.final")."""
+        for row, slot in enumerate(self.slots):
+            if slot.name == name:
+                return row
+        raise KeyError(name)
+
+
+# Probe cases that between them give every step the engine has, so the titles a caseworker
+# sees come from the engine itself (it keeps them inline, with no table to import).
+_PROBE_DAY = date(2020, 1, 6)
+_PROBES: Final = (
+    Facts(
+        request_received=_PROBE_DAY,
+        decision_to_assess=_PROBE_DAY,
+        advice=(AdviceRequest("{0}", _PROBE_DAY),),
+        draft_served=_PROBE_DAY,
+        consultations=(Consultation("{0}", _PROBE_DAY),),
+        final_issued=_PROBE_DAY,
+        reviews=(Review(meeting=_PROBE_DAY, outcome="A", amendment_sent=_PROBE_DAY),),
+        date_of_birth=_PROBE_DAY,
+        phase_transfer=date(2021, 9, 1),
+        transfer_kind="school",
+        move_date=_PROBE_DAY,
+        plan_transferred=_PROBE_DAY,
+        decision_sent=_PROBE_DAY,
+        mediation_requested=_PROBE_DAY,
+        mediation_declined=_PROBE_DAY,
+        order_assess=_PROBE_DAY,
+        order_plan=_PROBE_DAY,
+        reassessment_notified=_PROBE_DAY,
+    ),
+    Facts(final_issued=_PROBE_DAY, phase_transfer=date(2021, 9, 1), transfer_kind="post16"),
+    Facts(final_issued=_PROBE_DAY, phase_transfer=date(2021, 9, 1), transfer_kind="post16-other"),
+)
+
+
+@lru_cache(maxsize=1)
+def engine_titles() -> dict[str, str]:
+    """Step id -> the engine's title; "N2" and "N4b" hold "{0}" where the body's name goes."""
+    return {s.id: s.title for f in _PROBES for s in compute_steps(f, _PROBE_DAY)}
+
+
+def _titled(family: str, name: str) -> str:
+    return engine_titles()[family].replace("{0}", name)
+
+
+def _day(ordinal: int) -> date | None:
+    return None if ordinal == MISSING else date.fromordinal(ordinal)
+
+
+def _status(code: int) -> Status:
+    found = STATUSES[code]
+    if found is None:
+        raise ValueError("an absent step has no status")
+    return found
+
+
+class _Steps:
+    """Collects the step rows while the rules run, settling each one's status as it is added."""
+
+    def __init__(self, n: int, as_of: date, policy: Policy, capacity: int) -> None:
+        self.n = n
+        self.as_of = as_of.toordinal()
+        self.as_of_date = as_of
+        self.policy = policy
+        self.slots: list[StepSlot] = []
+        self.due = np.zeros((capacity, n), dtype=np.int32)
+        self.done = np.zeros((capacity, n), dtype=np.int32)
+        self.status = np.zeros((capacity, n), dtype=np.int8)
+        self.days = np.full((capacity, n), NO_DAYS, dtype=np.int32)
+        self._warn_limits: dict[int, int] = {}
+
+    def warn_limit(self, step_id: str) -> int:
+        """First day that is no longer "due soon" for this step id (engine._status).
+
+        Due soon: at most `warn` working days in as_of+1 .. due, so a due date on a bank
+        holiday is reached when the working day before it is.
+        """
+        warn = self.policy.warning_working_days
+        if self.policy.step_warning_days:
+            warn = self.policy.warning_days_for(step_id)
+        if warn not in self._warn_limits:
+            limit = counting.add_working_days(self.as_of_date, warn + 1)
+            self._warn_limits[warn] = limit.toordinal()
+        return self._warn_limits[warn]
+
+    def add(
+        self,
+        slot: StepSlot,
+        present: Mask,
+        due: Ordinals,
+        done: Ordinals,
+        *,
+        not_applicable: Mask | None = None,
+        covered: Mask | None = None,
+        warn_limit: int | npt.NDArray[np.int32] | None = None,
+    ) -> None:
+        row = len(self.slots)
+        self.slots.append(slot)
+        limit = self.warn_limit(slot.name) if warn_limit is None else warn_limit
+        has_done = done != MISSING
+        na = present & not_applicable if not_applicable is not None else np.zeros_like(present)
+        live = present & ~na
+        finished = live & has_done
+        waiting = live & ~has_done
+        days = due - self.as_of
+        passed = waiting & (days < 0)
+        upcoming = waiting & ~passed
+        excused = covered if covered is not None else np.zeros(self.n, dtype=np.bool_)
+        if slot.kind == WINDOW:
+            passed_code: int | npt.NDArray[np.int8] = _ON_TIME
+        elif slot.kind == RIGHT:
+            passed_code = _NA
+        else:
+            passed_code = np.where(excused, _EXCUSED, _OVERDUE).astype(np.int8)
+        status = np.select(
+            [na, finished & (done <= due), finished, passed, upcoming & (due < limit), upcoming],
+            [_NA, _ON_TIME, np.where(excused, _EXCUSED, _LATE), passed_code, _SOON, _ON_TRACK],
+            ABSENT,
+        )
+        self.status[row] = status
+        self.due[row] = np.where(present, due, MISSING)
+        shown_done = np.where(present, done, MISSING)
+        if slot.kind == WINDOW:
+            # The engine reports a window that ran its full length as done on its last day.
+            shown_done = np.where(passed, due, shown_done)
+        self.done[row] = shown_done
+        counted = upcoming if slot.kind != DUTY else upcoming | passed
+        self.days[row] = np.where(counted, days, NO_DAYS)
+
+    def finish(self, cols: CaseColumns) -> BulkSteps:
+        rows = len(self.slots)
+        due, done = self.due[:rows], self.done[:rows]
+        status, days = self.status[:rows], self.days[:rows]
+        statutory = np.array([s.statutory for s in self.slots], dtype=np.bool_)
+        is_open = (status >= _EXCUSED) & (status <= _ON_TRACK)
+        candidate = is_open & statutory[:, None]
+        key = np.where(candidate, due, FAR_FUTURE)
+        if rows:
+            next_slot = np.argmin(key, axis=0)
+            best = np.take_along_axis(key, next_slot[None, :], axis=0)[0]
+        else:
+            next_slot = np.zeros(self.n, dtype=np.intp)
+            best = np.full(self.n, FAR_FUTURE, dtype=np.int32)
+        found = best != FAR_FUTURE
+        pick = next_slot[None, :]
+        next_status = np.take_along_axis(status, pick, axis=0)[0] if rows else best * 0
+        next_days = np.take_along_axis(days, pick, axis=0)[0] if rows else best * 0
+        overdue = ((status == _OVERDUE) & statutory[:, None]).sum(axis=0, dtype=np.int16)
+        return BulkSteps(
+            slots=tuple(self.slots),
+            case_id=cols.case_id,
+            due=due,
+            done=done,
+            status=status,
+            days=days,
+            statutory=statutory,
+            next_slot=np.where(found, next_slot, -1).astype(np.int16),
+            next_due=np.where(found, best, MISSING).astype(np.int32),
+            next_days=np.where(found, next_days, NO_DAYS).astype(np.int32),
+            next_status=np.where(found, next_status, ABSENT).astype(np.int8),
+            overdue_steps=overdue,
+            has_exception=cols.exception_bits != 0,
+            stage=_stages(cols),
+            advice_count=cols.advice.count,
+            consultation_count=cols.consultations.count,
+            advice_kind=cols.advice.labels.get("kind", np.zeros((self.n, 0), dtype=object)),
+            institution=cols.consultations.labels.get(
+                "institution", np.zeros((self.n, 0), dtype=object)
+            ),
+        )
+
+
+class _Rules:
+    """The period arithmetic of counting.py, on arrays."""
+
+    def __init__(self, cal: CalendarTable, policy: Policy) -> None:
+        self.cal = cal
+        self.policy = policy
+        self.inclusive = 1 if policy.week_start == "inclusive" else 0
+
+    def weeks_after(self, day: Ordinals, weeks: int) -> Ordinals:
+        return day + (7 * weeks - self.inclusive)
+
+    def weeks_before(self, day: Ordinals, weeks: int) -> Ordinals:
+        return day - (7 * weeks + self.inclusive)
+
+    def months_starting_with(self, day: Ordinals, months: int) -> Ordinals:
+        end = self.cal.add_months(day, months)
+        _, day_of_end = self.cal.month_and_day(end)
+        _, day_of_start = self.cal.month_and_day(day)
+        return np.where(day_of_end != day_of_start, end, end - 1).astype(np.int32)
+
+    def review_due(self, day: Ordinals) -> Ordinals:
+        if self.policy.review_year == "anniversary":
+            return self.cal.add_months(day, 12)
+        return self.months_starting_with(day, 12)
+
+    def tribunal_deadline(self, day: Ordinals) -> Ordinals:
+        month, dom = self.cal.month_and_day(day)
+        christmas = ((month == 12) & (dom >= 25)) | ((month == 1) & (dom == 1))
+        january_2 = np.where(
+            month == 12, self.cal.month_start_of(day, 1), self.cal.month_start_of(day)
+        )
+        start = np.select(
+            [christmas, month == 8], [january_2 + 1, self.cal.month_start_of(day, 1)], day
+        )
+        return self.cal.next_working_day(start.astype(np.int32))
+
+
+def _first_known(*columns: Ordinals) -> Ordinals:
+    """Python's `a or b or c` over dates: the first that is not MISSING."""
+    out = columns[-1]
+    for column in reversed(columns[:-1]):
+        out = np.where(column != MISSING, column, out)
+    return out
+
+
+def _on_or_after(day: Ordinals, start: Ordinals) -> Ordinals:
+    return np.where((day != MISSING) & (day >= start), day, MISSING)
+
+
+def _earliest(values: Ordinals, keep: Mask) -> Ordinals:
+    """Per case (row), the earliest kept value; MISSING if none."""
+    found = np.where(keep, values, FAR_FUTURE).min(axis=1, initial=FAR_FUTURE)
+    return np.where(found == FAR_FUTURE, MISSING, found).astype(np.int32)
+
+
+def _latest(values: Ordinals, keep: Mask) -> Ordinals:
+    return np.asarray(np.where(keep, values, MISSING).max(axis=1, initial=MISSING), dtype=np.int32)
+
+
+def compute_bulk(cols: CaseColumns, as_of: date, policy: Policy | None = None) -> BulkSteps:
+    """Every step for every case on `as_of`: the scalar engine's results, as arrays."""
+    policy = policy or Policy()
+    n = len(cols)
+    low, high = cols.date_range()
+    today = as_of.toordinal()
+    low = min(low, today) if low != MISSING else today
+    cal = calendar_for(low - _YEAR_SLACK_DAYS, max(high, today) + _YEAR_SLACK_DAYS)
+    capacity = 40 + cols.advice.width + cols.consultations.width
+    out = _Steps(n, as_of, policy, capacity)
+    rules = _Rules(cal, policy)
+    _assessment(cols, rules, out)
+    _reviews(cols, rules, out)
+    _moves(cols, rules, out)
+    _appeals(cols, rules, out)
+    _orders(cols, rules, out)
+    return out.finish(cols)
+
+
+def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
+    """N1-N5, N4b and the draft-plan target (engine._assessment)."""
+    trigger = cols.request_received
+    has_trigger = trigger != MISSING
+    not_assessed = cols.decision_outcome == DECISION_CODES["not-assess"]
+    no_order = (cols.order_assess == MISSING) & (cols.order_plan == MISSING)
+    advice_ended = not_assessed & no_order
+    final, draft, not_issue = cols.final_issued, cols.draft_served, cols.not_issue_decision
+    covers_n1 = cols.has_exception(*EXCEPTIONS_FOR["N1"])
+    covers_n2 = cols.has_exception(*EXCEPTIONS_FOR["N2"])
+    covers_n3 = cols.has_exception(*EXCEPTIONS_FOR["N3"])
+    covers_n5 = cols.has_exception(*EXCEPTIONS_FOR["N5"])
+
+    out.add(
+        StepSlot("N1", "Decision whether to assess", True, DUTY),
+        has_trigger,
+        r.weeks_after(trigger, 6),
+        cols.decision_to_assess,
+        covered=covers_n1,
+    )
+    advice = cols.advice
+    for k in range(advice.width):
+        received = advice.dates["received"][:, k]
+        name = f"N2.{k + 1}"
+        # A lone request is called plain "N2", and may carry its own warning setting.
+        limit = np.where(advice.count == 1, out.warn_limit("N2"), out.warn_limit(name)).astype(
+            np.int32
+        )
+        out.add(
+            StepSlot(name, "Advice", True, DUTY, family="N2", number=k + 1),
+            advice.count > k,
+            r.weeks_after(advice.dates["requested"][:, k], 6),
+            received,
+            not_applicable=advice_ended & (received == MISSING),
+            covered=covers_n2,
+            warn_limit=limit,
+        )
+    consulted = cols.consultations
+    for k in range(consulted.width):
+        name = f"N4b.{k + 1}"
+        limit = np.where(consulted.count == 1, out.warn_limit("N4b"), out.warn_limit(name)).astype(
+            np.int32
+        )
+        out.add(
+            StepSlot(name, "Consultation response", False, DUTY, family="N4b", number=k + 1),
+            consulted.count > k,
+            consulted.dates["sent"][:, k] + 14,
+            consulted.dates["responded"][:, k],
+            warn_limit=limit,
+        )
+    out.add(
+        StepSlot("N4", "Parent/young person's comments on the draft plan", True, WINDOW),
+        draft != MISSING,
+        draft + 14,
+        np.zeros_like(draft),
+    )
+    n3_na = (not_issue == MISSING) & (not_assessed | (draft != MISSING) | (final != MISSING))
+    out.add(
+        StepSlot("N3", "Notice of decision not to issue a plan", True, DUTY),
+        has_trigger,
+        r.weeks_after(trigger, 16),
+        not_issue,
+        not_applicable=n3_na,
+        covered=covers_n3,
+    )
+    n5_due = r.weeks_after(trigger, 20)
+    plan_after_all = (final != MISSING) & (final >= trigger)
+    n5_na = (not_assessed | (not_issue != MISSING)) & ~plan_after_all
+    out.add(
+        StepSlot("N4.target", "Draft plan served (planning target)", False, DUTY),
+        has_trigger,
+        n5_due - np.where(consulted.count > 0, 30, 15).astype(np.int32),
+        draft,
+        not_applicable=n5_na,
+    )
+    out.add(
+        StepSlot("N5", "Final EHC plan issued", True, DUTY),
+        has_trigger,
+        n5_due,
+        np.where(n5_na, MISSING, final).astype(np.int32),
+        not_applicable=n5_na,
+        covered=covers_n5,
+    )
+
+
+def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
+    """R1-R8, P1-P3 and T3 (engine._reviews, _phase_transfer, _current_review)."""
+    cal = r.cal
+    plan_start = _first_known(cols.plan_issued, cols.final_issued)
+    moved = cols.plan_transferred
+    active = (plan_start != MISSING) | (moved != MISSING)
+    ceased = cols.ceased != MISSING
+    reviews = cols.reviews
+    width = reviews.width
+    meeting_all = reviews.dates["meeting"]
+    decision_all = reviews.dates["decision_sent"]
+    amendment_all = reviews.dates["amendment_sent"]
+    final_all = reviews.dates["final_amended"]
+    outcome_all = reviews.codes["outcome"]
+    # The engine sorts reviews by their first known date and ignores ones with none.
+    sort_key = _first_known(meeting_all, decision_all, amendment_all, final_all)
+    dated = sort_key != MISSING
+    has_decision = decision_all != MISSING  # always dated: the decision is in the sort key
+    last_decision = _latest(decision_all, has_decision)
+
+    # P1-P3 (reg 18): the review and final amended plan before a phase transfer.
+    transfer, kind = cols.phase_transfer, cols.transfer_kind
+    has_phase = (transfer != MISSING) & (kind != 0) & (plan_start != MISSING)
+    strict = 1 if r.policy.transfer_deadline == "strict" else 0
+    phase_due = np.select(
+        [kind == TRANSFER_CODES["school"], kind == TRANSFER_CODES["post16"]],
+        [cal.day_in_year(transfer, 2, 15) - strict, cal.day_in_year(transfer, 3, 31) - strict],
+        cal.add_months(transfer, -5),
+    ).astype(np.int32)
+    year_before = cal.add_months(phase_due, -12)
+    maintained = outcome_all == REVIEW_OUTCOME_CODES["M"]
+    finished = np.where(
+        final_all != MISSING, final_all, np.where(maintained, decision_all, MISSING)
+    )
+    phase_done = _earliest(finished, (finished != MISSING) & (finished > year_before[:, None]))
+    phase_na = (phase_done == MISSING) & (ceased | (plan_start > phase_due))
+    longstop = np.where(has_phase & ~phase_na, phase_due, MISSING)
+    for name, code in (("P1", "school"), ("P2", "post16"), ("P3", "post16-other")):
+        out.add(
+            StepSlot(name, "Phase transfer: review and final amended plan", True, DUTY),
+            has_phase & (kind == TRANSFER_CODES[code]),
+            phase_due,
+            phase_done,
+            not_applicable=phase_na,
+        )
+
+    base = plan_start
+    use_decision = (last_decision != MISSING) & ((base == MISSING) | (last_decision >= base))
+    base = np.where(use_decision, last_decision, base)
+    base = np.where(active, base, MISSING)
+
+    # T3 (reg 15(5)): the new LA's first review after a transferred plan.
+    has_moved = moved != MISSING
+    after_move = has_decision & (decision_all >= moved[:, None])
+    first_after = _earliest(decision_all, after_move)
+    before_move = _latest(decision_all, has_decision & ~after_move)
+    cycle = np.maximum(before_move, plan_start)
+    three = r.months_starting_with(moved, 3)
+    t3_due = np.where(cycle == MISSING, three, np.maximum(three, r.review_due(cycle)))
+    out.add(
+        StepSlot("T3", "New LA's first review", True, DUTY),
+        has_moved,
+        t3_due.astype(np.int32),
+        first_after,
+        not_applicable=ceased & (first_after == MISSING),
+    )
+    # While T3 runs it is this cycle's review, so R1 and R8 do not apply.
+    cycle_na = ceased | (has_moved & (first_after == MISSING))
+
+    has_base = base != MISSING
+    r1_due = r.review_due(base)
+    brought = (longstop != MISSING) & (base <= longstop) & (longstop < r1_due)
+    nothing = np.zeros_like(base)
+    out.add(
+        StepSlot("R1", "Annual review of the plan", True, DUTY),
+        has_base,
+        np.where(brought, longstop, r1_due).astype(np.int32),
+        nothing,
+        not_applicable=cycle_na,
+    )
+    dob = cols.date_of_birth
+    under5_due = cal.add_months(base, r.policy.under5_review_months)
+    out.add(
+        StepSlot("R8", "Review of an under-5's plan", False, DUTY),
+        has_base & (dob != MISSING) & (under5_due < cal.add_months(dob, 60)),
+        under5_due,
+        nothing,
+        not_applicable=cycle_na,
+    )
+
+    # R2-R7 for the latest review: the last among equal sort keys, as a stable sort leaves it.
+    has_review = active & dated.any(axis=1) if width else np.zeros(len(base), dtype=np.bool_)
+    if width:
+        rank = np.where(dated, sort_key.astype(np.int64) * width + np.arange(width), -1)
+        latest = np.argmax(rank, axis=1)[:, None]
+    else:
+        latest = np.zeros((len(base), 1), dtype=np.intp)
+
+    def pick(grid: npt.NDArray[np.int32] | Codes) -> npt.NDArray[np.int32]:
+        if not width:
+            return np.zeros(len(base), dtype=np.int32)
+        return np.take_along_axis(grid, latest, axis=1)[:, 0].astype(np.int32)
+
+    meeting = pick(meeting_all)
+    sent = pick(amendment_all)
+    final_amended = pick(final_all)
+    has_meeting = has_review & (meeting != MISSING)
+
+    def ended(done: Ordinals) -> Mask:
+        return np.asarray(ceased & (done == MISSING))
+
+    two_before = r.weeks_before(meeting, 2)
+    for name, title, due, done in (
+        ("R2", "Notice of the review meeting to invitees", two_before, "notice_sent"),
+        (
+            "R3",
+            "Advice and information circulated before the meeting",
+            two_before,
+            "advice_circulated",
+        ),
+        (
+            "R4",
+            "Review report sent to the LA and invitees",
+            r.weeks_after(meeting, 2),
+            "report_sent",
+        ),
+        (
+            "R5",
+            "Review decision (maintain, amend or cease) notified",
+            r.weeks_after(meeting, 4),
+            "decision_sent",
+        ),
+    ):
+        done_on = pick(reviews.dates[done])
+        out.add(
+            StepSlot(name, title, True, DUTY),
+            has_meeting,
+            due,
+            done_on,
+            not_applicable=ended(done_on),
+        )
+    has_sent = sent != MISSING
+    out.add(
+        StepSlot("R6", "Parent/young person's response to proposed amendments", True, WINDOW),
+        has_review & has_sent,
+        sent + 14,
+        nothing,
+    )
+    amending = pick(outcome_all) == REVIEW_OUTCOME_CODES["A"]
+    by_notice, by_meeting = r.weeks_after(sent, 8), r.weeks_after(meeting, 12)
+    r7_due = np.where(
+        has_sent & (meeting != MISSING),
+        np.minimum(by_notice, by_meeting),
+        np.where(has_sent, by_notice, by_meeting),
+    )
+    anchor = np.where(meeting != MISSING, meeting, sent)
+    brought = (longstop != MISSING) & (anchor <= longstop) & (longstop < r7_due)
+    out.add(
+        StepSlot("R7", "Final amended plan (or notice not to amend)", True, DUTY),
+        has_review & (has_sent | (amending & (meeting != MISSING))),
+        np.where(brought, longstop, r7_due).astype(np.int32),
+        final_amended,
+        not_applicable=ended(final_amended),
+    )
+
+
+def _moves(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
+    """T1-T2 (engine._moves)."""
+    move, aware = cols.move_date, cols.aware_of_move
+    short_notice = (aware != MISSING) & (r.cal.working_days_between(aware, move) < 15)
+    out.add(
+        StepSlot("T1", "Old LA transfers the plan to the new LA", True, DUTY),
+        move != MISSING,
+        np.where(short_notice, r.cal.working_days_within(aware, 15), move).astype(np.int32),
+        cols.plan_transferred,
+    )
+    moved = cols.plan_transferred
+    out.add(
+        StepSlot(
+            "T2", "New LA tells the parent/young person about the transferred plan", True, DUTY
+        ),
+        moved != MISSING,
+        r.weeks_after(moved, 6),
+        cols.transfer_notice_sent,
+    )
+
+
+def _appeals(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
+    """A1-A4 (engine._appeals)."""
+    cal = r.cal
+    not_assessed = cols.decision_outcome == DECISION_CODES["not-assess"]
+    decision = cols.decision_sent
+    decision = np.where((decision == MISSING) & not_assessed, cols.decision_to_assess, decision)
+    decision = _first_known(decision, cols.not_issue_decision)
+    has_decision = decision != MISSING
+    requested, declined = cols.mediation_requested, cols.mediation_declined
+    certificate = cols.certificate_issued
+    contacted = np.stack([requested, declined, certificate], axis=1)
+    plain = cal.add_months(decision, 2)
+    out.add(
+        StepSlot("A1", "Parent/young person contacts a mediation adviser", True, RIGHT),
+        has_decision,
+        plain,
+        _earliest(contacted, contacted != MISSING),
+    )
+    latest = np.where(
+        certificate != MISSING, np.maximum(plain, cal.add_months(certificate, 1)), plain
+    ).astype(np.int32)
+    out.add(
+        StepSlot("A2", "Appeal to the First-tier Tribunal (SEND)", True, RIGHT),
+        has_decision,
+        r.tribunal_deadline(latest),
+        cols.appeal_lodged,
+    )
+    out.add(
+        StepSlot("A4", "LA arranges mediation", True, DUTY),
+        requested != MISSING,
+        requested + 30,
+        cols.mediation_held,
+    )
+    trigger = _first_known(declined, cols.mediation_held)
+    if r.policy.certificate_count == "same-day":
+        certificate_due = cal.working_days_within(trigger, 3)
+    else:
+        certificate_due = cal.add_working_days(trigger, 3)
+    out.add(
+        StepSlot("A3", "Mediation certificate issued", True, DUTY),
+        trigger != MISSING,
+        certificate_due,
+        certificate,
+    )
+
+
+def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
+    """O1-O3 (engine._orders)."""
+    order = cols.order_assess
+    has_order = order != MISSING
+    final = _on_or_after(cols.final_issued, order)
+    no_plan = _on_or_after(cols.not_issue_decision, order)
+    issuing = (final != MISSING) | (_on_or_after(cols.draft_served, order) != MISSING)
+    title = "Tribunal order to assess: "
+    out.add(
+        StepSlot("O1.notice", title + "notify the parent/young person", True, DUTY),
+        has_order,
+        r.weeks_after(order, 2),
+        cols.order_notice_sent,
+    )
+    out.add(
+        StepSlot("O1.no-plan", title + "notice of decision not to issue a plan", True, DUTY),
+        has_order,
+        r.weeks_after(order, 10),
+        no_plan,
+        not_applicable=issuing & (no_plan == MISSING),
+    )
+    out.add(
+        StepSlot("O1.final", title + "final EHC plan issued", True, DUTY),
+        has_order,
+        r.weeks_after(order, 14),
+        final,
+        not_applicable=(no_plan != MISSING) & (final == MISSING),
+    )
+    order = cols.order_plan
+    title = "Tribunal order for a plan: "
+    out.add(
+        StepSlot("O2.draft", title + "draft plan issued", True, DUTY),
+        order != MISSING,
+        r.weeks_after(order, 5),
+        _on_or_after(cols.draft_served, order),
+    )
+    out.add(
+        StepSlot("O2.final", title + "final EHC plan issued", True, DUTY),
+        order != MISSING,
+        r.weeks_after(order, 11),
+        _on_or_after(cols.final_issued, order),
+    )
+    notified = cols.reassessment_notified
+    out.add(
+        StepSlot("O3", "Re-assessment: final EHC plan issued", True, DUTY),
+        notified != MISSING,
+        r.weeks_after(notified, 14),
+        _on_or_after(cols.final_issued, notified),
+    )
+
+
+def _stages(cols: CaseColumns) -> Codes:
+    """engine.stage_of for every case: the first matching rule wins."""
+    no_order = (cols.order_assess == MISSING) & (cols.order_plan == MISSING)
+    stage = np.select(
+        [
+            cols.ceased != MISSING,
+            (cols.final_issued != MISSING)
+            | (cols.plan_issued != MISSING)
+            | (cols.plan_transferred != MISSING),
+            cols.draft_served != MISSING,
+            (cols.not_issue_decision != MISSING) & (cols.order_plan == MISSING),
+            (cols.decision_outcome == DECISION_CODES["not-assess"]) & no_order,
+            (cols.decision_to_assess != MISSING)
+            | (cols.decision_outcome != 0)
+            | ~no_order
+            | (cols.advice.count > 0),
+        ],
+        [
+            STAGES.index(s)
+            for s in ("Ceased", "Plan", "Draft plan", "Not issued", "Not assessed", "Assessment")
+        ],
+        STAGES.index("Request"),
+    )
+    return stage.astype(np.int8)
