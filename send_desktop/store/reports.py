@@ -1,0 +1,687 @@
+"""The team leader's figures: overdue work, caseloads, timeliness, forecast and review pipeline.
+
+Every date comes from the timeline engine (compute_steps, summarise, timeliness) over the facts
+that `store.facts` builds with a handful of bulk selects: nothing here computes a deadline, and
+no query is made per case. Each number keeps the cases behind it (a `Bucket`), so a dashboard
+can list exactly the cases it counted.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from send_desktop import timeline as tl
+from send_desktop.errors import KnownError
+from send_desktop.store.facts import facts_for
+from send_desktop.store.models import Case, Caseworker, Child, Team
+from send_desktop.store.settings import get_setting, set_setting
+
+log = logging.getLogger(__name__)
+
+UNALLOCATED = "Unallocated"
+FORECAST_WEEKS: tuple[int, ...] = (2, 4, 8)
+OVERLOAD_SETTING = "dashboard.overload_cases"
+DEFAULT_OVERLOAD = 200
+
+ASSESSMENT_STAGES = frozenset({"Request", "Assessment", "Draft plan"})
+PLAN_STAGES = frozenset({"Plan"})
+
+# Periods given to the parent or young person (N4, R6) or rights they may use (A1, A2): they
+# end or lapse, the LA cannot breach them, so they are never forecast as breaches.
+PARENT_PERIODS = frozenset({"N4", "R6", "A1", "A2"})
+
+_DONE = frozenset({tl.Status.DONE_ON_TIME, tl.Status.DONE_LATE, tl.Status.LATE_EXCEPTION})
+
+
+# ---------------------------------------------------------------- settings
+
+
+def overload_threshold(session: Session) -> int:
+    """Open cases above which a caseworker is shown as overloaded (a setting, default 200)."""
+    raw = get_setting(session, OVERLOAD_SETTING)
+    if raw is None:
+        return DEFAULT_OVERLOAD
+    text = raw.strip()
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_OVERLOAD
+
+
+def set_overload_threshold(session: Session, cases: int, user: str) -> None:
+    """Store the overload threshold (audited like every setting)."""
+    if not 1 <= cases <= 100_000:
+        raise KnownError("The overload threshold must be 1 to 100,000 open cases")
+    set_setting(session, OVERLOAD_SETTING, str(cases), user)
+
+
+# ---------------------------------------------------------------- terms and periods
+
+
+class Term(NamedTuple):
+    """A school term as this report counts it: autumn Sep-Dec, spring Jan-Mar, summer Apr-Aug."""
+
+    name: str
+    start: date
+    end: date
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+def term_of(day: date) -> Term:
+    """The term containing a day (Easter moves; the report uses fixed month boundaries)."""
+    year = day.year
+    if day.month >= 9:
+        return Term(f"Autumn term {year}", date(year, 9, 1), date(year, 12, 31))
+    if day.month <= 3:
+        return Term(f"Spring term {year}", date(year, 1, 1), date(year, 3, 31))
+    return Term(f"Summer term {year}", date(year, 4, 1), date(year, 8, 31))
+
+
+def next_term(as_of: date) -> Term:
+    """The term after the one containing as_of."""
+    return term_of(term_of(as_of).end + timedelta(days=1))
+
+
+def months_between(start: date, end: date) -> list[tuple[date, date]]:
+    """Calendar months overlapping start..end, each clipped to the period."""
+    months: list[tuple[date, date]] = []
+    first = date(start.year, start.month, 1)
+    while first <= end:
+        following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        months.append((max(first, start), min(following - timedelta(days=1), end)))
+        first = following
+    return months
+
+
+def national_figure(period_end: date) -> tl.NationalFigure | None:
+    """England's latest published figure for a year no later than the period's end."""
+    years = [y for y in tl.NATIONAL_TIMELINESS if y <= period_end.year]
+    return tl.NATIONAL_TIMELINESS[max(years)] if years else None
+
+
+# ---------------------------------------------------------------- result types
+
+
+class Item(NamedTuple):
+    """One case behind a number, with the step that put it there."""
+
+    case_id: int
+    step_id: str | None
+    step_title: str | None
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """A count and exactly the cases it counts (each case once)."""
+
+    items: tuple[Item, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def case_ids(self) -> tuple[int, ...]:
+        return tuple(i.case_id for i in self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "case_ids": list(self.case_ids)}
+
+
+class ReportCase(NamedTuple):
+    """An open case as the drill-down lists show it."""
+
+    case_id: int
+    ref: str
+    child_name: str
+    caseworker_id: int | None
+    caseworker: str
+    stage: str
+    next_step: str | None
+    next_title: str | None
+    next_due: date | None
+    days_left: int | None
+    status: tl.Status | None
+    has_exception: bool
+    overdue_steps: int
+
+
+class Worker(NamedTuple):
+    """A caseworker (or the unallocated pile) as a row key."""
+
+    caseworker_id: int | None
+    name: str
+    team: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueRow:
+    worker: Worker
+    by_stage: Mapping[str, Bucket]
+    total: Bucket
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadLine:
+    worker: Worker
+    open_cases: Bucket
+    assessments: Bucket
+    plans: Bucket
+    reviews_next_term: Bucket
+    overdue: Bucket
+    overloaded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastRow:
+    worker: Worker
+    by_weeks: Mapping[int, Bucket]  # weeks ahead -> cases with a statutory step due by then
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineStage:
+    name: str
+    rule: str
+    cases: Bucket
+    overdue: Bucket
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTimeliness:
+    start: date
+    end: date
+    figures: tl.Timeliness
+
+    @property
+    def label(self) -> str:
+        return self.start.strftime("%b %Y")
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """Everything the dashboard and `send-desktop report` show, for one scope and period."""
+
+    as_of: date
+    period_start: date
+    period_end: date
+    team_id: int | None
+    team_name: str | None
+    policy: tl.Policy
+    overload_threshold: int
+    next_term: Term
+    cases: Mapping[int, ReportCase]
+    workers: tuple[Worker, ...]
+    overdue: tuple[OverdueRow, ...]
+    overdue_by_stage: Mapping[str, Bucket]
+    overdue_total: Bucket
+    caseloads: tuple[CaseloadLine, ...]
+    by_stage: Mapping[str, Bucket]
+    timeliness: tl.Timeliness
+    national: tl.NationalFigure | None
+    national_other: Mapping[str, float]
+    forecast: tuple[ForecastRow, ...]
+    forecast_total: Mapping[int, Bucket]
+    pipeline: tuple[PipelineStage, ...]
+    by_month: tuple[MonthTimeliness, ...]
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def scope(self) -> str:
+        return self.team_name or "All teams"
+
+    def caseload_of(self, caseworker_id: int | None) -> CaseloadLine | None:
+        for line in self.caseloads:
+            if line.worker.caseworker_id == caseworker_id:
+                return line
+        return None
+
+    def overloaded(self) -> list[CaseloadLine]:
+        return [line for line in self.caseloads if line.overloaded]
+
+
+# ---------------------------------------------------------------- building the report
+
+
+class _Collector:
+    """Buckets filled case by case, keyed by anything hashable."""
+
+    def __init__(self) -> None:
+        self.items: dict[Any, list[Item]] = defaultdict(list)
+
+    def add(self, key: Any, item: Item) -> None:
+        self.items[key].append(item)
+
+    def bucket(self, key: Any) -> Bucket:
+        return Bucket(tuple(self.items.get(key, ())))
+
+
+def _item(case_id: int, step: tl.Step | None) -> Item:
+    if step is None:
+        return Item(case_id, None, None, None)
+    return Item(case_id, step.id, step.title, step.due)
+
+
+def _team(session: Session, team_id: int | None) -> str | None:
+    if team_id is None:
+        return None
+    team = session.get(Team, team_id)
+    if team is None:
+        raise KnownError(f"Team {team_id} does not exist")
+    return team.name
+
+
+def team_id_by_name(session: Session, name: str) -> int:
+    """A team's id from its name (case-insensitive), for the command line."""
+    wanted = name.strip().lower()
+    found = [t for t in session.execute(select(Team)).scalars() if t.name.lower() == wanted]
+    if not found:
+        names = ", ".join(session.execute(select(Team.name).order_by(Team.name)).scalars())
+        raise KnownError(f"No team called {name!r} (teams: {names or 'none'})")
+    return found[0].id
+
+
+def _workers(session: Session, team_id: int | None) -> tuple[dict[int, Worker], set[int]]:
+    """Every caseworker in scope, and the ids of the active ones (an inactive caseworker is
+    shown only while they still hold open cases)."""
+    query = select(Caseworker.id, Caseworker.name, Caseworker.active, Team.name).outerjoin(
+        Team, Team.id == Caseworker.team_id
+    )
+    if team_id is not None:
+        query = query.where(Caseworker.team_id == team_id)
+    found: dict[int, Worker] = {}
+    active: set[int] = set()
+    for worker_id, name, is_active, team in session.execute(query):
+        found[worker_id] = Worker(worker_id, name, team)
+        if is_active:
+            active.add(worker_id)
+    return found, active
+
+
+def team_report(
+    session: Session,
+    as_of: date,
+    policy: tl.Policy,
+    period_start: date,
+    period_end: date,
+    team_id: int | None = None,
+    *,
+    threshold: int | None = None,
+) -> TeamReport:
+    """The team leader's figures on as_of; timeliness counts events dated in the period.
+
+    Open cases (not closed) feed the overdue, caseload, forecast and pipeline figures; every
+    case in scope, closed or not, feeds timeliness (a plan issued last year still counts).
+    """
+    if period_end < period_start:
+        raise KnownError("The period ends before it starts")
+    started = time.perf_counter()
+    team_name = _team(session, team_id)
+    limit = threshold if threshold is not None else overload_threshold(session)
+    term = next_term(as_of)
+
+    scope = (
+        select(
+            Case.id,
+            Case.ref,
+            Case.closed,
+            Case.caseworker_id,
+            Child.first_name,
+            Child.last_name,
+        )
+        .join(Child, Child.id == Case.child_id)
+        .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+    )
+    id_select = select(Case.id).outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+    if team_id is not None:
+        scope = scope.where(Caseworker.team_id == team_id)
+        id_select = id_select.where(Caseworker.team_id == team_id)
+    rows = session.execute(scope.order_by(Case.id)).all()
+    facts = facts_for(session, id_select)
+    workers, active = _workers(session, team_id)
+    unallocated = Worker(None, UNALLOCATED, None)
+
+    cases: dict[int, ReportCase] = {}
+    overdue = _Collector()  # (worker id, stage) and worker id and stage
+    caseload = _Collector()  # (worker id, measure)
+    stages = _Collector()
+    forecast = _Collector()  # (worker id, weeks)
+    pipeline = _Collector()  # (stage key, "all"/"overdue")
+    horizons = {weeks: as_of + timedelta(weeks=weeks) for weeks in FORECAST_WEEKS}
+    seen_workers: set[int | None] = set(active)
+    for case_id, ref, closed, worker_id, first, last in rows:
+        if closed:
+            continue
+        case_facts = facts[case_id]
+        steps = tl.compute_steps(case_facts, as_of, policy)
+        nxt = tl.next_deadline(steps)
+        stage = tl.stage_of(case_facts)
+        overdue_steps = [s for s in steps if s.statutory and s.status is tl.Status.OVERDUE]
+        worker = workers.get(worker_id) if worker_id is not None else None
+        if worker is None:
+            worker_id = None
+            worker = unallocated
+        seen_workers.add(worker_id)
+        cases[case_id] = ReportCase(
+            case_id=case_id,
+            ref=ref,
+            child_name=f"{first} {last}",
+            caseworker_id=worker_id,
+            caseworker=worker.name,
+            stage=stage,
+            next_step=nxt.id if nxt else None,
+            next_title=nxt.title if nxt else None,
+            next_due=nxt.due if nxt else None,
+            days_left=nxt.days if nxt else None,
+            status=nxt.status if nxt else None,
+            has_exception=bool(case_facts.exceptions),
+            overdue_steps=len(overdue_steps),
+        )
+        here = _item(case_id, nxt)
+        stages.add(stage, here)
+        caseload.add((worker_id, "open"), here)
+        if stage in ASSESSMENT_STAGES:
+            caseload.add((worker_id, "assessments"), here)
+        elif stage in PLAN_STAGES:
+            caseload.add((worker_id, "plans"), here)
+        if overdue_steps:
+            late = _item(case_id, overdue_steps[0])
+            overdue.add((worker_id, stage), late)
+            overdue.add(worker_id, late)
+            overdue.add(("stage", stage), late)
+            overdue.add("total", late)
+            caseload.add((worker_id, "overdue"), late)
+        _forecast(case_id, worker_id, steps, as_of, horizons, forecast)
+        _pipeline(case_id, steps, term, pipeline)
+        for step in steps:
+            if step.id == "R1" and step.is_open and term.contains(step.due):
+                caseload.add((worker_id, "reviews"), _item(case_id, step))
+
+    order = sorted(
+        (workers.get(w) or unallocated for w in seen_workers if w is not None),
+        key=lambda w: (w.name.lower(), w.caseworker_id or 0),
+    )
+    if None in seen_workers:
+        order.append(unallocated)
+    all_facts = list(facts.values())
+    report = TeamReport(
+        as_of=as_of,
+        period_start=period_start,
+        period_end=period_end,
+        team_id=team_id,
+        team_name=team_name,
+        policy=policy,
+        overload_threshold=limit,
+        next_term=term,
+        cases=cases,
+        workers=tuple(order),
+        overdue=tuple(
+            OverdueRow(
+                worker=w,
+                by_stage={s: overdue.bucket((w.caseworker_id, s)) for s in tl.STAGES},
+                total=overdue.bucket(w.caseworker_id),
+            )
+            for w in order
+        ),
+        overdue_by_stage={s: overdue.bucket(("stage", s)) for s in tl.STAGES},
+        overdue_total=overdue.bucket("total"),
+        caseloads=tuple(_caseload_line(w, caseload, limit) for w in order),
+        by_stage={s: stages.bucket(s) for s in tl.STAGES},
+        timeliness=tl.timeliness(all_facts, period_start, period_end, policy),
+        national=national_figure(period_end),
+        national_other=tl.NATIONAL_2024_OTHER,
+        forecast=tuple(
+            ForecastRow(w, {n: forecast.bucket((w.caseworker_id, n)) for n in FORECAST_WEEKS})
+            for w in order
+        ),
+        forecast_total={n: forecast.bucket(("total", n)) for n in FORECAST_WEEKS},
+        pipeline=_pipeline_stages(pipeline, term),
+        by_month=tuple(
+            MonthTimeliness(start, end, tl.timeliness(all_facts, start, end, policy))
+            for start, end in months_between(period_start, period_end)
+        ),
+        seconds=time.perf_counter() - started,
+    )
+    log.info(
+        "Team report: %d open cases, %d overdue, %.2f s",
+        len(cases),
+        report.overdue_total.count,
+        report.seconds,
+    )
+    return report
+
+
+def _caseload_line(worker: Worker, caseload: _Collector, limit: int) -> CaseloadLine:
+    key = worker.caseworker_id
+    open_cases = caseload.bucket((key, "open"))
+    return CaseloadLine(
+        worker=worker,
+        open_cases=open_cases,
+        assessments=caseload.bucket((key, "assessments")),
+        plans=caseload.bucket((key, "plans")),
+        reviews_next_term=caseload.bucket((key, "reviews")),
+        overdue=caseload.bucket((key, "overdue")),
+        # The unallocated pile is nobody's load, so it is never "overloaded".
+        overloaded=key is not None and open_cases.count > limit,
+    )
+
+
+def _forecast(
+    case_id: int,
+    worker_id: int | None,
+    steps: Sequence[tl.Step],
+    as_of: date,
+    horizons: Mapping[int, date],
+    forecast: _Collector,
+) -> None:
+    """A case breaches within N weeks if an open statutory duty falls due in (as_of, as_of+N]."""
+    first: tl.Step | None = None
+    for step in steps:
+        if (
+            step.statutory
+            and step.is_open
+            and step.status is not tl.Status.OVERDUE
+            and step.id.split(".", 1)[0] not in PARENT_PERIODS
+            and step.due is not None
+            and step.due > as_of
+            and (first is None or first.due is None or step.due < first.due)
+        ):
+            first = step
+    if first is None or first.due is None:
+        return
+    for weeks, horizon in horizons.items():
+        if first.due <= horizon:
+            item = _item(case_id, first)
+            forecast.add((worker_id, weeks), item)
+            forecast.add(("total", weeks), item)
+
+
+# Pipeline stages: (key, name, rule). Phase transfers are added per deadline date.
+_PIPELINE = (
+    ("due", "Reviews due next term", "R1 open and due in the term (CFA s.44(1))"),
+    ("late", "Reviews overdue", "R1 past the 12 months with no review decision (CFA s.44(1))"),
+    ("notice", "Meeting notices sent", "R2 done, decision (R5) still to send (reg 20(3))"),
+    ("report", "Review reports received", "R4 done, decision (R5) still to send (reg 20(7))"),
+    ("decision", "Decisions due", "R5 open: meeting + 4 weeks (reg 20(10))"),
+    ("amended", "Amended plans due", "R7 open: amendments + 8 weeks, meeting + 12 (reg 22(3))"),
+)
+_TRANSFER_WORDS = {
+    "P1": "Phase transfers before 15 February",
+    "P2": "Phase transfers before 31 March",
+    "P3": "Post-16 transfers (5 months before)",
+}
+
+
+def _pipeline(case_id: int, steps: Iterable[tl.Step], term: Term, pipeline: _Collector) -> None:
+    by_id = {s.id: s for s in steps}
+    r1, r5 = by_id.get("R1"), by_id.get("R5")
+    if r1 is not None and r1.is_open:
+        if term.contains(r1.due):
+            pipeline.add(("due", "all"), _item(case_id, r1))
+        if r1.status is tl.Status.OVERDUE:
+            pipeline.add(("late", "all"), _item(case_id, r1))
+            pipeline.add(("late", "overdue"), _item(case_id, r1))
+    decision_open = r5 is not None and r5.is_open
+    for key, step_id in (("notice", "R2"), ("report", "R4")):
+        step = by_id.get(step_id)
+        if decision_open and step is not None and step.status in _DONE:
+            assert r5 is not None
+            pipeline.add((key, "all"), _item(case_id, r5))
+            if r5.status is tl.Status.OVERDUE:
+                pipeline.add((key, "overdue"), _item(case_id, r5))
+    for key, step_id in (("decision", "R5"), ("amended", "R7")):
+        step = by_id.get(step_id)
+        if step is not None and step.is_open:
+            pipeline.add((key, "all"), _item(case_id, step))
+            if step.status is tl.Status.OVERDUE:
+                pipeline.add((key, "overdue"), _item(case_id, step))
+    for step_id in ("P1", "P2", "P3"):
+        step = by_id.get(step_id)
+        if step is not None and step.is_open and step.due is not None:
+            pipeline.add((step_id, step.due, "all"), _item(case_id, step))
+            if step.status is tl.Status.OVERDUE:
+                pipeline.add((step_id, step.due, "overdue"), _item(case_id, step))
+
+
+def _pipeline_stages(pipeline: _Collector, term: Term) -> tuple[PipelineStage, ...]:
+    found: list[PipelineStage] = []
+    for key, name, rule in _PIPELINE:
+        if key == "due":
+            name = f"Reviews due next term ({term.name})"
+        found.append(
+            PipelineStage(
+                name, rule, pipeline.bucket((key, "all")), pipeline.bucket((key, "overdue"))
+            )
+        )
+    transfers = sorted(
+        {(k[0], k[1]) for k in pipeline.items if isinstance(k, tuple) and len(k) == 3},
+        key=lambda k: (k[1], k[0]),
+    )
+    for step_id, due in transfers:
+        found.append(
+            PipelineStage(
+                f"{_TRANSFER_WORDS[step_id]}: due {due:%d %b %Y}",
+                f"{step_id} open: review and final amended plan due (reg 18)",
+                pipeline.bucket((step_id, due, "all")),
+                pipeline.bucket((step_id, due, "overdue")),
+            )
+        )
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- JSON for the command line
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def report_to_json(report: TeamReport) -> dict[str, Any]:
+    """The report's figures with the case ids behind each (no names: ids and refs only)."""
+    t = report.timeliness
+    national = report.national
+    return {
+        "as_of": report.as_of.isoformat(),
+        "period": {"from": report.period_start.isoformat(), "to": report.period_end.isoformat()},
+        "team": report.team_name,
+        "open_cases": len(report.cases),
+        "overload_threshold": report.overload_threshold,
+        "next_term": {
+            "name": report.next_term.name,
+            "from": report.next_term.start.isoformat(),
+            "to": report.next_term.end.isoformat(),
+        },
+        "overdue": {
+            "total": report.overdue_total.to_json(),
+            "by_stage": {s: b.to_json() for s, b in report.overdue_by_stage.items() if b.count},
+            "by_caseworker": [
+                {
+                    "caseworker": row.worker.name,
+                    "total": row.total.to_json(),
+                    "by_stage": {s: b.to_json() for s, b in row.by_stage.items() if b.count},
+                }
+                for row in report.overdue
+            ],
+        },
+        "caseloads": [
+            {
+                "caseworker": line.worker.name,
+                "team": line.worker.team,
+                "open": line.open_cases.count,
+                "assessments": line.assessments.count,
+                "plans": line.plans.count,
+                "reviews_next_term": line.reviews_next_term.count,
+                "overdue": line.overdue.count,
+                "overloaded": line.overloaded,
+            }
+            for line in report.caseloads
+        ],
+        "cases_by_stage": {s: b.count for s, b in report.by_stage.items()},
+        "timeliness": {
+            "plans_issued": t.plans_issued,
+            "plans_within_20_weeks": t.plans_within_20_weeks,
+            "pct_within_20_weeks_incl": _pct(t.pct_within_20_weeks_incl),
+            "plans_without_exception": t.plans_without_exception,
+            "plans_without_exception_within_20_weeks": t.plans_without_exception_within_20_weeks,
+            "pct_within_20_weeks_excl": _pct(t.pct_within_20_weeks_excl),
+            "decisions": t.decisions,
+            "decisions_within_6_weeks": t.decisions_within_6_weeks,
+            "pct_decisions_within_6_weeks": _pct(t.pct_decisions_within_6_weeks),
+            "average_weeks_to_issue": _pct(t.average_weeks_to_issue),
+            "plans_after_52_weeks": t.plans_after_52_weeks,
+            "pct_plans_after_52_weeks": _pct(t.pct_plans_after_52_weeks),
+            "reviews": t.reviews,
+            "reviews_within_12_months": t.reviews_within_12_months,
+            "pct_reviews_within_12_months": _pct(t.pct_reviews_within_12_months),
+            "review_decisions": t.review_decisions,
+            "review_decisions_within_4_weeks": t.review_decisions_within_4_weeks,
+            "pct_review_decisions_within_4_weeks": _pct(t.pct_review_decisions_within_4_weeks),
+        },
+        "england": (
+            {
+                "year": national.year,
+                "pct_within_20_weeks_excl": national.excluding_exceptions,
+                "pct_within_20_weeks_incl": national.including_exceptions,
+                **{f"2024_{k}": v for k, v in report.national_other.items()},
+            }
+            if national
+            else None
+        ),
+        "forecast": {
+            "total": {str(n): b.to_json() for n, b in report.forecast_total.items()},
+            "by_caseworker": [
+                {
+                    "caseworker": row.worker.name,
+                    **{f"{n}_weeks": b.to_json() for n, b in row.by_weeks.items()},
+                }
+                for row in report.forecast
+            ],
+        },
+        "review_pipeline": [
+            {
+                "stage": stage.name,
+                "rule": stage.rule,
+                "cases": stage.cases.to_json(),
+                "overdue": stage.overdue.count,
+            }
+            for stage in report.pipeline
+        ],
+        "by_month": [
+            {
+                "month": m.start.strftime("%Y-%m"),
+                "plans_issued": m.figures.plans_issued,
+                "plans_within_20_weeks": m.figures.plans_within_20_weeks,
+                "pct_within_20_weeks_incl": _pct(m.figures.pct_within_20_weeks_incl),
+                "pct_within_20_weeks_excl": _pct(m.figures.pct_within_20_weeks_excl),
+            }
+            for m in report.by_month
+        ],
+    }
