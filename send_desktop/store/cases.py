@@ -1096,8 +1096,16 @@ def chronology(session: Session, case_id: int) -> list[ChronologyEntry]:
                     entries.append(ChronologyEntry(value, None, "event", title, _detail(row), None))
     for note in session.execute(select(CaseNote).where(CaseNote.case_id == case_id)).scalars():
         entries.append(ChronologyEntry(note.written, None, "event", "Note", note.text, note.author))
+    # Changes to the child's details belong to every case of that child.
     audits = session.execute(
-        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
+        select(AuditEntry)
+        .where(
+            or_(
+                AuditEntry.case_id == case_id,
+                (AuditEntry.table_name == "child") & (AuditEntry.row_id == case.child_id),
+            )
+        )
+        .order_by(AuditEntry.id)
     ).scalars()
     for audit in audits:
         what = f"{audit.action} {audit.table_name.replace('_', ' ')}"

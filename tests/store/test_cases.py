@@ -311,6 +311,7 @@ def test_chronology_lists_events_and_changes_in_date_order(db: Database) -> None
         "Advice requested",
     ]
     assert any(e.kind == "change" and "Decision outcome" in e.detail for e in entries)
+    assert any(e.kind == "change" and e.title == "insert child" for e in entries)
     assert [e.day for e in entries] == sorted(e.day for e in entries)
 
 
