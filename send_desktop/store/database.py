@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 DATABASE_ENV = "SEND_DESKTOP_DATABASE"
 DEFAULT_FILE_NAME = "send-desktop.sqlite3"
 # fstype values in /proc/mounts whose file locking SQLite cannot rely on.
+# pg_advisory_xact_lock key held while migrating ("SEND" in ASCII).
+MIGRATION_LOCK = 0x53454E44
 NETWORK_FSTYPES = ("nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs")
 
 
@@ -289,6 +291,10 @@ def _upgrade(engine: Engine, cfg: Config) -> None:
             # would cascade deletes into its children. Checked again afterwards.
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         try:
+            if engine.dialect.name == "postgresql":
+                # Team mode: two programs starting together must not both migrate; the second
+                # waits here, then finds the schema at head and has nothing to do.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             conn.commit()

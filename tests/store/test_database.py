@@ -235,3 +235,16 @@ def test_a_network_share_gives_a_warning(tmp_path: Path, monkeypatch: pytest.Mon
         assert "team mode" in db.warnings[0]
     finally:
         db.close()
+
+
+@pytest.mark.postgres
+def test_two_programs_starting_together_on_postgresql(pg_database: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        opened = list(pool.map(lambda _: Database.open(pg_database, "Test User"), range(3)))
+    try:
+        assert {db.current_revision() for db in opened} == {_head()}
+    finally:
+        for db in opened:
+            db.close()
