@@ -703,6 +703,16 @@ def update_child(
     as_of: date | None = None,
     **changes: Any,
 ) -> Child:
+    dob = changes.get("date_of_birth")
+    if isinstance(dob, date):
+        first = session.execute(
+            select(func.min(Case.request_received)).where(Case.child_id == child_id)
+        ).scalar_one_or_none()
+        if first is not None and first < dob:
+            raise KnownError(
+                f"{label('date_of_birth')} ({dob:%d/%m/%Y}) cannot be after a request for "
+                f"this child was received ({first:%d/%m/%Y})"
+            )
     return update_row(session, Child, child_id, expected_version, user, changes, as_of=as_of)
 
 
@@ -790,6 +800,33 @@ def update_case(
 ) -> Case:
     """Change a case's recorded dates or details; stale versions raise ConflictError."""
     return update_row(session, Case, case_id, expected_version, user, changes, as_of=as_of)
+
+
+def delete_case(session: Session, case_id: int, expected_version: int, user: str) -> None:
+    """Remove a case entered by mistake, with its event rows; the audit keeps every value."""
+    case = _load_for_edit(session, Case, case_id, expected_version)
+    for model in _CASE_ROW_MODELS:
+        rules = _ROW_RULES[model]
+        rows = session.execute(select(model).where(model.case_id == case_id)).scalars()
+        for row in rows:
+            values = {k: v for k, v in _row_state(row, rules).items() if v is not None}
+            write_audit(
+                session,
+                user,
+                rules.table,
+                row.id,  # type: ignore[attr-defined]
+                case_id,
+                "delete",
+                {k: (v, None) for k, v in values.items()},
+            )
+    values = {k: v for k, v in _row_state(case, _CASE).items() if v is not None}
+    values["child_id"] = case.child_id
+    session.delete(case)
+    flush_or_conflict(session, Case, case_id)
+    write_audit(
+        session, user, "case", case_id, case_id, "delete", {k: (v, None) for k, v in values.items()}
+    )
+    log.info("Deleted case %s", case_id)
 
 
 def week20_exception(session: Session, case_id: int) -> bool:

@@ -343,3 +343,36 @@ def test_audit_records_the_database_identity_in_team_mode(db: Database) -> None:
         )
     assert identities == {expected}
     assert (expected is not None) == (db.dialect == "postgresql")
+
+
+def test_delete_case_keeps_every_value_in_the_audit(db: Database) -> None:
+    case_id = _new_case(db)
+    with db.session() as s:
+        c.add_advice_request(s, case_id, "Test User", kind="EP", requested=date(2025, 2, 1))
+    with pytest.raises(ConflictError), db.session() as s:
+        c.delete_case(s, case_id, 7, "Test User")
+    with db.session() as s:
+        c.delete_case(s, case_id, 1, "Test User")
+    with db.session() as s:
+        assert s.get(Case, case_id) is None
+        deleted = {
+            (a.table_name, a.field, a.old)
+            for a in s.execute(
+                select(AuditEntry).where(
+                    AuditEntry.case_id == case_id, AuditEntry.action == "delete"
+                )
+            ).scalars()
+        }
+    assert ("case", "request_received", "2025-01-06") in deleted
+    assert ("advice_request", "requested", "2025-02-01") in deleted
+
+
+def test_date_of_birth_cannot_move_after_a_request(db: Database) -> None:
+    case_id = _new_case(db)
+    with db.session() as s:
+        child_id = s.get(Case, case_id).child_id  # type: ignore[union-attr]
+    with pytest.raises(KnownError, match="Date of birth"), db.session() as s:
+        c.update_child(s, child_id, 1, "Test User", as_of=AS_OF, date_of_birth=date(2025, 2, 1))
+    with db.session() as s:
+        child = c.update_child(s, child_id, 1, "Test User", as_of=AS_OF, postcode="ZZ1 1AA")
+        assert child.version == 2
