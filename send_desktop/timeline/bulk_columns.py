@@ -466,17 +466,16 @@ class CaseColumns:
         return np.asarray((self.exception_bits & wanted) != 0)
 
     def date_range(self) -> tuple[int, int]:
-        """Earliest and latest known date anywhere in the caseload (MISSING if none)."""
-        low, high = np.iinfo(np.int32).max, MISSING
+        """Earliest and latest known date anywhere in the caseload (MISSING, MISSING if none)."""
         arrays = [*self.dates.values()]
         for table in (self.advice, self.consultations, self.reviews):
             arrays += [a.ravel() for a in table.dates.values()]
-        for values in arrays:
-            known = values[values != MISSING]
-            if len(known):
-                low = min(low, int(known.min()))
-                high = max(high, int(known.max()))
-        return (MISSING, MISSING) if high == MISSING else (low, high)
+        high = max((int(a.max()) for a in arrays if a.size), default=MISSING)
+        if high == MISSING:
+            return MISSING, MISSING
+        # Seen as unsigned, MISSING - 1 wraps to the largest value, so min() skips it.
+        low = min(int((a.view(np.uint32) - np.uint32(1)).min()) + 1 for a in arrays if a.size)
+        return low, high
 
 
 def _exception_bits(codes: Any) -> int:

@@ -23,6 +23,8 @@ from send_desktop.timeline.bulk_calendar import (
     CalendarTable,
     Ordinals,
     calendar_for,
+    pick,
+    pick_code,
 )
 from send_desktop.timeline.bulk_columns import (
     DECISION_CODES,
@@ -60,8 +62,11 @@ STATUSES: Final[tuple[Status | None, ...]] = (
 STATUS_CODES: Final[dict[Status, int]] = {s: i for i, s in enumerate(STATUSES) if s is not None}
 _ON_TIME, _LATE, _EXCUSED, _OVERDUE, _SOON, _ON_TRACK, _NA = range(1, 8)
 OPEN_CODES: Final = (_EXCUSED, _OVERDUE, _SOON, _ON_TRACK)
+_CODE: Final = tuple(np.int8(i) for i in range(len(STATUSES)))
 # The days array holds this where the scalar engine's Step.days is None.
 NO_DAYS: Final = int(np.iinfo(np.int32).min)
+_NO_DAYS: Final = np.int32(NO_DAYS)
+_FAR: Final = np.int32(FAR_FUTURE)
 
 # How a step behaves once its due date passes with nothing recorded (engine.py's kinds).
 DUTY, WINDOW, RIGHT = 0, 1, 2
@@ -271,34 +276,37 @@ class _Steps:
         self.slots.append(slot)
         limit = self.warn_limit(slot.name) if warn_limit is None else warn_limit
         has_done = done != MISSING
-        na = present & not_applicable if not_applicable is not None else np.zeros_like(present)
-        live = present & ~na
-        finished = live & has_done
-        waiting = live & ~has_done
         days = due - self.as_of
-        passed = waiting & (days < 0)
-        upcoming = waiting & ~passed
-        excused = covered if covered is not None else np.zeros(self.n, dtype=np.bool_)
-        if slot.kind == WINDOW:
-            passed_code: int | npt.NDArray[np.int8] = _ON_TIME
-        elif slot.kind == RIGHT:
-            passed_code = _NA
+        passed = days < 0
+        # Scalars where no exception can apply keep the chain cheap (int8 throughout).
+        if covered is None:
+            late_code: np.int8 | Codes = _CODE[_LATE]
+            overdue_code: np.int8 | Codes = _CODE[_OVERDUE]
         else:
-            passed_code = np.where(excused, _EXCUSED, _OVERDUE).astype(np.int8)
-        status = np.select(
-            [na, finished & (done <= due), finished, passed, upcoming & (due < limit), upcoming],
-            [_NA, _ON_TIME, np.where(excused, _EXCUSED, _LATE), passed_code, _SOON, _ON_TRACK],
-            ABSENT,
+            late_code = pick_code(covered, _CODE[_EXCUSED], _CODE[_LATE])
+            overdue_code = pick_code(covered, _CODE[_EXCUSED], _CODE[_OVERDUE])
+        passed_code = {DUTY: overdue_code, WINDOW: _CODE[_ON_TIME], RIGHT: _CODE[_NA]}[slot.kind]
+        status = pick_code(
+            has_done,
+            pick_code(done <= due, _CODE[_ON_TIME], late_code),
+            pick_code(passed, passed_code, pick_code(due < limit, _CODE[_SOON], _CODE[_ON_TRACK])),
         )
-        self.status[row] = status
-        self.due[row] = np.where(present, due, MISSING)
-        shown_done = np.where(present, done, MISSING)
+        shown = present
+        if not_applicable is not None:
+            status = pick_code(not_applicable, _CODE[_NA], status)
+            shown = present & ~not_applicable
+        # MISSING and ABSENT are 0, so "only where present" is a multiplication.
+        self.status[row] = status * present.view(np.int8)
+        self.due[row] = due * present
         if slot.kind == WINDOW:
             # The engine reports a window that ran its full length as done on its last day.
-            shown_done = np.where(passed, due, shown_done)
-        self.done[row] = shown_done
-        counted = upcoming if slot.kind != DUTY else upcoming | passed
-        self.days[row] = np.where(counted, days, NO_DAYS)
+            self.done[row] = pick(shown & ~has_done & passed, due, done * present)
+        else:
+            self.done[row] = done * present
+        counted = shown & ~has_done
+        if slot.kind != DUTY:
+            counted &= ~passed  # an ended window or lapsed right has no days left
+        self.days[row] = pick(counted, days, _NO_DAYS)
 
     def finish(self, cols: CaseColumns) -> BulkSteps:
         rows = len(self.slots)
@@ -307,7 +315,7 @@ class _Steps:
         statutory = np.array([s.statutory for s in self.slots], dtype=np.bool_)
         is_open = (status >= _EXCUSED) & (status <= _ON_TRACK)
         candidate = is_open & statutory[:, None]
-        key = np.where(candidate, due, FAR_FUTURE)
+        key = pick(candidate, due, _FAR)
         if rows:
             next_slot = np.argmin(key, axis=0)
             best = np.take_along_axis(key, next_slot[None, :], axis=0)[0]
@@ -315,9 +323,9 @@ class _Steps:
             next_slot = np.zeros(self.n, dtype=np.intp)
             best = np.full(self.n, FAR_FUTURE, dtype=np.int32)
         found = best != FAR_FUTURE
-        pick = next_slot[None, :]
-        next_status = np.take_along_axis(status, pick, axis=0)[0] if rows else best * 0
-        next_days = np.take_along_axis(days, pick, axis=0)[0] if rows else best * 0
+        chosen = next_slot[None, :]
+        next_status = np.take_along_axis(status, chosen, axis=0)[0] if rows else best * 0
+        next_days = np.take_along_axis(days, chosen, axis=0)[0] if rows else best * 0
         overdue = ((status == _OVERDUE) & statutory[:, None]).sum(axis=0, dtype=np.int16)
         return BulkSteps(
             slots=tuple(self.slots),
@@ -384,22 +392,22 @@ def _first_known(*columns: Ordinals) -> Ordinals:
     """Python's `a or b or c` over dates: the first that is not MISSING."""
     out = columns[-1]
     for column in reversed(columns[:-1]):
-        out = np.where(column != MISSING, column, out)
+        out = pick(column != MISSING, column, out)
     return out
 
 
 def _on_or_after(day: Ordinals, start: Ordinals) -> Ordinals:
-    return np.where((day != MISSING) & (day >= start), day, MISSING)
+    return np.asarray(day * ((day != MISSING) & (day >= start)), dtype=np.int32)
 
 
 def _earliest(values: Ordinals, keep: Mask) -> Ordinals:
     """Per case (row), the earliest kept value; MISSING if none."""
-    found = np.where(keep, values, FAR_FUTURE).min(axis=1, initial=FAR_FUTURE)
-    return np.where(found == FAR_FUTURE, MISSING, found).astype(np.int32)
+    found = pick(keep, values, _FAR).min(axis=1, initial=FAR_FUTURE)
+    return np.asarray(found * (found != FAR_FUTURE), dtype=np.int32)
 
 
 def _latest(values: Ordinals, keep: Mask) -> Ordinals:
-    return np.asarray(np.where(keep, values, MISSING).max(axis=1, initial=MISSING), dtype=np.int32)
+    return np.asarray((values * keep).max(axis=1, initial=MISSING), dtype=np.int32)
 
 
 def compute_bulk(cols: CaseColumns, as_of: date, policy: Policy | None = None) -> BulkSteps:
@@ -537,9 +545,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     ).astype(np.int32)
     year_before = cal.add_months(phase_due, -12)
     maintained = outcome_all == REVIEW_OUTCOME_CODES["M"]
-    finished = np.where(
-        final_all != MISSING, final_all, np.where(maintained, decision_all, MISSING)
-    )
+    finished = pick(final_all != MISSING, final_all, decision_all * maintained)
     phase_done = _earliest(finished, (finished != MISSING) & (finished > year_before[:, None]))
     phase_na = (phase_done == MISSING) & (ceased | (plan_start > phase_due))
     longstop = np.where(has_phase & ~phase_na, phase_due, MISSING)
@@ -604,14 +610,14 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     else:
         latest = np.zeros((len(base), 1), dtype=np.intp)
 
-    def pick(grid: npt.NDArray[np.int32] | Codes) -> npt.NDArray[np.int32]:
+    def of_latest(grid: npt.NDArray[np.int32] | Codes) -> npt.NDArray[np.int32]:
         if not width:
             return np.zeros(len(base), dtype=np.int32)
         return np.take_along_axis(grid, latest, axis=1)[:, 0].astype(np.int32)
 
-    meeting = pick(meeting_all)
-    sent = pick(amendment_all)
-    final_amended = pick(final_all)
+    meeting = of_latest(meeting_all)
+    sent = of_latest(amendment_all)
+    final_amended = of_latest(final_all)
     has_meeting = has_review & (meeting != MISSING)
 
     def ended(done: Ordinals) -> Mask:
@@ -639,7 +645,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
             "decision_sent",
         ),
     ):
-        done_on = pick(reviews.dates[done])
+        done_on = of_latest(reviews.dates[done])
         out.add(
             StepSlot(name, title, True, DUTY),
             has_meeting,
@@ -654,7 +660,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         sent + 14,
         nothing,
     )
-    amending = pick(outcome_all) == REVIEW_OUTCOME_CODES["A"]
+    amending = of_latest(outcome_all) == REVIEW_OUTCOME_CODES["A"]
     by_notice, by_meeting = r.weeks_after(sent, 8), r.weeks_after(meeting, 12)
     r7_due = np.where(
         has_sent & (meeting != MISSING),

@@ -122,9 +122,11 @@ FIRST, LAST = date(2015, 1, 1), date(2032, 12, 31)
 def case_facts(draw: st.DrawFn) -> Facts:
     """Facts with dates around one base date, so clocks interact (longstops, ties, orders)."""
     base = draw(st.dates(FIRST + timedelta(days=100), LAST - timedelta(days=900)))
+    # Sparse cases (a new request) as well as full ones (a plan with a history).
+    density = draw(st.sampled_from([10, 50, 90]))
 
     def day() -> date | None:
-        if draw(st.booleans()):
+        if draw(st.integers(0, 99)) >= density:
             return None
         return base + timedelta(days=draw(st.integers(-100, 900)))
 
