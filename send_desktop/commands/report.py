@@ -1,0 +1,234 @@
+"""`send-desktop report`: the team leader's dashboard figures as text tables or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from send_desktop.errors import KnownError
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def default_period(as_of: date) -> tuple[date, date]:
+    """The twelve calendar months up to as_of: the first of the month 11 months back."""
+    months = as_of.year * 12 + as_of.month - 1 - 11
+    return date(months // 12, months % 12 + 1, 1), as_of
+
+
+def add_parser(subparsers: Any) -> None:
+    report = subparsers.add_parser(
+        "report",
+        help="the team leader's figures: overdue, caseloads, timeliness, forecast, reviews",
+        description=(
+            "Print the dashboard's figures: overdue cases by caseworker and stage, caseloads, "
+            "timeliness beside England's, cases that will breach a statutory deadline in 2, 4 "
+            "and 8 weeks, and the annual review pipeline."
+        ),
+    )
+    report.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default today)")
+    report.add_argument(
+        "--from",
+        dest="period_from",
+        type=_date,
+        metavar="DATE",
+        help="timeliness period start (default: 12 months back)",
+    )
+    report.add_argument(
+        "--to", dest="period_to", type=_date, metavar="DATE", help="period end (default as-of)"
+    )
+    report.add_argument("--team", metavar="NAME", help="one team (default all teams)")
+    report.add_argument("--json", action="store_true", help="JSON with the case ids behind each")
+    report.set_defaults(func=run)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(h) for h in headers], *[[str(v) for v in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        first = row[0].ljust(widths[0])
+        rest = (v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True))
+        return "  ".join((first, *rest)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths).rstrip()
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _of(part: int, whole: int, pct: float | None) -> str:
+    return f"{part} of {whole} = {_pct(pct)}" if whole else "none in the period"
+
+
+def render(report: Any) -> str:
+    """The report as plain text tables, in the dashboard's order."""
+    from send_desktop.store.reports import FORECAST_WEEKS
+    from send_desktop.timeline import STAGES
+
+    out: list[str] = [
+        f"Team report: {report.scope}, as of {report.as_of:%d/%m/%Y}; "
+        f"timeliness {report.period_start:%d/%m/%Y} - {report.period_end:%d/%m/%Y}",
+        f"{len(report.cases)} open cases; {report.overdue_total.count} with a statutory step "
+        "overdue.",
+        "",
+        "Overdue cases by caseworker and stage",
+    ]
+    stages = [s for s in STAGES if report.overdue_by_stage[s].count] or ["Plan"]
+    out.append(
+        _table(
+            ["Caseworker", *stages, "Total"],
+            [
+                [row.worker.name, *(row.by_stage[s].count for s in stages), row.total.count]
+                for row in report.overdue
+            ]
+            + [
+                [
+                    "All",
+                    *(report.overdue_by_stage[s].count for s in stages),
+                    report.overdue_total.count,
+                ]
+            ],
+        )
+    )
+    out += ["", f"Caseloads (overloaded above {report.overload_threshold} open cases)"]
+    out.append(
+        _table(
+            ["Caseworker", "Open", "Assessments", "Plans", "Reviews next term", "Overdue", "Flag"],
+            [
+                [
+                    line.worker.name,
+                    line.open_cases.count,
+                    line.assessments.count,
+                    line.plans.count,
+                    line.reviews_next_term.count,
+                    line.overdue.count,
+                    "OVERLOADED" if line.overloaded else "",
+                ]
+                for line in report.caseloads
+            ],
+        )
+    )
+    t, nat = report.timeliness, report.national
+    england = f"England {nat.year}" if nat else "England"
+    other = report.national_other
+    out += ["", "Timeliness"]
+    out.append(
+        _table(
+            ["Measure", "This scope", england],
+            [
+                [
+                    "Plans within 20 weeks, excl. exceptions",
+                    _of(
+                        t.plans_without_exception_within_20_weeks,
+                        t.plans_without_exception,
+                        t.pct_within_20_weeks_excl,
+                    ),
+                    f"{nat.excluding_exceptions:.1f}%" if nat else "-",
+                ],
+                [
+                    "Plans within 20 weeks, incl. exceptions",
+                    _of(t.plans_within_20_weeks, t.plans_issued, t.pct_within_20_weeks_incl),
+                    f"{nat.including_exceptions:.1f}%" if nat else "-",
+                ],
+                [
+                    "Decisions to assess within 6 weeks",
+                    _of(t.decisions_within_6_weeks, t.decisions, t.pct_decisions_within_6_weeks),
+                    f"{other['decisions_within_6_weeks']:.1f}% (2024)",
+                ],
+                [
+                    "Plans issued after more than 52 weeks",
+                    _of(t.plans_after_52_weeks, t.plans_issued, t.pct_plans_after_52_weeks),
+                    f"{other['plans_after_52_weeks']:.1f}% (2024)",
+                ],
+                [
+                    "Review decisions within 4 weeks of the meeting",
+                    _of(
+                        t.review_decisions_within_4_weeks,
+                        t.review_decisions,
+                        t.pct_review_decisions_within_4_weeks,
+                    ),
+                    f"{other['review_decisions_within_4_weeks']:.1f}% (2024)",
+                ],
+                [
+                    "Reviews within 12 months",
+                    _of(t.reviews_within_12_months, t.reviews, t.pct_reviews_within_12_months),
+                    "-",
+                ],
+                [
+                    "Average weeks to issue a plan",
+                    "-" if t.average_weeks_to_issue is None else f"{t.average_weeks_to_issue:.1f}",
+                    "-",
+                ],
+            ],
+        )
+    )
+    out += ["", "Timeliness by month (plans issued within 20 weeks)"]
+    out.append(
+        _table(
+            ["Month", "Plans", "Within 20 weeks", "%"],
+            [
+                [
+                    m.label,
+                    m.figures.plans_issued,
+                    m.figures.plans_within_20_weeks,
+                    _pct(m.figures.pct_within_20_weeks_incl),
+                ]
+                for m in report.by_month
+            ],
+        )
+    )
+    out += ["", "Forecast: cases that will breach a statutory deadline if nothing changes"]
+    out.append(
+        _table(
+            ["Caseworker", *(f"{n} weeks" for n in FORECAST_WEEKS)],
+            [
+                [row.worker.name, *(row.by_weeks[n].count for n in FORECAST_WEEKS)]
+                for row in report.forecast
+            ]
+            + [["All", *(report.forecast_total[n].count for n in FORECAST_WEEKS)]],
+        )
+    )
+    out += ["", "Annual review pipeline"]
+    out.append(
+        _table(
+            ["Stage", "Cases", "Overdue"],
+            [[s.name, s.cases.count, s.overdue.count] for s in report.pipeline],
+        )
+    )
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    from send_desktop.store import Database
+    from send_desktop.store.reports import report_to_json, team_id_by_name, team_report
+    from send_desktop.store.settings import load_policy
+
+    as_of: date = args.as_of or date.today()
+    start, end = default_period(as_of)
+    start = args.period_from or start
+    end = args.period_to or end
+    if end < start:
+        raise KnownError("--to is before --from")
+    db = Database.open(args.database, args.user)
+    try:
+        with db.session() as session:
+            team_id = team_id_by_name(session, args.team) if args.team else None
+            report = team_report(session, as_of, load_policy(session), start, end, team_id)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(report_to_json(report), indent=2))
+    else:
+        print(render(report))
+    return 0

@@ -1,0 +1,232 @@
+"""The team dashboard on the hand-built 17-case team: the numbers shown, the cases behind each
+number, opening a case, reassignment with the receiving caseload shown, the period chooser."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QImage
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from send_desktop.gui.dashboard import DashboardWindow, Period
+from send_desktop.gui.dashboard_models import BUCKET_ROLE, SummaryModel
+from send_desktop.store import Database
+from send_desktop.store.demo import make_demo
+from send_desktop.store.models import AuditEntry
+from tests.store.test_reports import AS_OF, PERIOD, USER, KnownTeam, build_known_team
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def known(sqlite_db: Database) -> KnownTeam:
+    return build_known_team(sqlite_db)
+
+
+def _dashboard(qtbot: QtBot, db: Database) -> DashboardWindow:
+    window = DashboardWindow(db, USER, as_of=AS_OF, load=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.report_loaded, timeout=20000):
+        window.set_period(*PERIOD)
+    return window
+
+
+def _row(model: SummaryModel, first_cell: str) -> int:  # type: ignore[type-arg]
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data() == first_cell:
+            return row
+    raise AssertionError(f"no row {first_cell!r}")
+
+
+def _column(model: SummaryModel, title: str) -> int:  # type: ignore[type-arg]
+    for column in range(model.columnCount()):
+        if model.headerData(column, Qt.Orientation.Horizontal) == title:
+            return column
+    raise AssertionError(f"no column {title!r}")
+
+
+def _names(known: KnownTeam, ids: list[int]) -> set[str]:
+    by_id = {v: k for k, v in known.case.items()}
+    return {by_id[i] for i in ids}
+
+
+def test_numbers_and_their_case_lists(
+    qtbot: QtBot, sqlite_db: Database, known: KnownTeam, qtmodeltester: ModelTester
+) -> None:
+    window = _dashboard(qtbot, sqlite_db)
+    window.show()
+    for model in (
+        window.overdue_model,
+        window.caseload_model,
+        window.forecast_model,
+        window.pipeline_model,
+        window.timeliness_model,
+    ):
+        qtmodeltester.check(model, force_py=True)
+
+    # Timeliness beside England: 3 of 4 plans without exception = 75.0% (England 46.4%).
+    t = window.timeliness_model
+    assert [t.index(0, c).data() for c in range(4)] == [
+        "New plans within 20 weeks, excluding exceptions (headline)",
+        "3 of 4",
+        "75.0%",
+        "46.4% (2024)",
+    ]
+    assert [t.index(1, c).data() for c in (1, 2)] == ["3 of 5", "60.0%"]
+    assert [t.index(2, c).data() for c in (1, 2)] == ["1 of 2", "50.0%"]
+    assert window.kpi["timeliness"][0].text() == "75.0%"
+    assert window.kpi["overdue"][0].text() == "5"
+
+    # Overdue: Cara Cole's "Plan" cell says 2 and lists exactly C9 and C13.
+    overdue = window.overdue_model
+    cara, plan = _row(overdue, "Cara Cole"), _column(overdue, "Plan")
+    assert overdue.index(cara, plan).data() == "2"
+    assert overdue.index(cara, plan).data(Qt.ItemDataRole.FontRole).underline()
+    panel = window.click_count(window.overdue_view, cara, plan)
+    assert _names(known, panel.model.case_ids()) == {"C9", "C13"}
+    assert panel.title.text() == "Cara Cole - Plan: 2 cases"
+    qtmodeltester.check(panel.model, force_py=True)
+    # The all-caseworkers total lists all 5, each shown with the step that made it overdue.
+    everyone = _row(overdue, "All caseworkers")
+    panel = window.click_count(window.overdue_view, everyone, _column(overdue, "Total"))
+    assert _names(known, panel.model.case_ids()) == {"C7", "C8", "C9", "C13", "C14"}
+    steps = {r.case.ref: r.item.step_id for r in panel.model.all_rows()}
+    assert sorted(steps.values()) == ["N1", "N3", "R1", "R1", "R7"]
+
+    # A text cell is not a number: clicking it changes nothing.
+    assert overdue.index(cara, 0).data(BUCKET_ROLE) is None
+
+    # Forecast: every count equals the length of its list.
+    forecast = window.forecast_model
+    for row in range(forecast.rowCount()):
+        for column in range(1, forecast.columnCount()):
+            shown = int(forecast.index(row, column).data())
+            panel = window.click_count(window.forecast_view, row, column)
+            assert panel.model.rowCount() == shown
+    total = _row(forecast, "All caseworkers")
+    panel = window.click_count(window.forecast_view, total, _column(forecast, "Within 2 weeks"))
+    assert _names(known, panel.model.case_ids()) == {"C10", "C14", "C15"}
+
+    # Double-clicking a case in the list asks for it to be opened.
+    window.tabs.setCurrentIndex(
+        window.tabs.indexOf(window.forecast_view.parentWidget().parentWidget())
+    )
+    qtbot.waitUntil(panel.table.isVisible)
+    index = panel.model.index(0, 0)
+    first = panel.model.row_at(0).case.case_id
+    rect = panel.table.visualRect(index)
+    # A real double-click is a press then a double-click event on the same cell.
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(window.open_case_requested, timeout=2000) as opened:
+        qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == [first]
+
+    # Review pipeline: decisions due lists C14 only.
+    pipeline = window.pipeline_model
+    panel = window.click_count(
+        window.pipeline_view, _row(pipeline, "Decisions due"), _column(pipeline, "Cases")
+    )
+    assert _names(known, panel.model.case_ids()) == {"C14"}
+
+
+def test_overload_shown_in_colour_and_words(
+    qtbot: QtBot, sqlite_db: Database, known: KnownTeam
+) -> None:
+    window = _dashboard(qtbot, sqlite_db)
+    window.threshold_spin.setValue(5)
+    with qtbot.waitSignal(window.report_loaded, timeout=20000):
+        window.save_threshold()
+    model = window.caseload_model
+    load = _column(model, "Load")
+    alice, bob = _row(model, "Alice Archer"), _row(model, "Bob Bell")
+    assert model.index(alice, load).data() == "OVERLOADED: 6 of 5 (120%)"
+    assert model.index(alice, load).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.index(bob, load).data() == "100% of 5"
+    assert model.index(bob, load).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert window.kpi["overload"][0].text() == "1"
+    assert "Alice Archer" in window.kpi["overload"][1].text()
+
+
+def test_reassign_shows_the_receiving_caseload_and_is_audited(
+    qtbot: QtBot, sqlite_db: Database, known: KnownTeam
+) -> None:
+    window = _dashboard(qtbot, sqlite_db)
+    window.threshold_spin.setValue(5)
+    with qtbot.waitSignal(window.report_loaded, timeout=20000):
+        window.save_threshold()
+    model = window.caseload_model
+    panel = window.click_count(
+        window.caseload_view, _row(model, "Alice Archer"), _column(model, "Assessments")
+    )
+    assert _names(known, panel.model.case_ids()) == {"C7", "C10"}
+    panel.table.selectAll()
+    assert panel.reassign_button.isEnabled()
+    chosen = panel.selected_case_ids()
+    dialog = window.reassign_dialog(chosen)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.choose(known.cara)
+    text = dialog.caseload_label.text()
+    assert "Now 4 open cases" in text and "After this move: <b>6</b> of 5" in text
+    assert "OVER the overload threshold" in text
+    dialog.choose(known.bob)
+    assert "After this move: <b>7</b> of 5" in dialog.caseload_label.text()
+    dialog.choose(known.cara)
+    with qtbot.waitSignal(window.report_loaded, timeout=20000):
+        dialog.accept()
+    assert dialog.moved == 2
+    lines = {line.worker.name: line.open_cases.count for line in window.report.caseloads}  # type: ignore[union-attr]
+    assert (lines["Alice Archer"], lines["Cara Cole"]) == (4, 6)
+    with sqlite_db.session() as s:
+        audit = s.execute(
+            select(AuditEntry.case_id, AuditEntry.old, AuditEntry.new, AuditEntry.user).where(
+                AuditEntry.field == "caseworker_id", AuditEntry.action == "update"
+            )
+        ).all()
+    assert sorted(audit) == sorted((i, str(known.alice), str(known.cara), USER) for i in chosen)
+
+
+def test_period_chooser_and_team(qtbot: QtBot, sqlite_db: Database, known: KnownTeam) -> None:
+    window = _dashboard(qtbot, sqlite_db)
+    with qtbot.waitSignal(window.report_loaded, timeout=20000):
+        window.period_combo.setCurrentIndex(window.period_combo.findData(Period.LAST_YEAR))
+    assert window.period() == (date(2024, 1, 1), date(2024, 12, 31))
+    assert not window.from_edit.isEnabled()
+    report = window.report
+    assert report is not None and report.period_start == date(2024, 1, 1)
+    # 2024's plans: C6, C11, C13, C14, C15, C16 (C9's was 2023) - all within 20 weeks.
+    assert (report.timeliness.plans_issued, report.timeliness.plans_within_20_weeks) == (6, 6)
+    with qtbot.waitSignal(window.report_loaded, timeout=20000):
+        window.team_combo.setCurrentIndex(window.team_combo.findData(known.south))
+    model = window.caseload_model
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Cara Cole"]
+
+
+def test_screenshots_are_saved(qtbot: QtBot, sqlite_db: Database, tmp_path: Path) -> None:
+    from send_desktop.gui.dashboard import save_dashboard_screenshots
+
+    make_demo(sqlite_db, cases=80, seed=3, as_of=AS_OF)
+    saved = save_dashboard_screenshots(sqlite_db, tmp_path, as_of=AS_OF)
+    assert [p.name for p in saved] == [
+        "dashboard.png",
+        "dashboard-overdue.png",
+        "dashboard-caseloads.png",
+        "dashboard-timeliness.png",
+        "dashboard-forecast.png",
+        "dashboard-reviews.png",
+    ]
+    for path in saved:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1400, 900)
+
+
+def test_bucket_role_of_an_invalid_index_is_none(
+    qtbot: QtBot, sqlite_db: Database, known: KnownTeam
+) -> None:
+    window = _dashboard(qtbot, sqlite_db)
+    assert window.overdue_model.bucket_at(QModelIndex()) is None
