@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "send_desktop.commands.data",
     "send_desktop.commands.workbooks",
     "send_desktop.commands.bench",
+    "send_desktop.commands.report",
 )
 
 
