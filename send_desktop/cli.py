@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "send_desktop.commands.calc",
     "send_desktop.commands.data",
+    "send_desktop.commands.safety",
     "send_desktop.commands.workbooks",
     "send_desktop.commands.bench",
     "send_desktop.commands.report",

@@ -1,0 +1,495 @@
+"""Data safety for the case database: backups, restore, and a health check a caseworker can run."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from send_desktop import paths
+from send_desktop.errors import KnownError
+from send_desktop.store.database import Database, alembic_config, make_private, resolve_url
+
+log = logging.getLogger(__name__)
+
+BACKUP_PREFIX = "send-desktop-"
+# Automatic and manual backups share one name pattern so pruning sees them all; the copies taken
+# just before a restore use another name and are never pruned.
+BACKUP_NAME = re.compile(r"^send-desktop-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
+KEEP_SETTING = "backup.keep"
+DEFAULT_KEEP = 14
+# What the check counts, in the caseworker's words.
+COUNTED_TABLES: tuple[tuple[str, str], ...] = (
+    ("cases", "case"),
+    ("children", "child"),
+    ("reviews", "annual_review"),
+    ("audit rows", "audit_entry"),
+)
+PG_BACKUP_MESSAGE = (
+    "This database is on a PostgreSQL server (team mode): IT backs up the server "
+    "(pg_dump or the server's own backup), not SEND Desktop. Ask IT when the last backup ran."
+)
+PG_RESTORE_MESSAGE = (
+    "This database is on a PostgreSQL server (team mode): IT restores the server "
+    "(pg_restore), not SEND Desktop."
+)
+
+
+def backups_dir() -> Path:
+    """The owner-only folder for backups of the SQLite database."""
+    folder = paths.data_dir() / "backups"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def _known_revisions() -> tuple[set[str], str | None]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}, script.get_current_head()
+
+
+def _sqlite_file(db: Database) -> Path:
+    if not db.is_sqlite:
+        raise KnownError(PG_BACKUP_MESSAGE)
+    if db.path is None:
+        raise KnownError("An in-memory database cannot be backed up")
+    return db.path
+
+
+def _private_empty_file(path: Path) -> None:
+    # Created owner-only before SQLite writes a byte, so personal data is never world-readable.
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    make_private(path)
+
+
+def _backup_name(folder: Path, when: datetime, stem: str = BACKUP_PREFIX) -> Path:
+    base = f"{stem}{when:%Y%m%d-%H%M%S}"
+    candidate = folder / f"{base}.db"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{number}.db"
+        number += 1
+    return candidate
+
+
+def _quick_check(con: sqlite3.Connection) -> list[str]:
+    rows = [str(row[0]) for row in con.execute("PRAGMA quick_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def backup_now(
+    db: Database, dest: Path | str | None = None, *, now: datetime | None = None
+) -> Path:
+    """A consistent copy of the live SQLite database (online backup API), owner-only.
+
+    Written under a temporary name and renamed when complete and checked, so a backup that was
+    interrupted never looks like a good one (and never pushes a good one out when pruning).
+    """
+    source = _sqlite_file(db)
+    if dest is None:
+        target = _backup_name(backups_dir(), now or datetime.now())
+    else:
+        target = Path(dest).expanduser().resolve()
+        if target.exists():
+            raise KnownError(f"{target} already exists: choose a new file name for the backup")
+        if not target.parent.is_dir():
+            raise KnownError(f"The folder {target.parent} does not exist")
+        if target == source.resolve():
+            raise KnownError("The backup cannot replace the database itself")
+    partial = target.with_name(target.name + ".part")
+    try:
+        _private_empty_file(partial)
+        with db.engine.connect() as conn:
+            live = cast(sqlite3.Connection, conn.connection.driver_connection)
+            with closing(sqlite3.connect(partial)) as copy:
+                live.backup(copy)
+                # One self-contained file: no -wal companion to lose when it is copied away.
+                copy.execute("PRAGMA journal_mode=DELETE")
+                problems = _quick_check(copy)
+        if problems:
+            raise KnownError(
+                "The database failed its check while being backed up: "
+                f"{problems[0]}. Run `send-desktop check` and restore an earlier backup."
+            )
+        make_private(partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        raise KnownError(f"Could not write the backup {target}: {exc.strerror or exc}") from exc
+    except sqlite3.Error as exc:
+        raise KnownError(f"Could not back up the database: {exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    log.info("Backed up the database (%d bytes)", target.stat().st_size)
+    return target
+
+
+def list_backups(folder: Path | None = None) -> list[Path]:
+    """Backups named send-desktop-YYYYMMDD-HHMMSS.db, oldest first."""
+    folder = folder or backups_dir()
+    found: list[tuple[tuple[str, str, int], Path]] = []
+    for entry in folder.iterdir():
+        match = BACKUP_NAME.match(entry.name)
+        if match and entry.is_file():
+            found.append(((match[1], match[2], int(match[3] or 1)), entry))
+    return [path for _key, path in sorted(found)]
+
+
+def prune_backups(keep: int, folder: Path | None = None) -> list[Path]:
+    """Delete all but the newest `keep` backups; returns what was deleted."""
+    if keep < 1:
+        raise KnownError("Keep at least one backup")
+    backups = list_backups(folder)
+    removed = backups[: max(0, len(backups) - keep)]
+    for old in removed:
+        old.unlink(missing_ok=True)
+    if removed:
+        log.info("Pruned %d old backups, kept %d", len(removed), keep)
+    return removed
+
+
+def backup_keep(db: Database) -> int:
+    """How many daily backups to keep: the `backup.keep` setting, else 14."""
+    from send_desktop.store.settings import get_setting
+
+    with db.session() as s:
+        raw = get_setting(s, KEEP_SETTING)
+    if raw is None:
+        return DEFAULT_KEEP
+    try:
+        keep = int(raw)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        # A bad setting must not stop the program starting; the default is the safe choice.
+        log.warning(
+            "Setting %s is not a whole number of at least 1; keeping %d", KEEP_SETTING, DEFAULT_KEEP
+        )
+        return DEFAULT_KEEP
+    return keep
+
+
+def daily_backup(
+    db: Database, keep: int | None = None, *, now: datetime | None = None
+) -> Path | None:
+    """Back up on the first start of each day and keep the newest `keep` backups.
+
+    Returns the new backup, or None when today's backup already exists or the database is on a
+    PostgreSQL server (backed up by IT) or in memory.
+    """
+    if not db.is_sqlite or db.path is None:
+        return None
+    now = now or datetime.now()
+    keep = keep if keep is not None else backup_keep(db)
+    folder = backups_dir()
+    today = f"{now:%Y%m%d}"
+    made: Path | None = None
+    if not any(p.name.startswith(f"{BACKUP_PREFIX}{today}-") for p in list_backups(folder)):
+        made = backup_now(db, now=now)
+    prune_backups(keep, folder)
+    return made
+
+
+# ---------------------------------------------------------------- restore
+
+
+def _read_backup(backup_file: Path) -> str:
+    """The schema revision of a backup after checking it is whole; refuses damaged or too new."""
+    if not backup_file.is_file():
+        raise KnownError(f"There is no backup file {backup_file}")
+    # immutable: read the file exactly as it is, without creating -wal/-shm beside it.
+    uri = backup_file.resolve().as_uri() + "?mode=ro&immutable=1"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as con:
+            rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check").fetchall()]
+            if rows != ["ok"]:
+                raise KnownError(
+                    f"The backup {backup_file.name} is damaged ({rows[0]}): not restored. "
+                    "Choose an earlier backup."
+                )
+            has_version = con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+            row = (
+                con.execute("SELECT version_num FROM alembic_version").fetchone()
+                if has_version
+                else None
+            )
+    except sqlite3.DatabaseError as exc:
+        raise KnownError(
+            f"{backup_file.name} is not a SEND Desktop backup ({exc}): not restored"
+        ) from exc
+    if row is None:
+        raise KnownError(f"{backup_file.name} is not a SEND Desktop backup: not restored")
+    revision = str(row[0])
+    known, _head = _known_revisions()
+    if revision not in known:
+        raise KnownError(
+            f"The backup {backup_file.name} was made by a newer version of SEND Desktop "
+            f"(schema {revision}): install that version to restore it. Nothing was changed."
+        )
+    return revision
+
+
+def _keep_replaced(db_path: Path) -> Path:
+    """Keep the database being replaced, in case the wrong backup was chosen."""
+    target = _backup_name(backups_dir(), datetime.now(), stem=f"{BACKUP_PREFIX}before-restore-")
+    _private_empty_file(target)
+    try:
+        with (
+            closing(sqlite3.connect(db_path, timeout=5)) as live,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            live.backup(copy)
+    except sqlite3.DatabaseError:
+        # The database being replaced may be the damaged one: keep its bytes as they are.
+        shutil.copyfile(db_path, target)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(target) + "-wal"))
+            make_private(Path(str(target) + "-wal"))
+    make_private(target)
+    return target
+
+
+def _replace_file(db_path: Path, backup_file: Path) -> None:
+    partial = db_path.with_name(db_path.name + ".restoring")
+    _private_empty_file(partial)
+    try:
+        with (
+            closing(
+                sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+            ) as src,
+            closing(sqlite3.connect(partial)) as dst,
+        ):
+            src.backup(dst)
+        # A stale -wal would be replayed onto the restored file: it belongs to the old one.
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        os.replace(partial, db_path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def restore(db_path: Path | str, backup_file: Path | str, confirm: bool) -> Path | None:
+    """Replace the database at db_path with a checked backup.
+
+    Refuses to overwrite an existing database without confirm, and refuses a damaged backup or
+    one made by a newer program. Returns the copy kept of the replaced database (None if there
+    was none). Run it with SEND Desktop closed everywhere else.
+    """
+    db_path = Path(db_path).expanduser().resolve()
+    backup_file = Path(backup_file).expanduser().resolve()
+    if backup_file == db_path:
+        raise KnownError("The backup and the database are the same file")
+    revision = _read_backup(backup_file)
+    exists = db_path.exists() and db_path.stat().st_size > 0
+    if exists and not confirm:
+        raise KnownError(
+            f"{db_path} already exists. Restoring replaces everything in it with the backup "
+            f"{backup_file.name}; confirm to go ahead (send-desktop restore FILE --yes)."
+        )
+    if not db_path.parent.is_dir():
+        raise KnownError(f"The folder {db_path.parent} does not exist")
+    kept = _keep_replaced(db_path) if exists else None
+    try:
+        if exists:
+            try:
+                # The backup API writes into the live file under SQLite's own locks, so a
+                # program that still has it open sees the restored data, never a torn file.
+                with (
+                    closing(
+                        sqlite3.connect(
+                            backup_file.resolve().as_uri() + "?mode=ro&immutable=1", uri=True
+                        )
+                    ) as src,
+                    closing(sqlite3.connect(db_path, timeout=5)) as dst,
+                ):
+                    src.backup(dst)
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise KnownError(
+                        "The database is in use: close SEND Desktop on this computer, then "
+                        "restore again"
+                    ) from exc
+                raise
+            except sqlite3.DatabaseError:
+                _replace_file(db_path, backup_file)
+        else:
+            _replace_file(db_path, backup_file)
+    except OSError as exc:
+        raise KnownError(f"Could not restore into {db_path}: {exc.strerror or exc}") from exc
+    for suffix in ("", "-wal", "-shm"):
+        make_private(Path(str(db_path) + suffix))
+    log.info("Restored the database from a backup at schema %s", revision)
+    return kept
+
+
+# ---------------------------------------------------------------- check
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `send-desktop check` found: integrity, schema revision and row counts."""
+
+    location: str
+    dialect: str
+    integrity_ok: bool
+    integrity: tuple[str, ...]
+    revision: str | None
+    head: str | None
+    known_revision: bool
+    counts: Mapping[str, int | None] = field(default_factory=dict)
+
+    @property
+    def schema(self) -> str:
+        if self.revision is None:
+            return "no SEND Desktop schema found"
+        if not self.known_revision:
+            return f"{self.revision}, newer than this program ({self.head}): refused"
+        if self.revision == self.head:
+            return f"{self.revision}, up to date"
+        return f"{self.revision}, older: brought up to date ({self.head}) when next opened"
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity_ok
+
+    def lines(self) -> list[str]:
+        shown = "ok" if self.integrity_ok else "FAILED"
+        out = [
+            f"{'Database:':<12}{self.location} ({self.dialect})",
+            f"{'Integrity:':<12}{shown}",
+        ]
+        if not self.integrity_ok or self.integrity != ("ok",):
+            out += [f"  {problem}" for problem in self.integrity[:20]]
+            if len(self.integrity) > 20:
+                out.append(f"  ... and {len(self.integrity) - 20} more")
+        out.append(f"{'Schema:':<12}{self.schema}")
+        for name, count in self.counts.items():
+            out.append(f"{name.capitalize() + ':':<12}{'unreadable' if count is None else count}")
+        return out
+
+
+def open_for_check(url_or_path: str | None, user: str | None = None) -> Database:
+    """Open a database as it is, without migrating or repairing it, for check and restore."""
+    url = resolve_url(url_or_path)
+    location = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database) if url.database and url.database != ":memory:" else None
+        if path is None or not path.is_file():
+            raise KnownError(f"There is no database at {path or location}")
+        engine = create_engine(url, connect_args={"timeout": 5})
+
+        def _wait_for_writers(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA busy_timeout=5000")
+
+        event.listen(engine, "connect", _wait_for_writers)
+        return Database(engine, user or "check", [], path, None)
+    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            db_user = str(conn.execute(text("SELECT current_user")).scalar_one())
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise KnownError(
+            f"Cannot connect to the database {location}: {exc.__class__.__name__}"
+        ) from exc
+    return Database(engine, user or db_user, [], None, db_user)
+
+
+def _problem(exc: BaseException) -> str:
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return str(orig).splitlines()[0] if str(orig) else orig.__class__.__name__
+
+
+def check(db: Database, *, quick: bool = False) -> CheckReport:
+    """Integrity (SQLite: PRAGMA integrity_check and foreign_key_check; PostgreSQL: data checksum
+    failures), the schema revision against the program's, and the main row counts."""
+    known, head = _known_revisions()
+    problems: list[str] = []
+    integrity_ok = True
+    location = str(db.path) if db.path else db.url.render_as_string(hide_password=True)
+    try:
+        with db.engine.connect() as conn:
+            if db.is_sqlite:
+                pragma = "quick_check" if quick else "integrity_check"
+                rows = [str(r[0]) for r in conn.exec_driver_sql(f"PRAGMA {pragma}").fetchall()]
+                if rows != ["ok"]:
+                    integrity_ok = False
+                    problems += rows
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    integrity_ok = False
+                    tables = sorted({str(r[0]) for r in broken})
+                    problems.append(
+                        f"{len(broken)} records point at records that do not exist "
+                        f"(in {', '.join(tables)})"
+                    )
+            else:
+                # The server guarantees links and structure; what it cannot hide is damage on
+                # disk, which it counts when data checksums are on.
+                checksums = conn.execute(text("SHOW data_checksums")).scalar_one()
+                failures = conn.execute(
+                    text(
+                        "SELECT coalesce(checksum_failures, 0) FROM pg_stat_database "
+                        "WHERE datname = current_database()"
+                    )
+                ).scalar_one()
+                if failures:
+                    integrity_ok = False
+                    problems.append(f"the server has seen {failures} damaged pages (checksums)")
+                elif checksums != "on":
+                    problems.append("data checksums are off on the server: damage is not detected")
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        integrity_ok = False
+        problems.append(_problem(exc))
+    if integrity_ok and not problems:
+        problems = ["ok"]
+
+    revision: str | None = None
+    try:
+        with db.engine.connect() as conn:
+            revision = MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        log.warning("Could not read the schema revision: %s", _problem(exc))
+    counts: dict[str, int | None] = {}
+    for name, table in COUNTED_TABLES:
+        try:
+            with db.engine.connect() as conn:
+                counts[name] = int(
+                    conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+                )
+        except SQLAlchemyError:
+            counts[name] = None
+    report = CheckReport(
+        location=location,
+        dialect=db.dialect,
+        integrity_ok=integrity_ok,
+        integrity=tuple(problems),
+        revision=revision,
+        head=head,
+        known_revision=revision in known,
+        counts=counts,
+    )
+    log.info(
+        "Check: integrity %s, schema %s, %s cases",
+        "ok" if integrity_ok else "FAILED",
+        revision,
+        counts.get("cases"),
+    )
+    return report
