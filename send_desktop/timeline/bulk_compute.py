@@ -174,6 +174,16 @@ class BulkSteps:
             overdue_steps=int(self.overdue_steps[case]),
         )
 
+    def next_ids(self) -> npt.NDArray[np.object_]:
+        """Per case, the id of the next statutory deadline (None if none), for a whole table."""
+        names = np.array([s.name for s in self.slots] + [None], dtype=object)
+        ids = names[self.next_slot]  # -1 picks the trailing None
+        for family, count in (("N2", self.advice_count), ("N4b", self.consultation_count)):
+            rows = [r for r, s in enumerate(self.slots) if s.family == family]
+            alone = np.isin(self.next_slot, rows) & (count == 1)
+            ids[alone] = family
+        return ids
+
     def row_of(self, name: str) -> int:
         """The row of a slot by name ("N5", "N2.1", "O1.final")."""
         for row, slot in enumerate(self.slots):

@@ -419,3 +419,27 @@ def test_every_step_row_takes_its_title_from_the_engine() -> None:
     titles = engine_titles()
     for slot in result.slots:
         assert (slot.family or slot.name) in titles, slot.name
+
+
+def test_an_empty_caseload_has_no_steps() -> None:
+    empty = CaseColumns.from_rows([])
+    result = compute_bulk(empty, date(2025, 1, 1))
+    assert len(result) == 0 and result.status.shape[1] == 0
+    assert result.next_ids().tolist() == []
+
+
+def test_next_ids_for_a_whole_table() -> None:
+    cases = [
+        Facts(),
+        Facts(advice=(AdviceRequest("EP", date(2025, 1, 6)),)),
+        Facts(
+            advice=(
+                AdviceRequest("EP", date(2025, 1, 20), date(2025, 2, 1)),
+                AdviceRequest("health", date(2025, 1, 13)),
+            )
+        ),
+        Facts(request_received=date(2025, 1, 6)),
+    ]
+    result = assert_same_as_engine(cases, date(2025, 1, 14), Policy())
+    assert result.next_ids().tolist() == [None, "N2", "N2.2", "N1"]
+    assert result.next_ids().tolist() == [result.summary(i).next_id for i in range(len(cases))]
