@@ -194,6 +194,10 @@ class Database:
                 current = None
         else:
             engine = create_engine(url, pool_pre_ping=True)
+            # Team mode: the server's grants refuse leader-only changes; say so in plain words.
+            from send_desktop.store.team import install_permission_messages
+
+            install_permission_messages(engine)
             try:
                 with engine.connect() as conn:
                     current = MigrationContext.configure(conn).get_current_revision()
