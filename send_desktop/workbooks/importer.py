@@ -252,7 +252,8 @@ def _create(
 ) -> None:
     assert row.request_received is not None
     key = name_key(row.first_name, row.last_name, row.date_of_birth)
-    if row.date_of_birth is not None and key in known.by_child:
+    # Only a row without a ref is a possible duplicate: a ref says it is a request of its own.
+    if not row.ref and row.date_of_birth is not None and key in known.by_child:
         refs = ", ".join(ref for _, ref in known.by_child[key][:3])
         letter, header = _column(plan, "child_name")
         result.problems.append(
