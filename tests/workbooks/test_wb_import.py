@@ -287,3 +287,55 @@ def test_report_workbook_lists_every_problem(
         ("error", 5, "D", "D.O.B.", "'31/02/2014' is not a real date"),
     ]
     assert HEADERS[5] == "EHCNA request received"
+
+
+def test_same_child_already_in_the_database_is_reported(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("Name,DOB,Request date\nAnn Bee,01/01/2015,06/01/2025\n")
+    apply_import(sqlite_db, read_tracker(first), "Importer", as_of=AS_OF)
+    second = tmp_path / "second.csv"
+    second.write_text("Name,DOB,Request date\nAnn Bee,01/01/2015,03/03/2025\n")
+    result = apply_import(sqlite_db, read_tracker(second), "Importer", as_of=AS_OF)
+    assert result.created == 1
+    [warning] = result.warnings
+    assert (warning.row, warning.column, warning.header) == (2, "A", "Name")
+    assert "already has case EHC-2025-00001" in warning.reason
+
+
+def test_cancelled_import_writes_nothing(sqlite_db: Database, sample_tracker: Path) -> None:
+    before = row_counts(sqlite_db)
+    seen: list[tuple[int, int]] = []
+
+    def cancel_at_the_end(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return done < total
+
+    result = apply_import(
+        sqlite_db, read_tracker(sample_tracker), "Importer", cancel_at_the_end, as_of=AS_OF
+    )
+    assert result.cancelled and result.created == 0
+    assert seen[-1] == (5, 5)
+    assert row_counts(sqlite_db) == before
+
+
+def test_cli_mapping_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from send_desktop.cli import main
+
+    tracker = tmp_path / "odd.csv"
+    tracker.write_text("Pupil,Got it on\nAnn Bee,03/04/2025\n")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text('{"request_received": "Got it on"}')
+    database = str(tmp_path / "m.sqlite3")
+    assert main(["--database", database, "import", str(tracker)]) == 2
+    assert "no header row found" in capsys.readouterr().err  # one known header is not enough
+    args = ["--database", database, "import", str(tracker), "--mapping", str(mapping)]
+    assert main([*args, "--show-mapping"]) == 0
+    shown = capsys.readouterr().out
+    assert '"child_name": "Pupil"' in shown and '"request_received": "Got it on"' in shown
+    assert main(args) == 0
+    assert "Created 1" in capsys.readouterr().out
+    mapping.write_text("{not json")
+    assert main(args) == 2
+    assert "not valid JSON" in capsys.readouterr().err
