@@ -75,6 +75,12 @@ def run_gui(args: argparse.Namespace) -> int:
     except KnownError as exc:
         show_known_error(exc)
         return exc.exit_code
+    from send_desktop.store.backup import daily_backup
+
+    try:
+        daily_backup(db)  # first start of the day; a failure is shown but does not stop work
+    except KnownError as exc:
+        show_known_error(exc)
     window = MainWindow(db, user)
     window.show()
     if choice is StartChoice.DEMO:

@@ -198,9 +198,12 @@ def daily_backup(
     folder = backups_dir()
     today = f"{now:%Y%m%d}"
     made: Path | None = None
-    if not any(p.name.startswith(f"{BACKUP_PREFIX}{today}-") for p in list_backups(folder)):
-        made = backup_now(db, now=now)
-    prune_backups(keep, folder)
+    try:
+        if not any(p.name.startswith(f"{BACKUP_PREFIX}{today}-") for p in list_backups(folder)):
+            made = backup_now(db, now=now)
+        prune_backups(keep, folder)
+    except OSError as exc:
+        raise KnownError(f"The daily backup failed in {folder}: {exc.strerror or exc}") from exc
     return made
 
 

@@ -228,15 +228,12 @@ def test_connecting_through_a_service_file(
 ) -> None:
     service_file = tmp_path / "pg_service.conf"
     service_file.write_text(
-        "[send]\n"
-        f"host={team.server.sockdir}\n"
-        f"port={team.server.port}\n"
-        f"dbname={team.database}\n"
-        f"user={team.caseworker_role}\n",
+        f"[send]\nhost={team.server.sockdir}\nport={team.server.port}\ndbname={team.database}\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("PGSERVICEFILE", str(service_file))
-    url = "postgresql+psycopg:///?service=send"
+    # The documented form: the shared service file names the server, the location the person.
+    url = f"postgresql+psycopg:///?service=send&user={team.caseworker_role}"
     assert not url_has_password(url)
     db = Database.open(url, "Casey Worker")
     try:
