@@ -210,12 +210,18 @@ def daily_backup(
 # ---------------------------------------------------------------- restore
 
 
+def _read_only_uri(path: Path) -> str:
+    # immutable: read the file exactly as it is, without creating -wal/-shm beside it - unless
+    # it has a -wal of its own (a copied live database), whose committed pages belong to it.
+    has_wal = Path(str(path) + "-wal").exists()
+    return path.resolve().as_uri() + ("?mode=ro" if has_wal else "?mode=ro&immutable=1")
+
+
 def _read_backup(backup_file: Path) -> str:
     """The schema revision of a backup after checking it is whole; refuses damaged or too new."""
     if not backup_file.is_file():
         raise KnownError(f"There is no backup file {backup_file}")
-    # immutable: read the file exactly as it is, without creating -wal/-shm beside it.
-    uri = backup_file.resolve().as_uri() + "?mode=ro&immutable=1"
+    uri = _read_only_uri(backup_file)
     try:
         with closing(sqlite3.connect(uri, uri=True)) as con:
             rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check").fetchall()]
@@ -274,9 +280,7 @@ def _replace_file(db_path: Path, backup_file: Path) -> None:
     _private_empty_file(partial)
     try:
         with (
-            closing(
-                sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-            ) as src,
+            closing(sqlite3.connect(_read_only_uri(backup_file), uri=True)) as src,
             closing(sqlite3.connect(partial)) as dst,
         ):
             src.backup(dst)
@@ -315,11 +319,7 @@ def restore(db_path: Path | str, backup_file: Path | str, confirm: bool) -> Path
                 # The backup API writes into the live file under SQLite's own locks, so a
                 # program that still has it open sees the restored data, never a torn file.
                 with (
-                    closing(
-                        sqlite3.connect(
-                            backup_file.resolve().as_uri() + "?mode=ro&immutable=1", uri=True
-                        )
-                    ) as src,
+                    closing(sqlite3.connect(_read_only_uri(backup_file), uri=True)) as src,
                     closing(sqlite3.connect(db_path, timeout=5)) as dst,
                 ):
                     src.backup(dst)

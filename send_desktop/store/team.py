@@ -124,7 +124,7 @@ def setup_team_roles(engine: Engine, database: str | None = None) -> list[str]:
         if missing:
             raise KnownError(
                 f"The database {database} has no SEND Desktop tables yet ({missing[0]}...): "
-                "open it once as the owner (send-desktop --database URL check) to create them"
+                "run send-desktop --database URL team-setup as the owner, which creates them"
             )
         case_columns = list(
             conn.execute(

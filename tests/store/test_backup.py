@@ -300,3 +300,18 @@ def test_postgresql_backup_is_for_it_and_check_works(pg_database: str) -> None:
     assert main(["--database", pg_database, "backup"]) == 2
     assert main(["--database", pg_database, "check"]) == 0
     assert main(["--database", pg_database, "restore", "x.db", "--yes"]) == 2
+
+
+def test_restore_from_a_copied_live_database_keeps_its_wal(
+    filled: Database, tmp_path: Path
+) -> None:
+    assert filled.path is not None
+    _add_a_case(filled)  # still in the -wal file: the database is open
+    wal = Path(str(filled.path) + "-wal")
+    assert wal.stat().st_size > 0
+    copied = tmp_path / "copied.db"
+    shutil.copyfile(filled.path, copied)
+    shutil.copyfile(wal, Path(str(copied) + "-wal"))
+    expected = dump(filled.path)
+    restore(tmp_path / "restored.sqlite3", copied, confirm=False)
+    assert dump(tmp_path / "restored.sqlite3") == expected
