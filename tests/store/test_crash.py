@@ -108,6 +108,8 @@ def test_a_killed_import_leaves_the_database_as_it_was(
     assert child.returncode == -signal.SIGKILL
     # Uncommitted pages were on disk when the process died.
     assert written > wal_bytes
+    with capsys.disabled():
+        print(f"killed with {written:,} bytes of uncommitted WAL written")
     capsys.readouterr()
 
     assert main(["--database", str(database), "check"]) == 0
