@@ -285,6 +285,47 @@ class _Steps:
         row = len(self.slots)
         self.slots.append(slot)
         limit = self.warn_limit(slot.name) if warn_limit is None else warn_limit
+        chosen = np.flatnonzero(present)
+        if len(chosen) == 0:
+            return  # the row stays ABSENT / MISSING / NO_DAYS, as allocated
+        if len(chosen) * 4 >= len(present):
+            # Common steps: settle every case (flat passes), then blank the cases without it;
+            # MISSING and ABSENT are 0, so blanking is a multiplication.
+            status, shown_done, days = self._settle(
+                slot.kind, due, done, not_applicable, covered, limit
+            )
+            self.status[row] = status * present.view(np.int8)
+            self.due[row] = due * present
+            self.done[row] = shown_done * present
+            self.days[row] = pick(present, days, _NO_DAYS)
+            return
+        # Most steps belong to few cases (orders, moves, the fifth advice request...): settle
+        # only those, and leave the rest of the row as allocated.
+        due, done = due[chosen], done[chosen]
+        if not_applicable is not None:
+            not_applicable = not_applicable[chosen]
+        if covered is not None:
+            covered = covered[chosen]
+        if not isinstance(limit, int):
+            limit = limit[chosen]
+        status, shown_done, days = self._settle(
+            slot.kind, due, done, not_applicable, covered, limit
+        )
+        self.status[row, chosen] = status
+        self.due[row, chosen] = due
+        self.done[row, chosen] = shown_done
+        self.days[row, chosen] = days
+
+    def _settle(
+        self,
+        kind: int,
+        due: Ordinals,
+        done: Ordinals,
+        not_applicable: Mask | None,
+        covered: Mask | None,
+        limit: int | npt.NDArray[np.int32],
+    ) -> tuple[Codes, Ordinals, npt.NDArray[np.int32]]:
+        """engine._status for steps the cases have: status code, done as shown, days."""
         has_done = done != MISSING
         days = due - self.as_of
         passed = days < 0
@@ -295,48 +336,48 @@ class _Steps:
         else:
             late_code = pick_code(covered, _CODE[_EXCUSED], _CODE[_LATE])
             overdue_code = pick_code(covered, _CODE[_EXCUSED], _CODE[_OVERDUE])
-        passed_code = {DUTY: overdue_code, WINDOW: _CODE[_ON_TIME], RIGHT: _CODE[_NA]}[slot.kind]
+        passed_code = {DUTY: overdue_code, WINDOW: _CODE[_ON_TIME], RIGHT: _CODE[_NA]}[kind]
         status = pick_code(
             has_done,
             pick_code(done <= due, _CODE[_ON_TIME], late_code),
             pick_code(passed, passed_code, pick_code(due < limit, _CODE[_SOON], _CODE[_ON_TRACK])),
         )
-        shown = present
+        counted = ~has_done
         if not_applicable is not None:
             status = pick_code(not_applicable, _CODE[_NA], status)
-            shown = present & ~not_applicable
-        # MISSING and ABSENT are 0, so "only where present" is a multiplication.
-        self.status[row] = status * present.view(np.int8)
-        self.due[row] = due * present
-        if slot.kind == WINDOW:
+            counted &= ~not_applicable
+        shown_done = done
+        if kind == WINDOW:
             # The engine reports a window that ran its full length as done on its last day.
-            self.done[row] = pick(shown & ~has_done & passed, due, done * present)
-        else:
-            self.done[row] = done * present
-        counted = shown & ~has_done
-        if slot.kind != DUTY:
+            shown_done = pick(counted & passed, due, done)
+        if kind != DUTY:
             counted &= ~passed  # an ended window or lapsed right has no days left
-        self.days[row] = pick(counted, days, _NO_DAYS)
+        return status, shown_done, pick(counted, days, _NO_DAYS)
 
     def finish(self, cols: CaseColumns) -> BulkSteps:
         rows = len(self.slots)
         due, done = self.due[:rows], self.done[:rows]
         status, days = self.status[:rows], self.days[:rows]
         statutory = np.array([s.statutory for s in self.slots], dtype=np.bool_)
-        is_open = (status >= _EXCUSED) & (status <= _ON_TRACK)
-        candidate = is_open & statutory[:, None]
-        key = pick(candidate, due, _FAR)
-        if rows:
-            next_slot = np.argmin(key, axis=0)
-            best = np.take_along_axis(key, next_slot[None, :], axis=0)[0]
-        else:
-            next_slot = np.zeros(self.n, dtype=np.intp)
-            best = np.full(self.n, FAR_FUTURE, dtype=np.int32)
+        # A running minimum over the statutory rows, in row order: a strictly earlier due date
+        # takes over, so on a tie the first row wins, as the engine's stable sort has it.
+        best = np.full(self.n, FAR_FUTURE, dtype=np.int32)
+        best_row = np.full(self.n, -1, dtype=np.int32)
+        next_status = np.zeros(self.n, dtype=np.int8)
+        next_days = np.full(self.n, NO_DAYS, dtype=np.int32)
+        overdue = np.zeros(self.n, dtype=np.int16)
+        for r in np.flatnonzero(statutory):
+            row_status = status[r]
+            # Open statuses are the codes _EXCUSED.._ON_TRACK: one unsigned comparison.
+            is_open = (row_status - _CODE[_EXCUSED]).view(np.uint8) <= _ON_TRACK - _EXCUSED
+            key = pick(is_open, due[r], _FAR)
+            earlier = key < best
+            best = pick(earlier, key, best)
+            best_row = pick(earlier, np.int32(r), best_row)
+            next_status = pick_code(earlier, row_status, next_status)
+            next_days = pick(earlier, days[r], next_days)
+            overdue += row_status == _OVERDUE
         found = best != FAR_FUTURE
-        chosen = next_slot[None, :]
-        next_status = np.take_along_axis(status, chosen, axis=0)[0] if rows else best * 0
-        next_days = np.take_along_axis(days, chosen, axis=0)[0] if rows else best * 0
-        overdue = ((status == _OVERDUE) & statutory[:, None]).sum(axis=0, dtype=np.int16)
         return BulkSteps(
             slots=tuple(self.slots),
             case_id=cols.case_id,
@@ -345,10 +386,10 @@ class _Steps:
             status=status,
             days=days,
             statutory=statutory,
-            next_slot=np.where(found, next_slot, -1).astype(np.int16),
-            next_due=np.where(found, best, MISSING).astype(np.int32),
-            next_days=np.where(found, next_days, NO_DAYS).astype(np.int32),
-            next_status=np.where(found, next_status, ABSENT).astype(np.int8),
+            next_slot=best_row.astype(np.int16),
+            next_due=best * found,
+            next_days=next_days,
+            next_status=next_status,
             overdue_steps=overdue,
             has_exception=cols.exception_bits != 0,
             stage=_stages(cols),
