@@ -71,7 +71,8 @@ _FAR: Final = np.int32(FAR_FUTURE)
 # How a step behaves once its due date passes with nothing recorded (engine.py's kinds).
 DUTY, WINDOW, RIGHT = 0, 1, 2
 
-_YEAR_SLACK_DAYS: Final = 3 * 366
+# Deadlines reach at most about five years past a recorded date (R8: date of birth + 60 months).
+_YEAR_SLACK_DAYS: Final = 6 * 366
 
 
 @dataclass(frozen=True, slots=True)

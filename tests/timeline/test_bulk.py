@@ -261,7 +261,10 @@ def test_missing_dates_stay_missing() -> None:
 
 def test_dates_far_outside_the_default_table_widen_it() -> None:
     facts = Facts(request_received=date(1960, 3, 1), move_date=date(2150, 12, 24))
-    assert_same_as_engine([facts], date(2150, 12, 1), Policy())
+    # R8 looks five years past the latest date here (a date of birth after the plan).
+    baby = Facts(plan_issued=date(2150, 1, 1), date_of_birth=date(2150, 6, 1))
+    result = assert_same_as_engine([facts, baby], date(2150, 12, 1), Policy())
+    assert _step(result, "R8", 1)[0] == date(2150, 7, 1)
 
 
 # --- worked examples from the statutory rules --------------------------------------------------
