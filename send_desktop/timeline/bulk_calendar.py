@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from send_desktop.timeline.counting import is_working_day
+from send_desktop.timeline.counting import is_working_day, tribunal_deadline
 
 Ordinals = npt.NDArray[np.int32]
 Mask = npt.NDArray[np.bool_]
@@ -150,6 +150,16 @@ class CalendarTable:
         gap = self.working_before[self._offset(end)] - self.working_before[self._offset(start)]
         return np.asarray(np.maximum(gap, 0), dtype=np.int32)
 
+    def tribunal_deadline(self, ords: Ordinals) -> Ordinals:
+        """FtT r.12 applied to each date (25 Dec-1 Jan, August, non-working days move on).
+
+        Looked up in a per-day table of the scalar rule (`counting.tribunal_deadline`), built
+        once per table: the rule is a pure function of the day, so the bulk path cannot drift
+        from it. Deliberately not re-derived with masks here.
+        """
+        moved = _tribunal_days(self.first_year, self.last_year)
+        return np.asarray(moved[self._offset(ords)] * (ords != MISSING), dtype=np.int32)
+
     def month_and_day(self, ords: Ordinals) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         """Calendar month (1-12) and day of month of each date."""
         at = self._offset(ords)
@@ -168,6 +178,17 @@ class CalendarTable:
 
 
 _EPOCH: Final = date(1970, 1, 1).toordinal()
+
+
+@lru_cache(maxsize=4)
+def _tribunal_days(first_year: int, last_year: int) -> Ordinals:
+    first = date(first_year, 1, 1).toordinal()
+    last = date(last_year, 12, 31).toordinal()
+    return np.fromiter(
+        (tribunal_deadline(date.fromordinal(o)).toordinal() for o in range(first, last + 1)),
+        dtype=np.int32,
+        count=last - first + 1,
+    )
 
 
 @lru_cache(maxsize=4)

@@ -429,15 +429,9 @@ class _Rules:
         return self.months_starting_with(day, 12)
 
     def tribunal_deadline(self, day: Ordinals) -> Ordinals:
-        month, dom = self.cal.month_and_day(day)
-        christmas = ((month == 12) & (dom >= 25)) | ((month == 1) & (dom == 1))
-        january_2 = np.where(
-            month == 12, self.cal.month_start_of(day, 1), self.cal.month_start_of(day)
-        )
-        start = np.select(
-            [christmas, month == 8], [january_2 + 1, self.cal.month_start_of(day, 1)], day
-        )
-        return self.cal.next_working_day(start.astype(np.int32))
+        """FtT r.12's moves (Christmas, August, non-working days), read from the calendar's
+        table of counting.tribunal_deadline, so the bulk path follows the scalar rule exactly."""
+        return self.cal.tribunal_deadline(day)
 
 
 def _first_known(*columns: Ordinals) -> Ordinals:

@@ -40,6 +40,7 @@ from send_desktop.timeline.counting import (
     add_working_days,
     months_after,
     next_working_day,
+    tribunal_deadline,
     working_days_between,
     working_days_within,
 )
@@ -249,6 +250,7 @@ def test_calendar_table_matches_counting(day: date, other: date, count: int, mon
     assert back(cal.add_working_days(one, count)) == add_working_days(day, count)
     assert back(cal.working_days_within(one, count)) == working_days_within(day, count)
     assert int(cal.working_days_between(one, two)[0]) == working_days_between(day, other)
+    assert back(cal.tribunal_deadline(one)) == tribunal_deadline(day)
 
 
 def test_missing_dates_stay_missing() -> None:
