@@ -1,6 +1,7 @@
 """Every statutory step of a whole caseload at once, with array rules equal to the scalar engine.
 
-Each rule of `engine.py` appears here once as array arithmetic over all cases; the only Python
+Each rule of `engine.py` appears here once as array arithmetic over all cases (the Tribunal's
+day-moving rule is read from a per-day table of the scalar function instead); the only Python
 loops run over steps (and over advice/consultation slots), never over cases. A step a case does
 not have is `ABSENT` in that case's column; otherwise due, done, status and days are exactly what
 `compute_steps` gives (tests/timeline/test_bulk.py checks it on generated cases).
@@ -533,7 +534,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     )
     n3_na = (not_issue == MISSING) & (not_assessed | (draft != MISSING) | (final != MISSING))
     out.add(
-        StepSlot("N3", "Notice of decision not to issue a plan", True, DUTY),
+        StepSlot("N3", "16-week decision: issue a plan, or notify not issuing", True, DUTY),
         has_trigger,
         r.weeks_after(trigger, 16),
         not_issue,
