@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -133,8 +134,22 @@ def test_appeal_deadline_never_on_a_closed_day(
     due = steps["A2"].due
     assert due is not None
     assert is_working_day(due)
-    assert due.month != 8
-    assert not ((due.month, due.day) >= (12, 25) or (due.month, due.day) == (1, 1))
+    # FtT r.12(3)(a): a period ENDING in 25 Dec-1 Jan or in August runs on to the first working
+    # day after 1 Jan / 31 Aug. A period ending on a weekend just before (Sat 24 Dec 2016,
+    # Sat 30 Jul 2016) is moved by r.12(2) to the next working day, which may be 28 Dec or
+    # 1 Aug (rules file, row A2, applies the closed-period rule to the day the period ends).
+    nominal = decision + relativedelta(months=2)
+    if certificate is not None:
+        nominal = max(nominal, certificate + relativedelta(months=1))
+
+    def closed(day: date) -> bool:
+        return day.month == 8 or (day.month, day.day) >= (12, 25) or (day.month, day.day) == (1, 1)
+
+    if closed(due):
+        assert nominal < due and not closed(nominal)
+        assert all(
+            not is_working_day(nominal + timedelta(days=d)) for d in range((due - nominal).days)
+        )
     assert due >= decision + timedelta(days=59)  # never before two months
 
 
