@@ -388,11 +388,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"SEND Desktop benchmark: {args.cases:,} cases, median of {args.repeats} runs")
     print(f"{'measurement':<72} {'median':>10} {'baseline':>10} {'ratio':>7} {'target':>7}")
     for r in results:
-        unit = "MB" if "MB" in r.name else "s"
-        fmt = (lambda v: f"{v:.1f}") if unit == "MB" else (lambda v: f"{v:.3f}")
+        digits = 1 if "MB" in r.name else 3
         print(
-            f"{r.name:<72} {fmt(r.median_s):>10} "
-            f"{fmt(r.baseline_s) if r.baseline_s is not None else '-':>10} "
+            f"{r.name:<72} {r.median_s:>10.{digits}f} "
+            f"{f'{r.baseline_s:.{digits}f}' if r.baseline_s is not None else '-':>10} "
             f"{f'{r.ratio:.2f}' if r.ratio is not None else '-':>7} "
             f"{f'<={r.target:g}' if r.target is not None else '-':>7}"
         )
