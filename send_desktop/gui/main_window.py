@@ -161,6 +161,12 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(
             "&Settings", "Ctrl+,", self.open_settings, "Your name, database and clock options"
         )
+        self.dashboard_action = self._action(
+            "&Team dashboard",
+            "Ctrl+T",
+            self.open_dashboard,
+            "Overdue cases, caseloads, timeliness and what breaches next, for team leaders",
+        )
 
     def _build_ui(self) -> None:
         toolbar = QToolBar("Main", self)
@@ -172,6 +178,7 @@ class MainWindow(QMainWindow):
             self.record_action,
             self.export_action,
             self.import_action,
+            self.dashboard_action,
             self.calculator_action,
             self.refresh_action,
             self.settings_action,
@@ -313,6 +320,8 @@ class MainWindow(QMainWindow):
         self.save_state()
         for window in list(self.case_windows.values()):
             window.close()
+        if getattr(self, "dashboard", None) is not None:
+            self.dashboard.close()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)
@@ -461,6 +470,23 @@ class MainWindow(QMainWindow):
         if case_id is not None:
             self.open_case(case_id)
 
+    def open_dashboard(self) -> QWidget:
+        """The team leader's dashboard; a case chosen there opens here."""
+        from send_desktop.gui.dashboard import DashboardWindow
+
+        existing = getattr(self, "dashboard", None)
+        if existing is not None:
+            existing.show()
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dashboard = DashboardWindow(self.db, self.user, as_of=self.as_of)
+        dashboard.open_case_requested.connect(self.open_case)
+        dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.dashboard = dashboard
+        dashboard.show()
+        return dashboard
+
     def open_case(self, case_id: int) -> QWidget:
         from send_desktop.gui.case_window import CaseWindow
 
@@ -503,17 +529,38 @@ class MainWindow(QMainWindow):
 
     def export_to(self, path: Path) -> None:
         """Write the visible cases to a workbook in the background, with progress and Cancel."""
-        from send_desktop.workbooks.export import ExportScope, write_supervision
+        from sqlalchemy import select
 
-        rows = self.model.visible_rows()
-        scope = ExportScope(
-            as_of=self.as_of,
-            generated_by=self.user,
-            generated_at=datetime.now(),
-            scope=self.current_scope().value,
+        from send_desktop.store.facts import facts_for
+        from send_desktop.store.models import Case, Caseworker
+        from send_desktop.timeline import timeliness
+        from send_desktop.workbooks.export import (
+            ExportScope,
+            kpi_period,
+            timeliness_kpis,
+            write_supervision,
         )
 
+        rows = self.model.visible_rows()
+        db, as_of, policy = self.db, self.as_of, self.policy
+        workers = sorted({r.caseworker for r in rows if r.caseworker})
+        scope_text = self.current_scope().value
+
         def job(progress: Progress) -> Any:
+            # KPIs over every case (open or closed) of the caseworkers shown, as the dashboard
+            # and `send-desktop export` compute them for the same 12 months.
+            ids = select(Case.id).join(Caseworker, Caseworker.id == Case.caseworker_id)
+            with db.session() as session:
+                facts = facts_for(session, ids.where(Caseworker.name.in_(workers)))
+            start, end = kpi_period(as_of)
+            scope = ExportScope(
+                as_of=as_of,
+                generated_by=self.user,
+                generated_at=datetime.now().replace(microsecond=0),
+                scope=scope_text,
+                kpis=timeliness_kpis(timeliness(facts.values(), start, end, policy)),
+                kpi_period=f"{start:%d/%m/%Y} to {end:%d/%m/%Y}",
+            )
             return write_supervision(path, rows, scope, progress=progress)
 
         dialog = progress_dialog(self, "Export", f"Writing {len(rows):,} cases to {path.name}...")
