@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
         """The team leader's dashboard; a case chosen there opens here."""
         from send_desktop.gui.dashboard import DashboardWindow
 
-        existing = getattr(self, "dashboard", None)
+        existing: QWidget | None = getattr(self, "dashboard", None)
         if existing is not None:
             existing.show()
             existing.raise_()
