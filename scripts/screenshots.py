@@ -18,6 +18,17 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 AS_OF = date(2025, 6, 2)
 USER = "Priya Shah"
+ALL = [
+    "main-window",
+    "today",
+    "case-window",
+    "first-run",
+    "new-request",
+    "record-event",
+    "settings",
+    "calculator",
+    "dashboard",
+]
 
 
 def _wait(signal: object, app: object, timeout_ms: int = 60_000) -> None:
@@ -87,8 +98,44 @@ def shoot(names: list[str], home: Path) -> None:
         _settle(app)
         case_window.grab().save(str(OUT / "case-window.png"))
         case_window.close()
+    _dialogs(names, db, user, window, app)
+    if "dashboard" in names:
+        from send_desktop.gui.dashboard import save_dashboard_screenshots
+
+        save_dashboard_screenshots(db, OUT, as_of=AS_OF, user=user, overload_threshold=40)
     window.close()
     db.engine.dispose()
+
+
+def _dialogs(names: list[str], db: object, user: str, window: object, app: object) -> None:
+    """First run, new request, record event, settings and the calculator, as a user meets them."""
+    from send_desktop.gui.calculator import DeadlineCalculator
+    from send_desktop.gui.case_data import load_case
+    from send_desktop.gui.record_event import RecordEventDialog
+    from send_desktop.gui.request_dialog import NewRequestDialog
+    from send_desktop.gui.settings_dialog import FirstRunDialog, SettingsDialog
+
+    shots: list[tuple[str, object]] = []
+    if "first-run" in names:
+        shots.append(("first-run", FirstRunDialog("Priya Shah")))
+    if "new-request" in names:
+        shots.append(("new-request", NewRequestDialog(db, user, AS_OF)))  # type: ignore[arg-type]
+    if "record-event" in names:
+        rows = [r for r in window.model.all_rows() if r.stage == "Assessment"]  # type: ignore[attr-defined]
+        with db.session() as session:  # type: ignore[attr-defined]
+            case = load_case(session, rows[0].case_id)
+        shots.append(("record-event", RecordEventDialog(db, user, case, AS_OF)))  # type: ignore[arg-type]
+    if "settings" in names:
+        shots.append(("settings", SettingsDialog(db, user)))  # type: ignore[arg-type]
+    if "calculator" in names:
+        calc = DeadlineCalculator(AS_OF)
+        calc.resize(1000, 640)
+        shots.append(("calculator", calc))
+    for name, widget in shots:
+        widget.show()  # type: ignore[attr-defined]
+        _settle(app)
+        widget.grab().save(str(OUT / f"{name}.png"))  # type: ignore[attr-defined]
+        widget.close()  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,14 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="send-shots-") as tmp:
         home = Path(tmp)
-        shoot(["main-window", "today", "case-window"], home)
+        shoot(ALL, home)
         env = {**os.environ, "QT_SCALE_FACTOR": "1.5"}
         subprocess.run(
             [sys.executable, __file__, "--home", str(home), "--only", "main-window-150"],
             check=True,
             env=env,
         )
-    for name in ("main-window", "today", "case-window", "main-window-150"):
+    for name in (*ALL, "main-window-150"):
         print(OUT / f"{name}.png")
     return 0
 
