@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -34,6 +34,8 @@ RawRow = tuple[int, Sequence[object]]
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 _CSV_SUFFIXES: Final = {".csv", ".txt", ".tsv"}
+# find_header_row's default search depth: the rows of a sheet read before choosing the sheet.
+_HEADER_SEARCH_ROWS: Final = 50
 _UPN: Final = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
 _ASSESS_WORDS: Final = {"assess", "yes", "y", "agreed", "agree", "accepted", "approved", "proceed"}
 _NOT_ASSESS_WORDS: Final = {
@@ -150,9 +152,10 @@ def read_tracker(
     all be shown at once.
     """
     source = Path(path)
-    sheets = _read_source(source, sheet)
     hand = dict(mapping or {})
-    found = _best_header(sheets, [h for h in hand.values() if h])
+    wanted = [h for h in hand.values() if h]
+    sheets = _read_source(source, sheet, wanted)
+    found = _best_header(sheets, wanted)
     if found is None:
         raise KnownError(
             f"{source.name}: no header row found in the first 50 rows "
@@ -181,7 +184,9 @@ def read_tracker(
 # --- reading the file -------------------------------------------------------------------------
 
 
-def _read_source(path: Path, sheet: str | None) -> list[tuple[str | None, list[RawRow]]]:
+def _read_source(
+    path: Path, sheet: str | None, wanted: list[str]
+) -> list[tuple[str | None, list[RawRow]]]:
     if not path.exists():
         raise KnownError(f"{path}: file not found")
     if path.is_dir():
@@ -196,7 +201,7 @@ def _read_source(path: Path, sheet: str | None) -> list[tuple[str | None, list[R
     if head.startswith(_OLE_MAGIC):
         raise KnownError(_ole_message(path))
     if head.startswith(_ZIP_MAGIC):
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, sheet, wanted)
     if path.suffix.lower() in _CSV_SUFFIXES:
         return [(None, _read_csv(path))]
     raise KnownError(
@@ -224,7 +229,14 @@ def _ole_message(path: Path) -> str:
     )
 
 
-def _read_xlsx(path: Path, wanted: str | None) -> list[tuple[str | None, list[RawRow]]]:
+def _read_xlsx(
+    path: Path, wanted: str | None, wanted_headers: list[str]
+) -> list[tuple[str | None, list[RawRow]]]:
+    """Every visible sheet's first rows (where headers are searched), the best one in full.
+
+    Reading only the top of the other sheets keeps a workbook of several big sheets (a
+    supervision export) from costing several times what its tracker sheet does.
+    """
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
@@ -248,14 +260,14 @@ def _read_xlsx(path: Path, wanted: str | None) -> list[tuple[str | None, list[Ra
             worksheet = book[name]
             if getattr(worksheet, "sheet_state", "visible") != "visible" and not wanted:
                 continue
-            # Some programs write a wrong <dimension>; read what is really there.
-            reset = getattr(worksheet, "reset_dimensions", None)
-            if reset is not None:
-                reset()
-            rows: list[RawRow] = []
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                rows.append((number, values))
-            result.append((name, _trim(rows)))
+            result.append((name, _sheet_rows(worksheet, _HEADER_SEARCH_ROWS)))
+        found = _best_header(result, wanted_headers)
+        if found is not None:
+            best = found[0]
+            result = [
+                (name, _sheet_rows(book[name], None) if name == best else rows)
+                for name, rows in result
+            ]
         return result
     except KnownError:
         raise
@@ -265,6 +277,17 @@ def _read_xlsx(path: Path, wanted: str | None) -> list[tuple[str | None, list[Ra
         ) from exc
     finally:
         book.close()
+
+
+def _sheet_rows(worksheet: Any, last: int | None) -> list[RawRow]:
+    # Some programs write a wrong <dimension>; read what is really there.
+    reset = getattr(worksheet, "reset_dimensions", None)
+    if reset is not None:
+        reset()
+    rows: list[RawRow] = []
+    for number, values in enumerate(worksheet.iter_rows(max_row=last, values_only=True), start=1):
+        rows.append((number, values))
+    return _trim(rows)
 
 
 def _decode(data: bytes) -> str:
