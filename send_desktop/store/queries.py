@@ -153,17 +153,61 @@ def caseload(
     include_closed: bool = False,
     search: str | None = None,
 ) -> list[CaseloadRow]:
-    """Every matching case with its stage and next statutory deadline on as_of."""
-    names = (
-        Case.ref,
-        Child.first_name,
-        Child.last_name,
-        Child.upn,
-        Caseworker.name,
-        Team.name,
-    )
+    """Every matching case with its stage and next statutory deadline on as_of.
+
+    Read as columns and computed by the bulk engine (`fast_columns`, `fast_caseload`); equal,
+    row for row, to `caseload_by_case`, the per-case reference.
+    """
+    # Imported here: both modules build on CaseloadRow and _filtered from this one.
+    from send_desktop.store.fast_caseload import caseload_rows
+    from send_desktop.store.fast_columns import CASE_FIELDS, paused_gc, statutory_columns
+
     query = _filtered(
-        (*CASE_COLUMNS, *names), caseworker_id, team_id, include_closed, search
+        (*CASE_FIELDS, *_NAMES), caseworker_id, team_id, include_closed, search
+    ).order_by(Case.id)
+    ids = _case_ids(caseworker_id, team_id, include_closed, search)
+    with paused_gc():
+        rows = session.connection().execute(query).all()
+        table = statutory_columns(session, rows, ids, as_of)
+        del rows
+        found = caseload_rows(table.columns, table.extra, as_of, policy)
+    log.info("Caseload: %d cases", len(found))
+    return found
+
+
+_NAMES = (Case.ref, Child.first_name, Child.last_name, Child.upn, Caseworker.name, Team.name)
+
+
+def _case_ids(
+    caseworker_id: int | None, team_id: int | None, include_closed: bool, search: str | None
+) -> Select[Any]:
+    """The ids _filtered selects, joining only the tables a filter needs (a cheap subquery)."""
+    query = select(Case.id)
+    if search and search.strip():
+        query = query.join(Child, Child.id == Case.child_id).where(_search_condition(search))
+    if team_id is not None:
+        query = query.join(Caseworker, Caseworker.id == Case.caseworker_id).where(
+            Caseworker.team_id == team_id
+        )
+    if caseworker_id is not None:
+        query = query.where(Case.caseworker_id == caseworker_id)
+    if not include_closed:
+        query = query.where(Case.closed.is_(False))
+    return query
+
+
+def caseload_by_case(
+    session: Session,
+    as_of: date,
+    policy: tl.Policy,
+    caseworker_id: int | None = None,
+    team_id: int | None = None,
+    include_closed: bool = False,
+    search: str | None = None,
+) -> list[CaseloadRow]:
+    """`caseload` case by case through `timeline.summarise`: the reference it is tested against."""
+    query = _filtered(
+        (*CASE_COLUMNS, *_NAMES), caseworker_id, team_id, include_closed, search
     ).order_by(Case.id)
     id_query = _filtered((Case.id,), caseworker_id, team_id, include_closed, search)
     rows = session.connection().execute(query).all()
@@ -202,7 +246,6 @@ def caseload(
                 review_due=_review_due(facts, policy),
             )
         )
-    log.info("Caseload: %d cases", len(found))
     return found
 
 

@@ -1,0 +1,364 @@
+"""A set of cases read straight from SQL into the bulk engine's columns, with no Facts objects.
+
+`statutory_columns` gives `timeline.bulk.compute_bulk` everything its statutory steps read, with
+dates turned into day numbers by the database itself and child rows narrowed in SQL:
+
+- cases: one select (the caller's, so it can add names and filters) whose first columns are
+  `CASE_FIELDS`: ids, day numbers, outcome codes and each case's count of advice requests;
+- moves, mediations and appeals: the latest row of each case (the one the clocks run on);
+- advice requests: only the rows that can still be open. A received request is done, so its N2
+  step can never be the next deadline or overdue; it stands in as a done slot (keeping the
+  count and the numbering "N2.3" of the others) unless the case holds an exception, when a
+  late receipt shows as "late - exception applies", which the engine counts as open;
+- consultations: left out; their N4b steps are not statutory;
+- reviews: every row (R1, R2-R7, P1-P3 and T3 read them all);
+- exceptions: the distinct codes per case.
+
+So the statutory steps (status, due, days, next deadline, overdue count, stage) are exactly the
+engine's; the non-statutory rows (N4b, N4.target, R8) are not to be read from these columns.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import ColumnElement, Integer, Select, case, func, select
+from sqlalchemy.exc import CompileError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from send_desktop.store.models import (
+    AdviceRequest,
+    AnnualReview,
+    Appeal,
+    Case,
+    CaseException,
+    Child,
+    Mediation,
+    Move,
+)
+from send_desktop.timeline.bulk import (
+    CASE_DATES,
+    DECISION_CODES,
+    EXCEPTION_BITS,
+    MISSING,
+    REVIEW_OUTCOME_CODES,
+    TRANSFER_CODES,
+    CaseColumns,
+    ChildTable,
+)
+
+Ordinals = npt.NDArray[np.int32]
+
+
+class day_number(FunctionElement[int]):
+    """A date column as `date.toordinal()` computed by the database; 0 (MISSING) for NULL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps dates as ISO text; julianday() of 0001-01-01 is 1721425.5, its ordinal 1.
+    arg = compiler.process(element.clauses, **kw)
+    return f"COALESCE(CAST(julianday({arg}) - 1721424.5 AS INTEGER), 0)"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    arg = compiler.process(element.clauses, **kw)
+    return f"COALESCE(({arg}) - DATE '0001-01-01' + 1, 0)"
+
+
+@compiles(day_number)
+def _day_number_other(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    raise CompileError(f"day_number is not written for {compiler.dialect.name}")
+
+
+def _coded(column: Any, table: dict[str, int]) -> ColumnElement[int]:
+    """A word column as its engine code: 0 for NULL, -1 for a word the engine does not know."""
+    return case(
+        (column.is_(None), 0),
+        *((column == word, code) for word, code in table.items()),
+        else_=-1,
+    )
+
+
+# The case select's leading columns, in this order; the caller may add more after them.
+_CASE_DAYS: Final = {
+    "request_received": Case.request_received,
+    "decision_to_assess": Case.decision_to_assess,
+    "not_issue_decision": Case.not_issue_decision,
+    "draft_served": Case.draft_served,
+    "final_issued": Case.final_issued,
+    "plan_issued": Case.plan_issued,
+    "date_of_birth": Child.date_of_birth,
+    "phase_transfer": Case.phase_transfer,
+    "reassessment_notified": Case.reassessment_notified,
+    "ceased": Case.ceased,
+}
+_ADVICE_COUNT = (
+    select(func.count()).where(AdviceRequest.case_id == Case.id).correlate(Case).scalar_subquery()
+)
+CASE_FIELDS: Final[tuple[Any, ...]] = (
+    Case.id,
+    *(day_number(column) for column in _CASE_DAYS.values()),
+    _coded(Case.decision_outcome, DECISION_CODES),
+    _coded(Case.transfer_kind, TRANSFER_CODES),
+    _ADVICE_COUNT,
+)
+_DECISION, _TRANSFER, _ADVICE = len(_CASE_DAYS) + 1, len(_CASE_DAYS) + 2, len(_CASE_DAYS) + 3
+
+# Facts fields kept on the latest move, mediation and appeal row of a case.
+_LATEST: Final = (
+    (
+        Move,
+        {
+            "move_date": Move.move_date,
+            "aware_of_move": Move.aware_of_move,
+            "plan_transferred": Move.plan_transferred,
+            "transfer_notice_sent": Move.parent_notified,
+        },
+    ),
+    (
+        Mediation,
+        {
+            "decision_sent": Mediation.decision_sent,
+            "certificate_issued": Mediation.certificate_issued,
+            "mediation_declined": Mediation.mediation_declined,
+            "mediation_requested": Mediation.mediation_requested,
+            "mediation_held": Mediation.mediation_held,
+        },
+    ),
+    (
+        Appeal,
+        {
+            "appeal_lodged": Appeal.lodged,
+            "order_assess": Appeal.order_assess,
+            "order_plan": Appeal.order_plan,
+            "order_notice_sent": Appeal.order_notice_sent,
+        },
+    ),
+)
+_REVIEW_DAYS: Final = {
+    "meeting": AnnualReview.meeting,
+    "notice_sent": AnnualReview.notice_sent,
+    "advice_circulated": AnnualReview.advice_circulated,
+    "report_sent": AnnualReview.report_sent,
+    "decision_sent": AnnualReview.decision_sent,
+    "amendment_sent": AnnualReview.amendment_sent,
+    "final_amended": AnnualReview.final_amended,
+}
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a whole caseload's rows are built.
+
+    Building 100,000 rows allocates millions of tuples; each allocation burst triggers a
+    collection that walks every live object, which took a third of the caseload's time. Rows
+    hold no reference cycles, so nothing is left for later; the collector is turned back on
+    only if it was on (another thread may have paused it too).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseTable:
+    """The bulk engine's columns for a set of cases, and the caller's own extra columns."""
+
+    columns: CaseColumns
+    extra: list[Sequence[Any]]  # one sequence per extra select column, in case order
+
+
+def statutory_columns(
+    session: Session, rows: Sequence[Sequence[Any]], id_select: Select[Any], as_of: date
+) -> CaseTable:
+    """Columns for the cases in rows (a case select starting with CASE_FIELDS, ordered by id).
+
+    id_select selects the same cases' ids; it narrows the child-row selects in SQL. as_of is
+    the date the stand-in advice rows carry (a day the engine's calendar always covers).
+    """
+    width = len(CASE_FIELDS)
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else []
+    if not columns:
+        columns = [() for _ in range(width)]
+    ids = np.array(columns[0], dtype=np.int64)
+    if len(ids) > 1 and (np.diff(ids) <= 0).any():
+        raise ValueError("cases must come ordered by id, each once")
+    n = len(ids)
+    dates: dict[str, Ordinals] = {name: np.zeros(n, dtype=np.int32) for name in CASE_DATES}
+    for at, name in enumerate(_CASE_DAYS, start=1):
+        dates[name] = np.array(columns[at], dtype=np.int32)
+    conn = session.connection()
+    for table, fields in _LATEST:
+        latest = select(func.max(table.id)).group_by(table.case_id)
+        query = select(table.case_id, *(day_number(c) for c in fields.values())).where(
+            table.id.in_(latest), table.case_id.in_(id_select)
+        )
+        found = conn.execute(query).all()
+        if found:
+            got = list(zip(*found, strict=True))
+            where, keep = _positions(ids, got[0])
+            for k, name in enumerate(fields, start=1):
+                dates[name][where] = np.array(got[k], dtype=np.int32)[keep]
+    decision = _known_codes(columns[_DECISION], "decision_outcome")
+    transfer = _known_codes(columns[_TRANSFER], "transfer_kind")
+    advice_count = np.array(columns[_ADVICE], dtype=np.int32)
+    return CaseTable(
+        columns=CaseColumns(
+            case_id=ids,
+            dates=dates,
+            decision_outcome=decision,
+            transfer_kind=transfer,
+            exception_bits=_exception_bits(session, ids, id_select),
+            advice=_advice(session, ids, id_select, advice_count, as_of.toordinal()),
+            consultations=ChildTable.pad(
+                n,
+                np.zeros(0, dtype=np.intp),
+                {"sent": np.zeros(0, np.int32), "responded": np.zeros(0, np.int32)},
+                labels={"institution": []},
+            ),
+            reviews=_reviews(session, ids, id_select),
+        ),
+        extra=columns[width:],
+    )
+
+
+def _positions(
+    ids: npt.NDArray[np.int64], case_ids: Sequence[Any]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Where each child row's case sits in ids (sorted), and which rows have a case there.
+
+    A row whose case is not in ids (a case added between two selects) is dropped.
+    """
+    wanted = np.array(case_ids, dtype=np.int64)
+    at = np.searchsorted(ids, wanted)
+    at = np.minimum(at, max(len(ids) - 1, 0))
+    keep = (ids[at] == wanted) if len(ids) else np.zeros(len(wanted), dtype=np.bool_)
+    return np.asarray(at[keep], dtype=np.intp), np.asarray(keep)
+
+
+def _known_codes(values: Sequence[Any], what: str) -> npt.NDArray[np.int8]:
+    codes = np.array(values, dtype=np.int8)
+    if (codes < 0).any():
+        raise ValueError(f"{what}: a case holds a word the timeline does not know")
+    return codes
+
+
+def _exception_bits(
+    session: Session, ids: npt.NDArray[np.int64], id_select: Select[Any]
+) -> npt.NDArray[np.int8]:
+    bits = np.zeros(len(ids), dtype=np.int8)
+    query = (
+        select(CaseException.case_id, CaseException.code)
+        .where(CaseException.case_id.in_(id_select))
+        .distinct()
+    )
+    found = session.connection().execute(query).all()
+    if found:
+        case_ids, codes = zip(*found, strict=True)
+        where, keep = _positions(ids, case_ids)
+        try:
+            code_bits = np.array([EXCEPTION_BITS[c] for c in codes], dtype=np.int8)
+        except KeyError as exc:
+            raise ValueError(f"exception code: {exc.args[0]!r} is not known") from None
+        np.bitwise_or.at(bits, where, code_bits[keep])
+    return bits
+
+
+def _advice(
+    session: Session,
+    ids: npt.NDArray[np.int64],
+    id_select: Select[Any],
+    count: npt.NDArray[np.int32],
+    stand_in: int,
+) -> ChildTable:
+    """Every case's advice slots: its open requests as recorded, the rest done stand-ins."""
+    a = aliased(AdviceRequest)
+    b = aliased(AdviceRequest)
+    number = (
+        select(func.count())
+        .where(b.case_id == a.case_id, b.id <= a.id)
+        .correlate(a)
+        .scalar_subquery()
+    )
+    query = select(
+        a.case_id, number, a.kind, day_number(a.requested), day_number(a.received)
+    ).where(
+        a.case_id.in_(id_select),
+        a.received.is_(None) | a.case_id.in_(select(CaseException.case_id)),
+    )
+    found = session.connection().execute(query).all()
+    n = len(ids)
+    if found:
+        case_ids, numbers, kinds, requested, received = zip(*found, strict=True)
+        where, keep = _positions(ids, case_ids)
+        slot = np.array(numbers, dtype=np.int32)[keep] - 1
+        # A request added between the two selects: widen its case rather than lose it.
+        np.maximum.at(count, where, slot + 1)
+    else:
+        where = np.zeros(0, dtype=np.intp)
+    width = int(count.max()) if n else 0
+    present = np.arange(width, dtype=np.int32)[None, :] < count[:, None]
+    done_stand_in = np.where(present, np.int32(stand_in), np.int32(MISSING)).astype(np.int32)
+    requested_grid = done_stand_in.copy()
+    received_grid = done_stand_in
+    kind_grid = np.full((n, width), "", dtype=object)
+    if found:
+        requested_grid[where, slot] = np.array(requested, dtype=np.int32)[keep]
+        received_grid[where, slot] = np.array(received, dtype=np.int32)[keep]
+        kind_grid[where, slot] = np.array(kinds, dtype=object)[keep]
+    return ChildTable(
+        count=count,
+        dates={"requested": requested_grid, "received": received_grid},
+        labels={"kind": kind_grid},
+    )
+
+
+def _reviews(session: Session, ids: npt.NDArray[np.int64], id_select: Select[Any]) -> ChildTable:
+    query = (
+        select(
+            AnnualReview.case_id,
+            _coded(AnnualReview.outcome, REVIEW_OUTCOME_CODES),
+            *(day_number(c) for c in _REVIEW_DAYS.values()),
+        )
+        .where(AnnualReview.case_id.in_(id_select))
+        .order_by(AnnualReview.id)
+    )
+    found = session.connection().execute(query).all()
+    if not found:
+        empty = np.zeros(0, dtype=np.int32)
+        return ChildTable.pad(
+            len(ids),
+            np.zeros(0, dtype=np.intp),
+            {name: empty for name in _REVIEW_DAYS},
+            {"outcome": np.zeros(0, dtype=np.int8)},
+        )
+    got = list(zip(*found, strict=True))
+    where, keep = _positions(ids, got[0])
+    return ChildTable.pad(
+        len(ids),
+        where,
+        {
+            name: np.array(got[k], dtype=np.int32)[keep]
+            for k, name in enumerate(_REVIEW_DAYS, start=2)
+        },
+        {"outcome": _known_codes(got[1], "review outcome")[keep]},
+    )
