@@ -81,7 +81,8 @@ class DeadlineCalculator(QWidget):
         self.table.setAccessibleName("Statutory steps for these dates")
         self.table.setModel(self.model)
         configure_table(self.table)
-        self.table.setColumnWidth(0, 260)
+        # Steps read in the order they fall due, as the law runs.
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         right.addWidget(self.table, 1)
         layout.addLayout(right, 1)
         set_optional_date(self.edits["request_received"], as_of)
@@ -104,6 +105,8 @@ class DeadlineCalculator(QWidget):
             self.model.set_rows([])
             return
         self.model.set_rows(steps)
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(0, max(self.table.columnWidth(0), 260))
         self.summary.setText(
             f"{len(steps)} steps as of {self.as_of:%d/%m/%Y}. Hover over a step for its rule."
         )

@@ -326,9 +326,24 @@ REQUEST_SOURCES_W = (
 )
 
 
+# Dates a caseworker records happen on office days; a birthday or a transfer date need not.
+_ANY_DAY = frozenset({"date_of_birth", "phase_transfer"})
+
+
+def _office_days(table: Table, rows: list[dict[str, Any]]) -> None:
+    """Move weekend event dates back to the Friday before (monotonic: keeps every order)."""
+    names = [n for n in rows[0] if n not in _ANY_DAY and isinstance(table.c[n].type, Date)]
+    for row in rows:
+        for name in names:
+            day = row[name]
+            if day is not None and day.weekday() >= 5:
+                row[name] = day - timedelta(days=day.weekday() - 4)
+
+
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
+    _office_days(table, rows)
     if conn.dialect.name != "sqlite":
         for start in range(0, len(rows), BATCH):
             conn.execute(insert(table), rows[start : start + BATCH])

@@ -103,3 +103,27 @@ def test_demo_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         years = Counter(r.year for r in s.execute(select(Case.request_received)).scalars())
     db.close()
     assert max(years) == 2025
+
+
+def test_demo_events_fall_on_office_days(sqlite_db: Database) -> None:
+    """Requests, decisions and plans are recorded on weekdays, as in a real office."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from send_desktop.store.demo import make_demo
+    from send_desktop.store.models import AdviceRequest, Case
+
+    make_demo(sqlite_db, cases=150, seed=11, as_of=date(2025, 6, 2))
+    with sqlite_db.session() as session:
+        days = [
+            d
+            for row in session.execute(
+                select(Case.request_received, Case.decision_to_assess, Case.final_issued)
+            )
+            for d in row
+            if d is not None
+        ]
+        days += [d for (d,) in session.execute(select(AdviceRequest.requested))]
+    assert len(days) > 300
+    assert all(d.weekday() < 5 for d in days)
