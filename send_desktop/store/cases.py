@@ -368,7 +368,8 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _db_user(session: Session) -> str | None:
+def database_user(session: Session) -> str | None:
+    """PostgreSQL's current_user for audit rows (None on SQLite), asked once per session."""
     if "db_user" not in session.info:
         bind = session.get_bind()
         session.info["db_user"] = (
@@ -391,39 +392,34 @@ def write_audit(
 ) -> None:
     """One audit row per changed field, in the caller's transaction."""
     at = utc_now()
-    db_user = _db_user(session)
-    entries = [
+    fields = audit_fields(action, changes)
+    session.add_all(
         AuditEntry(
             at=at,
             user=user,
-            db_user=db_user,
+            db_user=database_user(session),
             table_name=table,
             row_id=row_id,
             case_id=case_id,
             field=name,
-            old=_as_text(old),
-            new=_as_text(new),
+            old=old,
+            new=new,
             action=action,
         )
-        for name, (old, new) in sorted(changes.items())
-        if _as_text(old) != _as_text(new) or action == "delete"
-    ]
-    if not entries:
-        entries = [
-            AuditEntry(
-                at=at,
-                user=user,
-                db_user=db_user,
-                table_name=table,
-                row_id=row_id,
-                case_id=case_id,
-                field=None,
-                old=None,
-                new=None,
-                action=action,
-            )
-        ]
-    session.add_all(entries)
+        for name, old, new in fields
+    )
+
+
+def audit_fields(
+    action: str, changes: Mapping[str, tuple[Any, Any]]
+) -> list[tuple[str | None, str | None, str | None]]:
+    """(field, old, new) as audit rows hold them: one per changed field, else one bare row."""
+    fields: list[tuple[str | None, str | None, str | None]] = []
+    for name, (old, new) in sorted(changes.items()):
+        before, after = _as_text(old), _as_text(new)
+        if before != after or action == "delete":
+            fields.append((name, before, after))
+    return fields or [(None, None, None)]
 
 
 # ---------------------------------------------------------------- validation
@@ -510,20 +506,48 @@ def _validate(
     as_of: date,
     case: Case | None,
 ) -> None:
+    birth = None
+    if model is Case and merged.get("child_id"):
+        child = session.get(Child, merged["child_id"])
+        birth = child.date_of_birth if child else None
+    check_row(
+        model,
+        values,
+        merged,
+        as_of,
+        child_birth=birth,
+        request_received=case.request_received if case is not None else None,
+    )
+
+
+def check_row(
+    model: type[Base],
+    values: Mapping[str, Any],
+    merged: Mapping[str, Any],
+    as_of: date,
+    *,
+    child_birth: date | None = None,
+    request_received: date | None = None,
+) -> None:
+    """The store's rules for one row, given what they need from the database; KnownError if broken.
+
+    values: the fields being written; merged: the row as it would be afterwards. child_birth:
+    the case's child's date of birth (cases); request_received: the case's request date (rows
+    belonging to a case).
+    """
     rules = _ROW_RULES[model]
     _check_values(rules, values, merged, as_of)
     if model is Case:
-        child = session.get(Child, merged["child_id"]) if merged.get("child_id") else None
-        _check_case(merged, child.date_of_birth if child else None)
+        _check_case(merged, child_birth)
     elif model is Child:
         _check_child(merged, as_of)
-    if case is not None:
+    if request_received is not None:
         for name in sorted(rules.after_request):
             value = merged.get(name)
-            if isinstance(value, date) and value < case.request_received:
+            if isinstance(value, date) and value < request_received:
                 raise KnownError(
                     f"{label(name)} ({value:%d/%m/%Y}) cannot be before the request was "
-                    f"received ({case.request_received:%d/%m/%Y})"
+                    f"received ({request_received:%d/%m/%Y})"
                 )
 
 
@@ -1154,3 +1178,8 @@ def chronology(session: Session, case_id: int) -> list[ChronologyEntry]:
         )
     entries.sort(key=lambda e: (e.day, e.kind != "event", e.at or datetime.min))
     return entries
+
+
+def editable_fields(model: type[Base]) -> frozenset[str]:
+    """The fields of a table that the store's add/update functions write and audit."""
+    return _ROW_RULES[model].fields
