@@ -18,11 +18,12 @@ PDFTOTEXT = shutil.which("pdftotext")
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    SOFFICE is None or PDFTOTEXT is None,
-    reason="LibreOffice (libreoffice-calc-nogui) and poppler-utils are not installed",
-)
 def test_libreoffice_opens_and_prints_the_export(tmp_path: Path) -> None:
+    if SOFFICE is None or PDFTOTEXT is None:
+        missing = "LibreOffice (libreoffice-calc-nogui) and poppler-utils are not installed"
+        if os.environ.get("SEND_DESKTOP_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(f"{missing}, and CI requires the LibreOffice check")
+        pytest.skip(missing)
     assert SOFFICE is not None and PDFTOTEXT is not None
     rows = synthetic_rows(120)
     book = tmp_path / "supervision.xlsx"
