@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 from send_desktop.errors import KnownError
 from send_desktop.gui.case_data import caseworker_id_for
+from send_desktop.gui.closures_dialog import closure_periods
 from send_desktop.gui.dates import make_optional, optional_date, to_date, to_qdate, uk
 from send_desktop.gui.forms.ui_new_request import Ui_NewRequestDialog
 from send_desktop.store import Database
 from send_desktop.store.cases import ChildDetails, create_case, find_possible_duplicates
 from send_desktop.store.models import REQUEST_CHANNELS, REQUEST_SOURCES, Case
+from send_desktop.timeline import closure_warnings
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,16 @@ class NewRequestDialog(QDialog):
             ui.sourceCombo.addItem(code.capitalize(), code)
         ui.caseworkerEdit.setText(user)
         ui.duplicateWarning.hide()
+        ui.closureWarning.hide()
         ui.validationMessage.hide()
         ui.buttonBox.accepted.connect(self.save)
         ui.buttonBox.rejected.connect(self.reject)
         for edit in (ui.firstNameEdit, ui.lastNameEdit):
             edit.editingFinished.connect(self.check_duplicates)
         ui.dateOfBirthEdit.dateChanged.connect(self.check_duplicates)
+        self._closures = closure_periods(db)
+        ui.receivedEdit.dateChanged.connect(self.check_closures)
+        self.check_closures()
         self.save_button.setText("Save request")
 
     @property
@@ -80,6 +86,16 @@ class NewRequestDialog(QDialog):
         if not ui.caseworkerEdit.text().strip():
             found.append("Enter the caseworker responsible.")
         return found
+
+    def check_closures(self) -> list[str]:
+        """Warn (not block) when advice or consultation weeks fall in a known long closure."""
+        received = to_date(self.ui.receivedEdit.date())
+        warnings = closure_warnings(received, self._closures)
+        self.ui.closureWarning.setText(
+            "School closure ahead: " + " ".join(w + "." for w in warnings) if warnings else ""
+        )
+        self.ui.closureWarning.setVisible(bool(warnings))
+        return warnings
 
     def check_duplicates(self) -> list[str]:
         """Cases of children with the same name and date of birth (shown, not blocking)."""

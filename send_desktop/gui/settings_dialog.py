@@ -64,8 +64,14 @@ class SettingsDialog(QDialog):
         _fill(ui.certificateCombo, CERTIFICATE, self.policy.certificate_count)
         ui.validationMessage.hide()
         ui.browseButton.clicked.connect(self.browse)
+        ui.closuresButton.clicked.connect(self.edit_closures)
         ui.buttonBox.accepted.connect(self.save)
         ui.buttonBox.rejected.connect(self.reject)
+
+    def edit_closures(self) -> None:
+        from send_desktop.gui.closures_dialog import ClosuresDialog
+
+        ClosuresDialog(self.db, self.user, self).exec()
 
     def browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -131,6 +131,12 @@ class Ui_NewRequestDialog(object):
 
         self.mainLayout.addWidget(self.duplicateWarning)
 
+        self.closureWarning = QLabel(NewRequestDialog)
+        self.closureWarning.setObjectName(u"closureWarning")
+        self.closureWarning.setWordWrap(True)
+
+        self.mainLayout.addWidget(self.closureWarning)
+
         self.validationMessage = QLabel(NewRequestDialog)
         self.validationMessage.setObjectName(u"validationMessage")
         self.validationMessage.setWordWrap(True)
@@ -210,6 +216,9 @@ class Ui_NewRequestDialog(object):
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.duplicateWarning.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Possible duplicate warning", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(accessibility)
+        self.closureWarning.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"School closure warning", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.validationMessage.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Problems to fix", None))

@@ -152,6 +152,11 @@ class Ui_SettingsDialog(object):
 
         self.clockForm.setWidget(5, QFormLayout.ItemRole.FieldRole, self.under5Spin)
 
+        self.closuresButton = QPushButton(self.clockGroup)
+        self.closuresButton.setObjectName(u"closuresButton")
+
+        self.clockForm.setWidget(6, QFormLayout.ItemRole.FieldRole, self.closuresButton)
+
 
         self.mainLayout.addWidget(self.clockGroup)
 
@@ -239,5 +244,12 @@ class Ui_SettingsDialog(object):
         self.under5Spin.setAccessibleName(QCoreApplication.translate("SettingsDialog", u"Under-5s review interval in months", None))
 #endif // QT_CONFIG(accessibility)
         self.under5Spin.setSuffix(QCoreApplication.translate("SettingsDialog", u" months", None))
+        self.closuresButton.setText(QCoreApplication.translate("SettingsDialog", u"School &closures...", None))
+#if QT_CONFIG(tooltip)
+        self.closuresButton.setToolTip(QCoreApplication.translate("SettingsDialog", u"Holidays of 4 weeks or more: a new request whose advice or consultation weeks fall in one gets a warning", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(accessibility)
+        self.closuresButton.setAccessibleName(QCoreApplication.translate("SettingsDialog", u"Edit school closures", None))
+#endif // QT_CONFIG(accessibility)
     # retranslateUi
 
