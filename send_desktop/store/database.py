@@ -5,17 +5,15 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -24,6 +22,9 @@ from send_desktop import paths
 from send_desktop.errors import KnownError
 from send_desktop.store.errors import DatabaseTooNewError
 from send_desktop.store.models import utc_now
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +129,65 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+class Revisions(NamedTuple):
+    """The schema revisions this program knows, and the one it migrates to."""
+
+    known: frozenset[str]
+    head: str | None
+
+
+# `revision = "0002"` and `down_revision = "0001"` (or None, or a tuple when branches merge).
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+
+
+@lru_cache(maxsize=1)
+def revisions() -> Revisions:
+    """Read from the migration scripts' own lines: importing alembic to walk them costs about
+    half a second of every start, and is only needed when there is something to migrate."""
+    known: set[str] = set()
+    replaced: set[str] = set()
+    for script in sorted((paths.migrations_dir() / "versions").glob("*.py")):
+        source = script.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        down = _DOWN_REVISION.search(source)
+        if found is None or down is None:
+            return _alembic_revisions()  # a script written some other way: ask alembic
+        known.add(found.group(1))
+        replaced.update(_QUOTED.findall(down.group(1)))
+    heads = known - replaced
+    if not known or len(heads) != 1:
+        return _alembic_revisions()
+    return Revisions(frozenset(known), heads.pop())
+
+
+def _alembic_revisions() -> Revisions:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return Revisions(
+        frozenset(rev.revision for rev in script.walk_revisions()), script.get_current_head()
+    )
+
+
+def read_revision(conn: Connection) -> str | None:
+    """The revision recorded in alembic_version, None for an empty database."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(found) > 1:
+        # Several heads recorded: alembic's own check explains it.
+        from alembic.runtime.migration import MigrationContext
+
+        return MigrationContext.configure(conn).get_current_revision()
+    return str(found[0]) if found else None
+
+
 def alembic_config() -> Config:
     """Built in code: no alembic.ini ships with the program."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     return cfg
@@ -168,10 +226,7 @@ class Database:
         url = resolve_url(url_or_path)
         who = user or _login_name()
         warnings: list[str] = []
-        cfg = alembic_config()
-        script = ScriptDirectory.from_config(cfg)
-        known = {rev.revision for rev in script.walk_revisions()}
-        head = script.get_current_head()
+        known, head = revisions()
 
         path: Path | None = None
         if url.get_backend_name() == "sqlite":
@@ -200,7 +255,7 @@ class Database:
             install_permission_messages(engine)
             try:
                 with engine.connect() as conn:
-                    current = MigrationContext.configure(conn).get_current_revision()
+                    current = read_revision(conn)
             except Exception as exc:
                 engine.dispose()
                 raise KnownError(
@@ -226,7 +281,7 @@ class Database:
                 )
                 sqlite_backup(path, backup)
                 log.info("Backed up the database before migrating from %s", current)
-            _upgrade(engine, cfg)
+            _upgrade(engine, alembic_config())
             log.info("Migrated the database from %s to %s", current, head)
 
         db_user: str | None = None
@@ -255,7 +310,7 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return read_revision(conn)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -288,6 +343,8 @@ def _sqlite_engine(url: URL, path: Path | None) -> Engine:
 
 
 def _upgrade(engine: Engine, cfg: Config) -> None:
+    from alembic import command
+
     with engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:

@@ -124,11 +124,19 @@ def _first_known(first: Ordinals, other: Ordinals) -> Ordinals:
 
 def _dates(ordinals: npt.NDArray[Any]) -> list[date | None]:
     """Date objects (None for MISSING), each distinct day made once."""
-    days, at = np.unique(ordinals, return_inverse=True)
-    made = np.array(
-        [None if d == MISSING else date.fromordinal(d) for d in days.tolist()], dtype=object
-    )
-    return list(made[at.reshape(-1)].tolist())
+    known = ordinals[ordinals != MISSING]
+    if not len(known):
+        return [None] * len(ordinals)
+    low, high = int(known.min()), int(known.max())
+    if high - low > 2 * len(ordinals) + 1000:
+        # Dates far apart (a mistyped year): make only the days that occur.
+        days, at = np.unique(ordinals, return_inverse=True)
+        made = [None if d == MISSING else date.fromordinal(d) for d in days.tolist()]
+        return list(np.array(made, dtype=object)[at.reshape(-1)].tolist())
+    # Every day from low to high, with None in front for MISSING.
+    table = np.array([None, *map(date.fromordinal, range(low, high + 1))], dtype=object)
+    at = np.where(ordinals == MISSING, 0, ordinals - (low - 1))
+    return list(table[at].tolist())
 
 
 def _next_titles(steps: BulkSteps) -> list[str | None]:
