@@ -62,24 +62,24 @@ def caseload_rows(
         [f"{f} {s}" for f, s in zip(first, last, strict=True)],
         first,
         last,
-        _dates(cols.date_of_birth),
+        dates(cols.date_of_birth),
         upn,
         worker,
         team,
         _STAGE_WORDS[steps.stage].tolist(),
         steps.next_ids().tolist(),
-        _next_titles(steps),
-        _dates(steps.next_due),
+        next_titles(steps),
+        dates(steps.next_due),
         days.tolist(),
         _STATUS_WORDS[steps.next_status].tolist(),
         steps.has_exception.tolist(),
-        _dates(received),
-        _dates(np.where(has_received, received + (42 - inclusive), MISSING)),
-        _dates(cols.decision_to_assess),
-        _dates(np.where(has_received, received + (140 - inclusive), MISSING)),
-        _dates(cols.final_issued),
+        dates(received),
+        dates(np.where(has_received, received + (42 - inclusive), MISSING)),
+        dates(cols.decision_to_assess),
+        dates(np.where(has_received, received + (140 - inclusive), MISSING)),
+        dates(cols.final_issued),
         weeks_open(cols, as_of).tolist(),
-        _dates(review_due(cols, steps)),
+        dates(review_due(cols, steps)),
     )
     return list(map(CaseloadRow._make, zip(*columns, strict=True)))
 
@@ -122,7 +122,7 @@ def _first_known(first: Ordinals, other: Ordinals) -> Ordinals:
     return np.asarray(np.where(first != MISSING, first, other), dtype=np.int32)
 
 
-def _dates(ordinals: npt.NDArray[Any]) -> list[date | None]:
+def dates(ordinals: npt.NDArray[Any]) -> list[date | None]:
     """Date objects (None for MISSING), each distinct day made once."""
     known = ordinals[ordinals != MISSING]
     if not len(known):
@@ -139,7 +139,7 @@ def _dates(ordinals: npt.NDArray[Any]) -> list[date | None]:
     return list(table[at].tolist())
 
 
-def _next_titles(steps: BulkSteps) -> list[str | None]:
+def next_titles(steps: BulkSteps) -> list[str | None]:
     """The engine's title of each case's next deadline (advice names its kind)."""
     plain: list[str | None] = [
         None if slot.family else steps.step_title(row, 0) for row, slot in enumerate(steps.slots)

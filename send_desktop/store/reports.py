@@ -1,8 +1,9 @@
 """The team leader's figures: overdue work, caseloads, timeliness, forecast and review pipeline.
 
-Every date comes from the timeline engine (compute_steps, summarise, timeliness) over the facts
-that `store.facts` builds with a handful of bulk selects: nothing here computes a deadline, and
-no query is made per case. Each number keeps the cases behind it (a `Bucket`), so a dashboard
+Every date comes from the timeline engine: its bulk path over columns read in SQL
+(`fast_columns`, `fast_reports`) and `timeliness`; `team_report_by_case` gets the same figures
+from compute_steps case by case. Nothing here computes a deadline, and no query is made per
+case. Each number keeps the cases behind it (a `Bucket`), so a dashboard
 can list exactly the cases it counted.
 """
 
@@ -14,9 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
@@ -264,7 +265,7 @@ class _Collector:
         return Bucket(tuple(self.items.get(key, ())))
 
 
-def _item(case_id: int, step: tl.Step | None) -> Item:
+def _item(case_id: int, step: _StepLike | None) -> Item:
     if step is None:
         return Item(case_id, None, None, None)
     return Item(case_id, step.id, step.title, step.due)
@@ -320,14 +321,75 @@ def team_report(
 
     Open cases (not closed) feed the overdue, caseload, forecast and pipeline figures; every
     case in scope, closed or not, feeds timeliness (a plan issued last year still counts).
+    The steps come from the bulk engine (`fast_reports`); `team_report_by_case` is the same
+    report from `compute_steps` case by case, the reference it is tested against.
     """
-    if period_end < period_start:
-        raise KnownError("The period ends before it starts")
-    started = time.perf_counter()
-    team_name = _team(session, team_id)
-    limit = threshold if threshold is not None else overload_threshold(session)
-    term = next_term(as_of)
+    from send_desktop.store.fast_columns import paused_gc
 
+    with paused_gc():  # the buckets hold hundreds of thousands of small tuples
+        return _team_report(
+            session, as_of, policy, period_start, period_end, team_id, threshold, by_case=False
+        )
+
+
+def team_report_by_case(
+    session: Session,
+    as_of: date,
+    policy: tl.Policy,
+    period_start: date,
+    period_end: date,
+    team_id: int | None = None,
+    *,
+    threshold: int | None = None,
+) -> TeamReport:
+    """`team_report` with every case's full Facts and compute_steps per case (the reference)."""
+    return _team_report(
+        session, as_of, policy, period_start, period_end, team_id, threshold, by_case=True
+    )
+
+
+class _StepLike(Protocol):
+    """What the report reads of a step: a timeline.Step or a fast_reports.StepView."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def due(self) -> date | None: ...
+    @property
+    def status(self) -> tl.Status: ...
+    @property
+    def days(self) -> int | None: ...
+    @property
+    def is_open(self) -> bool: ...
+
+
+class _OpenCase(NamedTuple):
+    """An open case and the steps of it that the report reads."""
+
+    case_id: int
+    ref: str
+    worker_id: int | None
+    first_name: str
+    last_name: str
+    stage: str
+    next_step: _StepLike | None
+    has_exception: bool
+    overdue_steps: int
+    first_overdue: _StepLike | None
+    forecast: _StepLike | None
+    steps: Sequence[_StepLike]  # at least R1, R2, R4, R5, R7 and P1-P3 where the case has them
+
+
+def _scope_ids(team_id: int | None) -> Select[Any]:
+    ids = select(Case.id).outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+    return ids if team_id is None else ids.where(Caseworker.team_id == team_id)
+
+
+def _open_cases_by_case(
+    session: Session, as_of: date, policy: tl.Policy, team_id: int | None
+) -> tuple[list[_OpenCase], list[tl.Facts]]:
     scope = (
         select(
             Case.id,
@@ -340,12 +402,112 @@ def team_report(
         .join(Child, Child.id == Case.child_id)
         .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
     )
-    id_select = select(Case.id).outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
     if team_id is not None:
         scope = scope.where(Caseworker.team_id == team_id)
-        id_select = id_select.where(Caseworker.team_id == team_id)
     rows = session.execute(scope.order_by(Case.id)).all()
-    facts = facts_for(session, id_select)
+    facts = facts_for(session, _scope_ids(team_id))
+    found: list[_OpenCase] = []
+    for case_id, ref, closed, worker_id, first, last in rows:
+        if closed:
+            continue
+        case_facts = facts[case_id]
+        steps = tl.compute_steps(case_facts, as_of, policy)
+        overdue_steps = [s for s in steps if s.statutory and s.status is tl.Status.OVERDUE]
+        found.append(
+            _OpenCase(
+                case_id=case_id,
+                ref=ref,
+                worker_id=worker_id,
+                first_name=first,
+                last_name=last,
+                stage=tl.stage_of(case_facts),
+                next_step=tl.next_deadline(steps),
+                has_exception=bool(case_facts.exceptions),
+                overdue_steps=len(overdue_steps),
+                first_overdue=overdue_steps[0] if overdue_steps else None,
+                forecast=_forecast_step(steps, as_of),
+                steps=steps,
+            )
+        )
+    return found, list(facts.values())
+
+
+def _open_cases_bulk(
+    session: Session, as_of: date, policy: tl.Policy, team_id: int | None
+) -> list[_OpenCase]:
+    from send_desktop.store.fast_columns import CASE_FIELDS, paused_gc, statutory_columns
+    from send_desktop.store.fast_reports import ReportSteps
+
+    query = (
+        select(*CASE_FIELDS, Case.ref, Case.caseworker_id, Child.first_name, Child.last_name)
+        .join(Child, Child.id == Case.child_id)
+        .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+        .where(Case.closed.is_(False))
+    )
+    ids = None
+    if team_id is not None:
+        query = query.where(Caseworker.team_id == team_id)
+        ids = _scope_ids(team_id).where(Case.closed.is_(False))
+    with paused_gc():
+        rows = session.connection().execute(query.order_by(Case.id)).all()
+        table = statutory_columns(session, rows, ids, as_of)
+        view = ReportSteps(table.columns, as_of, policy, PARENT_PERIODS)
+        refs, workers, firsts, lasts = table.extra if rows else ([], [], [], [])
+        return [
+            _OpenCase(
+                case_id=case_id,
+                ref=ref,
+                worker_id=worker_id,
+                first_name=first,
+                last_name=last,
+                stage=view.stage[i],
+                next_step=view.next_step[i],
+                has_exception=view.has_exception[i],
+                overdue_steps=view.overdue_count[i],
+                first_overdue=view.first_overdue[i],
+                forecast=view.forecast[i],
+                steps=view.pipeline_steps[i],
+            )
+            for i, (case_id, ref, worker_id, first, last) in enumerate(
+                zip(table.columns.case_id.tolist(), refs, workers, firsts, lasts, strict=True)
+            )
+        ]
+
+
+def _team_report(
+    session: Session,
+    as_of: date,
+    policy: tl.Policy,
+    period_start: date,
+    period_end: date,
+    team_id: int | None,
+    threshold: int | None,
+    *,
+    by_case: bool,
+) -> TeamReport:
+    if period_end < period_start:
+        raise KnownError("The period ends before it starts")
+    started = time.perf_counter()
+    team_name = _team(session, team_id)
+    limit = threshold if threshold is not None else overload_threshold(session)
+    term = next_term(as_of)
+    if by_case:
+        open_cases, all_facts = _open_cases_by_case(session, as_of, policy, team_id)
+
+        def measured(start: date, end: date) -> tl.Timeliness:
+            return tl.timeliness(all_facts, start, end, policy)
+
+    else:
+        from send_desktop.store.fast_reports import EventIndex, timeliness_facts
+
+        open_cases = _open_cases_bulk(session, as_of, policy, team_id)
+        events = EventIndex(
+            timeliness_facts(session, _scope_ids(team_id), period_start, period_end)
+        )
+
+        def measured(start: date, end: date) -> tl.Timeliness:
+            return tl.timeliness(events.cases_in(start, end), start, end, policy)
+
     workers, active = _workers(session, team_id)
     unallocated = Worker(None, UNALLOCATED, None)
 
@@ -357,14 +519,9 @@ def team_report(
     pipeline = _Collector()  # (stage key, "all"/"overdue")
     horizons = {weeks: as_of + timedelta(weeks=weeks) for weeks in FORECAST_WEEKS}
     seen_workers: set[int | None] = set(active)
-    for case_id, ref, closed, worker_id, first, last in rows:
-        if closed:
-            continue
-        case_facts = facts[case_id]
-        steps = tl.compute_steps(case_facts, as_of, policy)
-        nxt = tl.next_deadline(steps)
-        stage = tl.stage_of(case_facts)
-        overdue_steps = [s for s in steps if s.statutory and s.status is tl.Status.OVERDUE]
+    for case in open_cases:
+        case_id, stage, nxt = case.case_id, case.stage, case.next_step
+        worker_id = case.worker_id
         worker = workers.get(worker_id) if worker_id is not None else None
         if worker is None:
             worker_id = None
@@ -372,8 +529,8 @@ def team_report(
         seen_workers.add(worker_id)
         cases[case_id] = ReportCase(
             case_id=case_id,
-            ref=ref,
-            child_name=f"{first} {last}",
+            ref=case.ref,
+            child_name=f"{case.first_name} {case.last_name}",
             caseworker_id=worker_id,
             caseworker=worker.name,
             stage=stage,
@@ -382,8 +539,8 @@ def team_report(
             next_due=nxt.due if nxt else None,
             days_left=nxt.days if nxt else None,
             status=nxt.status if nxt else None,
-            has_exception=bool(case_facts.exceptions),
-            overdue_steps=len(overdue_steps),
+            has_exception=case.has_exception,
+            overdue_steps=case.overdue_steps,
         )
         here = _item(case_id, nxt)
         stages.add(stage, here)
@@ -392,16 +549,16 @@ def team_report(
             caseload.add((worker_id, "assessments"), here)
         elif stage in PLAN_STAGES:
             caseload.add((worker_id, "plans"), here)
-        if overdue_steps:
-            late = _item(case_id, overdue_steps[0])
+        if case.first_overdue is not None:
+            late = _item(case_id, case.first_overdue)
             overdue.add((worker_id, stage), late)
             overdue.add(worker_id, late)
             overdue.add(("stage", stage), late)
             overdue.add("total", late)
             caseload.add((worker_id, "overdue"), late)
-        _forecast(case_id, worker_id, steps, as_of, horizons, forecast)
-        _pipeline(case_id, steps, term, pipeline)
-        for step in steps:
+        _forecast(case_id, worker_id, case.forecast, horizons, forecast)
+        _pipeline(case_id, case.steps, term, pipeline)
+        for step in case.steps:
             if step.id == "R1" and step.is_open and term.contains(step.due):
                 caseload.add((worker_id, "reviews"), _item(case_id, step))
 
@@ -411,7 +568,6 @@ def team_report(
     )
     if None in seen_workers:
         order.append(unallocated)
-    all_facts = list(facts.values())
     report = TeamReport(
         as_of=as_of,
         period_start=period_start,
@@ -435,7 +591,7 @@ def team_report(
         overdue_total=overdue.bucket("total"),
         caseloads=tuple(_caseload_line(w, caseload, limit) for w in order),
         by_stage={s: stages.bucket(s) for s in tl.STAGES},
-        timeliness=tl.timeliness(all_facts, period_start, period_end, policy),
+        timeliness=measured(period_start, period_end),
         national=national_figure(period_end),
         national_other=tl.NATIONAL_2024_OTHER,
         forecast=tuple(
@@ -445,7 +601,7 @@ def team_report(
         forecast_total={n: forecast.bucket(("total", n)) for n in FORECAST_WEEKS},
         pipeline=_pipeline_stages(pipeline, term),
         by_month=tuple(
-            MonthTimeliness(start, end, tl.timeliness(all_facts, start, end, policy))
+            MonthTimeliness(start, end, measured(start, end))
             for start, end in months_between(period_start, period_end)
         ),
         seconds=time.perf_counter() - started,
@@ -474,15 +630,9 @@ def _caseload_line(worker: Worker, caseload: _Collector, limit: int) -> Caseload
     )
 
 
-def _forecast(
-    case_id: int,
-    worker_id: int | None,
-    steps: Sequence[tl.Step],
-    as_of: date,
-    horizons: Mapping[int, date],
-    forecast: _Collector,
-) -> None:
-    """A case breaches within N weeks if an open statutory duty falls due in (as_of, as_of+N]."""
+def _forecast_step(steps: Sequence[tl.Step], as_of: date) -> tl.Step | None:
+    """The open statutory duty, not yet overdue and not a parent's period, due first after
+    as_of: the case breaches within N weeks if it falls due in (as_of, as_of+N]."""
     first: tl.Step | None = None
     for step in steps:
         if (
@@ -495,6 +645,16 @@ def _forecast(
             and (first is None or first.due is None or step.due < first.due)
         ):
             first = step
+    return first
+
+
+def _forecast(
+    case_id: int,
+    worker_id: int | None,
+    first: _StepLike | None,
+    horizons: Mapping[int, date],
+    forecast: _Collector,
+) -> None:
     if first is None or first.due is None:
         return
     for weeks, horizon in horizons.items():
@@ -520,7 +680,7 @@ _TRANSFER_WORDS = {
 }
 
 
-def _pipeline(case_id: int, steps: Iterable[tl.Step], term: Term, pipeline: _Collector) -> None:
+def _pipeline(case_id: int, steps: Iterable[_StepLike], term: Term, pipeline: _Collector) -> None:
     by_id = {s.id: s for s in steps}
     r1, r5 = by_id.get("R1"), by_id.get("R5")
     if r1 is not None and r1.is_open:

@@ -1,4 +1,5 @@
-"""The column-wise caseload equals the per-case one (timeline.summarise), row for row."""
+"""The column-wise caseload and team report equal the per-case ones (timeline.summarise,
+compute_steps), row for row and bucket for bucket."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from send_desktop.store.models import (
     Team,
 )
 from send_desktop.store.queries import caseload, caseload_by_case, caseworkers, teams
+from send_desktop.store.reports import TeamReport, team_report, team_report_by_case
 
 AS_OF = date(2025, 6, 1)
 POLICIES = (
@@ -337,3 +339,42 @@ def test_a_late_advice_with_an_exception_stays_the_next_deadline(db: Database) -
         tl.Status.LATE_EXCEPTION,
     )
     assert assert_same(db, date(2025, 3, 1), tl.Policy()) == 1
+
+
+# --------------------------------------------------------------------------- the team report
+
+PERIOD = (date(2024, 9, 1), date(2025, 8, 31))
+
+
+def assert_same_report(db: Database, as_of: date, policy: tl.Policy, **kw: Any) -> TeamReport:
+    with db.session() as s:
+        fast = team_report(s, as_of, policy, *PERIOD, **kw)
+        slow = team_report_by_case(s, as_of, policy, *PERIOD, **kw)
+    for name in fast.__dataclass_fields__:
+        if name != "seconds":
+            assert getattr(fast, name) == getattr(slow, name), name
+    assert fast == slow
+    return fast
+
+
+def test_demo_team_report_equals_the_per_case_report(demo_db: Database) -> None:
+    report = assert_same_report(demo_db, AS_OF, tl.Policy())
+    assert report.overdue_total.count and report.forecast_total[8].count
+    assert report.timeliness.plans_issued and report.timeliness.reviews
+    assert any(stage.cases.count for stage in report.pipeline)
+    with demo_db.session() as s:
+        team = teams(s)[0].id
+    assert assert_same_report(demo_db, AS_OF, POLICIES[2], team_id=team).cases
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cases=st.lists(recorded_case(), min_size=1, max_size=6),
+    as_of=st.dates(date(2024, 6, 1), date(2026, 6, 1)),
+    policy=policies,
+)
+def test_generated_team_report_equals_the_per_case_report(
+    shared_sqlite: Database, cases: list[dict[str, Any]], as_of: date, policy: tl.Policy
+) -> None:
+    _replace_cases(shared_sqlite, cases)
+    assert_same_report(shared_sqlite, as_of, policy)
