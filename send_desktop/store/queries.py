@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
-from send_desktop.store.cases import flush_or_conflict, write_audit
 from send_desktop.store.errors import NotFoundError
 from send_desktop.store.facts import CASE_COLUMNS, RelatedRows
 from send_desktop.store.models import ROLES, Case, Caseworker, Child, Team, utc_now
@@ -281,6 +280,8 @@ def open_case_counts(session: Session) -> dict[int | None, int]:
 
 
 def add_team(session: Session, user: str, name: str) -> Team:
+    from send_desktop.store.cases import write_audit  # the write side: not needed to start
+
     team = Team(name=name.strip(), updated_by=user, updated_at=utc_now())
     session.add(team)
     session.flush()
@@ -296,6 +297,8 @@ def add_caseworker(
     role: str = "caseworker",
     db_role: str | None = None,
 ) -> Caseworker:
+    from send_desktop.store.cases import write_audit
+
     if role not in ROLES:
         raise KnownError(f"Role: {role!r} is not one of {', '.join(ROLES)}")
     if not name.strip():
@@ -327,6 +330,8 @@ def reassign_cases(
     session: Session, case_ids: Iterable[int], caseworker_id: int | None, user: str
 ) -> int:
     """Move cases to another caseworker (None = unallocated); audited per case. Returns count."""
+    from send_desktop.store.cases import flush_or_conflict, write_audit
+
     if caseworker_id is not None and session.get(Caseworker, caseworker_id) is None:
         raise NotFoundError(f"Caseworker {caseworker_id} does not exist")
     ids = sorted(set(case_ids))
