@@ -17,7 +17,12 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from send_desktop import APP_NAME, APP_SLUG, __version__, paths
 from send_desktop.errors import KnownError
 from send_desktop.gui import qt_settings
-from send_desktop.gui.crash import install_excepthook, route_qt_messages, show_known_error
+from send_desktop.gui.crash import (
+    handle_exception,
+    install_excepthook,
+    route_qt_messages,
+    show_known_error,
+)
 from send_desktop.gui.status import app_icon
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
 from send_desktop.store import Database
@@ -75,14 +80,9 @@ def run_gui(args: argparse.Namespace) -> int:
     except KnownError as exc:
         show_known_error(exc)
         return exc.exit_code
-    from send_desktop.store.backup import daily_backup
-
-    try:
-        daily_backup(db)  # first start of the day; a failure is shown but does not stop work
-    except KnownError as exc:
-        show_known_error(exc)
     window = MainWindow(db, user)
     window.show()
+    _start_daily_backup(db)
     if choice is StartChoice.DEMO:
         add_demo_cases(window, db)
     elif choice is StartChoice.IMPORT:
@@ -91,6 +91,19 @@ def run_gui(args: argparse.Namespace) -> int:
     code = app.exec()
     db.engine.dispose()
     return int(code)
+
+
+def _start_daily_backup(db: Database) -> None:
+    """The first start of the day backs the database up, off the GUI thread once the window
+    is up (copying a large file before the first paint kept caseworkers waiting). SQLite's
+    backup API copies one consistent state while the caseload is read; a failure is shown but
+    does not stop work."""
+    from send_desktop.store.backup import daily_backup
+
+    run_in_background(
+        lambda _progress: daily_backup(db),
+        on_failure=lambda exc: handle_exception(type(exc), exc, exc.__traceback__),
+    )
 
 
 def add_demo_cases(window: object, db: Database, cases: int = DEMO_CASES) -> None:

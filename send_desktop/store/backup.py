@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -58,6 +56,9 @@ def backups_dir() -> Path:
 
 
 def _known_revisions() -> tuple[set[str], str | None]:
+    # Imported here: the daily backup at start-up must not pay for alembic's import.
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}, script.get_current_head()
 
@@ -463,6 +464,8 @@ def check(db: Database, *, quick: bool = False) -> CheckReport:
         problems.append(_problem(exc))
     if integrity_ok and not problems:
         problems = ["ok"]
+
+    from alembic.runtime.migration import MigrationContext
 
     revision: str | None = None
     try:
