@@ -4,12 +4,14 @@
 dates turned into day numbers by the database itself and child rows narrowed in SQL:
 
 - cases: one select (the caller's, so it can add names and filters) whose first columns are
-  `CASE_FIELDS`: ids, day numbers, outcome codes and each case's count of advice requests;
+  `CASE_FIELDS`: ids, day numbers, outcome codes and whether the case has advice requests;
 - moves, mediations and appeals: the latest row of each case (the one the clocks run on);
-- advice requests: only the rows that can still be open. A received request is done, so its N2
-  step can never be the next deadline or overdue; it stands in as a done slot (keeping the
-  count and the numbering "N2.3" of the others) unless the case holds an exception, when a
-  late receipt shows as "late - exception applies", which the engine counts as open;
+- advice requests: only the rows that can still be open, with their number among the case's
+  requests and the case's count. A received request is done, so its N2 step can never be the
+  next deadline or overdue; it stands in as a done slot (keeping the count and the numbering
+  "N2.3" of the others) unless the case holds an exception, when a late receipt shows as
+  "late - exception applies", which the engine counts as open. A case with requests but none
+  open gets one done stand-in (its stage is still "Assessment");
 - consultations: left out; their N4b steps are not statutory;
 - reviews: every row (R1, R2-R7, P1-P3 and T3 read them all);
 - exceptions: the distinct codes per case.
@@ -109,15 +111,17 @@ _CASE_DAYS: Final = {
     "reassessment_notified": Case.reassessment_notified,
     "ceased": Case.ceased,
 }
-_ADVICE_COUNT = (
-    select(func.count()).where(AdviceRequest.case_id == Case.id).correlate(Case).scalar_subquery()
+# Whether a case has any advice request (EXISTS stops at the first; a count per case cost a
+# fifth of the whole select). Only cases with open requests need their real count.
+_HAS_ADVICE = case(
+    (select(AdviceRequest.id).where(AdviceRequest.case_id == Case.id).exists(), 1), else_=0
 )
 CASE_FIELDS: Final[tuple[Any, ...]] = (
     Case.id,
     *(day_number(column) for column in _CASE_DAYS.values()),
     _coded(Case.decision_outcome, DECISION_CODES),
     _coded(Case.transfer_kind, TRANSFER_CODES),
-    _ADVICE_COUNT,
+    _HAS_ADVICE,
 )
 _DECISION, _TRANSFER, _ADVICE = len(_CASE_DAYS) + 1, len(_CASE_DAYS) + 2, len(_CASE_DAYS) + 3
 
@@ -223,7 +227,7 @@ def statutory_columns(
                 dates[name][where] = got[keep, k]
     decision = _known_codes(block[:, _DECISION], "decision_outcome")
     transfer = _known_codes(block[:, _TRANSFER], "transfer_kind")
-    advice_count = block[:, _ADVICE].astype(np.int32)
+    advice_count = block[:, _ADVICE].astype(np.int32)  # 1 or 0 until the advice rows say
     return CaseTable(
         columns=CaseColumns(
             case_id=ids,
@@ -307,7 +311,10 @@ def _advice(
     count: npt.NDArray[np.int32],
     stand_in: int,
 ) -> ChildTable:
-    """Every case's advice slots: its open requests as recorded, the rest done stand-ins."""
+    """Every case's advice slots: its open requests as recorded, the rest done stand-ins.
+
+    count holds 1 for a case with any request, 0 otherwise; the selected rows bring the real
+    count of their case."""
     a = aliased(AdviceRequest)
     b = aliased(AdviceRequest)
     number = (
@@ -316,7 +323,10 @@ def _advice(
         .correlate(a)
         .scalar_subquery()
     )
-    query = select(a.case_id, number, a.kind, day_number(a.requested), day_number(a.received))
+    total = select(func.count()).where(b.case_id == a.case_id).correlate(a).scalar_subquery()
+    query = select(
+        a.case_id, number, a.kind, day_number(a.requested), day_number(a.received), total
+    )
     conn = session.connection()
     # Two selects, each served by an index: the open requests, and the received ones of the
     # cases holding an exception (an OR of both makes SQLite read every request).
@@ -332,11 +342,12 @@ def _advice(
     ).all()
     n = len(ids)
     if found:
-        got = _int_block(found, (0, 1, 3, 4))
+        got = _int_block(found, (0, 1, 3, 4, 5))
         where, keep = _positions(ids, got[:, 0])
         slot = got[keep, 1].astype(np.intp) - 1
-        # A request added between the two selects: widen its case rather than lose it.
-        np.maximum.at(count, where, (slot + 1).astype(np.int32))
+        # The case's own count; never fewer slots than the numbers seen (a request added
+        # between the two selects widens its case rather than being lost).
+        np.maximum.at(count, where, np.maximum(got[keep, 4], slot + 1).astype(np.int32))
     else:
         where = slot = np.zeros(0, dtype=np.intp)
     width = int(count.max()) if n else 0
