@@ -25,6 +25,7 @@ from send_desktop.store.models import AnnualReview, Case, CaseException
 from send_desktop.timeline.bulk import (
     ABSENT,
     FAR_FUTURE,
+    MISSING,
     NO_DAYS,
     OPEN_CODES,
     STATUS_CODES,
@@ -74,7 +75,8 @@ class ReportSteps:
         self.has_exception: list[bool] = steps.has_exception.tolist()
         self.overdue_count: list[int] = steps.overdue_steps.tolist()
         status = steps.status
-        is_open = np.isin(status, OPEN_CODES)
+        # Not done, too: "late - exception" is also the status of a step done late, excused.
+        is_open = np.isin(status, OPEN_CODES) & (steps.done == MISSING)
         overdue = status == _OVERDUE
         parents = frozenset(parent_periods)
         not_parent = np.array(

@@ -371,7 +371,10 @@ class _Steps:
         for r in np.flatnonzero(statutory):
             row_status = status[r]
             # Open statuses are the codes _EXCUSED.._ON_TRACK: one unsigned comparison.
-            is_open = (row_status - _CODE[_EXCUSED]).view(np.uint8) <= _ON_TRACK - _EXCUSED
+            # ...and not done: "late - exception" is also the status of a step done late, excused.
+            is_open = ((row_status - _CODE[_EXCUSED]).view(np.uint8) <= _ON_TRACK - _EXCUSED) & (
+                done[r] == MISSING
+            )
             key = pick(is_open, due[r], _FAR)
             earlier = key < best
             best = pick(earlier, key, best)

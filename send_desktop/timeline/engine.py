@@ -820,7 +820,7 @@ def next_deadline(steps: Iterable[Step]) -> Step | None:
     for s in steps:
         if (
             s.statutory
-            and s.status in OPEN_STATUSES
+            and s.is_open
             and s.due is not None
             and (best is None or best.due is None or s.due < best.due)
         ):
@@ -868,7 +868,7 @@ def summarise(facts: Facts, as_of: date, policy: Policy | None = None) -> CaseSu
         status, days = _status(d, as_of, policy)
         if status is Status.OVERDUE:
             overdue += 1
-        if best is None and status in OPEN_STATUSES:
+        if best is None and d.done is None and status in OPEN_STATUSES:
             best, best_status, best_days = d, status, days
     return CaseSummary(
         stage=stage_of(facts),

@@ -263,8 +263,12 @@ class Step:
 
     @property
     def is_open(self) -> bool:
-        """Still to be done: not done, not ended, not inapplicable."""
-        return self.status in OPEN_STATUSES
+        """Still to be done: not done, not ended, not inapplicable.
+
+        "Late - exception" is both a done step's status (done late, excused) and an open one's
+        (still late, excused): only the open one is still to be done.
+        """
+        return self.done is None and self.status in OPEN_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

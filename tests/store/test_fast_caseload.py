@@ -303,9 +303,9 @@ def test_generated_cases_equal_on_postgresql(
         db.close()
 
 
-def test_a_late_advice_with_an_exception_stays_the_next_deadline(db: Database) -> None:
-    """A request received late under an exception reads "late - exception applies", which the
-    engine counts as open: it must not be taken for a done stand-in."""
+def test_advice_received_late_under_an_exception_is_done(db: Database) -> None:
+    """Advice received late under an exception reads "late - exception", but it is done: the
+    next deadline is the advice still outstanding (also "late - exception"), on both paths."""
     received = date(2025, 1, 6)
     requested = received + timedelta(7)
     _replace_cases(
@@ -334,8 +334,8 @@ def test_a_late_advice_with_an_exception_stays_the_next_deadline(db: Database) -
     with db.session() as s:
         (row,) = caseload(s, date(2025, 3, 1), tl.Policy())
     assert (row.next_step, row.next_title, row.status) == (
-        "N2.1",
-        "Advice from EP",
+        "N2.2",
+        "Advice from health",
         tl.Status.LATE_EXCEPTION,
     )
     assert assert_same(db, date(2025, 3, 1), tl.Policy()) == 1

@@ -204,3 +204,28 @@ def test_stages() -> None:
         "Not issued",
         "Ceased",
     }
+
+
+def test_a_step_done_late_under_an_exception_is_not_still_open() -> None:
+    """Advice received late, excused by X3: shown "Late - exception", but done - never the next
+    deadline, in the scalar engine, summarise and the bulk engine alike."""
+
+    from send_desktop.timeline.bulk import CaseColumns, compute_bulk
+
+    facts = Facts(
+        request_received=date(2025, 1, 6),
+        decision_to_assess=date(2025, 2, 10),
+        decision_outcome="assess",
+        advice=(AdviceRequest("EP", date(2025, 1, 20), received=date(2025, 3, 20)),),
+        exceptions=(ExceptionRecord("X3", date(2025, 2, 1), date(2025, 3, 15)),),
+    )
+    as_of = date(2025, 3, 25)
+    steps = {s.id: s for s in compute_steps(facts, as_of)}
+    assert steps["N2"].status is Status.LATE_EXCEPTION
+    assert steps["N2"].done == date(2025, 3, 20)
+    assert not steps["N2"].is_open
+    nxt = next_deadline(steps.values())
+    assert nxt is not None and nxt.id == "N3"
+    assert summarise(facts, as_of).next_id == "N3"
+    bulk = compute_bulk(CaseColumns.from_facts([facts]), as_of, Policy())
+    assert bulk.summary(0).next_id == "N3"
