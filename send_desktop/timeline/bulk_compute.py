@@ -485,8 +485,9 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     has_trigger = trigger != MISSING
     not_assessed = cols.decision_outcome == DECISION_CODES["not-assess"]
     no_order = (cols.order_assess == MISSING) & (cols.order_plan == MISSING)
-    advice_ended = not_assessed & no_order
     final, draft, not_issue = cols.final_issued, cols.draft_served, cols.not_issue_decision
+    # engine._assessment: outstanding advice stops being a deadline once the assessment ends.
+    advice_ended = (not_assessed | (not_issue != MISSING) | (final != MISSING)) & no_order
     covers_n1 = cols.has_exception(*EXCEPTIONS_FOR["N1"])
     covers_n2 = cols.has_exception(*EXCEPTIONS_FOR["N2"])
     covers_n3 = cols.has_exception(*EXCEPTIONS_FOR["N3"])

@@ -142,7 +142,18 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
         if f.not_issue_decision is not None
         else None
     )
-    advice_ended = ended_at_n1 if f.order_assess is None and f.order_plan is None else None
+    # Advice still outstanding when the assessment ends (not assessed, not issuing, or the final
+    # plan issued) is no longer a deadline to chase: the reg 8 period only serves the assessment.
+    assessment_ended = (
+        ended_at_n1
+        or ended_at_n3
+        or (
+            ("the final plan was issued {0}", (f.final_issued,))
+            if f.final_issued is not None
+            else None
+        )
+    )
+    advice_ended = assessment_ended if f.order_assess is None and f.order_plan is None else None
     trigger = f.request_received
     if trigger is not None:
         out.append(

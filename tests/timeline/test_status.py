@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from send_desktop.timeline import (
@@ -229,3 +230,23 @@ def test_a_step_done_late_under_an_exception_is_not_still_open() -> None:
     assert summarise(facts, as_of).next_id == "N3"
     bulk = compute_bulk(CaseColumns.from_facts([facts]), as_of, Policy())
     assert bulk.summary(0).next_id == "N3"
+
+
+def test_outstanding_advice_ends_with_the_assessment() -> None:
+    """Advice never received is not a deadline once the final plan is issued or the LA decides
+    not to issue; while the assessment runs, it is (and shows overdue when late)."""
+    base = Facts(
+        request_received=date(2024, 1, 8),
+        decision_to_assess=date(2024, 2, 12),
+        decision_outcome="assess",
+        advice=(AdviceRequest("social care", date(2024, 2, 19)),),
+    )
+    as_of = date(2024, 9, 2)
+    assert steps_by_id(base, as_of)["N2"].status is Status.OVERDUE
+    issued = replace(base, final_issued=date(2024, 5, 20))
+    step = steps_by_id(issued, as_of)["N2"]
+    assert step.status is Status.NOT_APPLICABLE
+    assert "final plan was issued" in step.explanation
+    not_issuing = replace(base, not_issue_decision=date(2024, 4, 29))
+    assert steps_by_id(not_issuing, as_of)["N2"].status is Status.NOT_APPLICABLE
+    assert summarise(issued, as_of).next_id != "N2"
