@@ -101,45 +101,19 @@ def _weeks_open(facts: tl.Facts, as_of: date) -> int:
     return max(0, (end - received).days // 7)
 
 
-def _review_due(facts: tl.Facts, policy: tl.Policy) -> date | None:
-    """R1 as the engine computes it: 12 months from the plan or the last review decision
-    (CFA s.44), brought forward by a phase-transfer deadline (reg 18) that falls inside it."""
-    plan_start = facts.plan_issued or facts.final_issued
-    if facts.ceased is not None or (plan_start is None and facts.plan_transferred is None):
+def _review_due(facts: tl.Facts, as_of: date, policy: tl.Policy) -> date | None:
+    """The engine's R1 (CFA s.44, brought forward by reg 18); after a move, the first of the new
+    LA's first review (T3) and R1 that applies. None for a ceased plan or a case with no plan."""
+    if facts.ceased is not None:
         return None
-    if facts.plan_transferred is not None:
-        # Moves add the new LA's first-review rule (reg 15(5)): rare, so ask the engine.
-        for step in tl.compute_steps(facts, facts.plan_transferred, policy):
-            if step.id in ("R1", "T3") and step.status is not tl.Status.NOT_APPLICABLE:
-                return step.due
+    if facts.plan_transferred is None and (facts.plan_issued or facts.final_issued) is None:
         return None
-    assert plan_start is not None
-    base = plan_start
-    decided = [r.decision_sent for r in facts.reviews if r.decision_sent is not None]
-    if decided and max(decided) >= base:
-        base = max(decided)
-    due = counting.review_due(base, policy)
-    longstop = _transfer_longstop(facts, policy, plan_start)
-    if longstop is not None and base <= longstop < due:
-        return longstop
-    return due
-
-
-def _transfer_longstop(facts: tl.Facts, policy: tl.Policy, plan_start: date) -> date | None:
-    """The reg 18 deadline when it still governs this plan (as the engine's P1-P3)."""
-    if facts.phase_transfer is None or facts.transfer_kind is None:
-        return None
-    if facts.transfer_kind == "post16-other":
-        due = counting.months_before(facts.phase_transfer, 5)
-    else:
-        due = counting.transfer_deadline(facts.phase_transfer, facts.transfer_kind, policy)
-    if plan_start <= due:
-        return due
-    year_before = counting.months_after(due, -12)
-    for r in facts.reviews:
-        finished = r.final_amended or (r.decision_sent if r.outcome == "M" else None)
-        if finished is not None and finished > year_before:
-            return due
+    steps = tl.compute_steps(facts, as_of, policy)
+    if facts.plan_transferred is None:
+        return next((s.due for s in steps if s.id == "R1"), None)
+    for step in steps:
+        if step.id in ("R1", "T3") and step.status is not tl.Status.NOT_APPLICABLE:
+            return step.due
     return None
 
 
@@ -245,7 +219,7 @@ def caseload_by_case(
                 final_due=counting.weeks_after(received, 20, policy),
                 final_issued=facts.final_issued,
                 weeks_open=_weeks_open(facts, as_of),
-                review_due=_review_due(facts, policy),
+                review_due=_review_due(facts, as_of, policy),
             )
         )
     return found
