@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
@@ -134,43 +134,35 @@ class RelatedRows:
             found.exceptions[case_id].append(
                 tl.ExceptionRecord(code, start, end, note or "")  # type: ignore[arg-type]
             )
-        for move in conn.execute(
-            select(
-                Move.case_id,
-                Move.move_date,
-                Move.aware_of_move,
-                Move.plan_transferred,
-                Move.parent_notified,
-            )
-            .where(Move.case_id.in_(ids))
-            .order_by(Move.id)
-        ):
-            found.move[move[0]] = move
-        for mediation in conn.execute(
-            select(
-                Mediation.case_id,
-                Mediation.decision_sent,
-                Mediation.certificate_issued,
-                Mediation.mediation_declined,
-                Mediation.mediation_requested,
-                Mediation.mediation_held,
-            )
-            .where(Mediation.case_id.in_(ids))
-            .order_by(Mediation.id)
-        ):
-            found.mediation[mediation[0]] = mediation
-        for appeal in conn.execute(
-            select(
-                Appeal.case_id,
-                Appeal.lodged,
-                Appeal.order_assess,
-                Appeal.order_plan,
-                Appeal.order_notice_sent,
-            )
-            .where(Appeal.case_id.in_(ids))
-            .order_by(Appeal.id)
-        ):
-            found.appeal[appeal[0]] = appeal
+        # One move, mediation and appeal per case counts: the latest recorded.
+        found.move = _latest_by_case(
+            conn,
+            Move,
+            ids,
+            Move.move_date,
+            Move.aware_of_move,
+            Move.plan_transferred,
+            Move.parent_notified,
+        )
+        found.mediation = _latest_by_case(
+            conn,
+            Mediation,
+            ids,
+            Mediation.decision_sent,
+            Mediation.certificate_issued,
+            Mediation.mediation_declined,
+            Mediation.mediation_requested,
+            Mediation.mediation_held,
+        )
+        found.appeal = _latest_by_case(
+            conn,
+            Appeal,
+            ids,
+            Appeal.lodged,
+            Appeal.order_assess,
+            Appeal.order_plan,
+            Appeal.order_notice_sent,
+        )
         return found
 
     def facts(self, row: Sequence[Any]) -> tl.Facts:
@@ -215,3 +207,13 @@ class RelatedRows:
 _NO_MOVE: tuple[date | None, ...] = (None,) * 5
 _NO_MEDIATION: tuple[date | None, ...] = (None,) * 6
 _NO_APPEAL: tuple[date | None, ...] = (None,) * 5
+
+
+def _latest_by_case(
+    conn: Connection, model: Any, ids: Select[Any], *columns: Any
+) -> dict[int, Sequence[Any]]:
+    """(case_id, *columns) of each case's latest row of `model` (by id), keyed by case id."""
+    rows = conn.execute(
+        select(model.case_id, *columns).where(model.case_id.in_(ids)).order_by(model.id)
+    )
+    return {row[0]: row for row in rows}
