@@ -31,7 +31,7 @@ error (ValueError), not silently dropped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import attrgetter
 from typing import Any, Final
@@ -57,32 +57,9 @@ TRANSFER_CODES: Final[dict[str, int]] = {"school": 1, "post16": 2, "post16-other
 REVIEW_OUTCOME_CODES: Final[dict[str, int]] = {"A": 1, "C": 2, "M": 3}
 EXCEPTION_BITS: Final[dict[str, int]] = {code: 1 << i for i, code in enumerate(EXCEPTION_CODES)}
 
-# Facts' single dates, in the order Facts declares them.
-CASE_DATES: Final[tuple[str, ...]] = (
-    "request_received",
-    "decision_to_assess",
-    "not_issue_decision",
-    "draft_served",
-    "final_issued",
-    "plan_issued",
-    "date_of_birth",
-    "phase_transfer",
-    "move_date",
-    "aware_of_move",
-    "plan_transferred",
-    "decision_sent",
-    "certificate_issued",
-    "mediation_declined",
-    "mediation_requested",
-    "appeal_lodged",
-    "order_assess",
-    "order_plan",
-    "reassessment_notified",
-    "ceased",
-    "transfer_notice_sent",
-    "order_notice_sent",
-    "mediation_held",
-)
+# Facts' single dates, in the order Facts declares them (derived, so a new date fact is never
+# missed here).
+CASE_DATES: Final[tuple[str, ...]] = tuple(f.name for f in fields(Facts) if f.type == "date | None")
 CASE_COLUMNS: Final[tuple[str, ...]] = (
     "case_id",
     "request_received",
