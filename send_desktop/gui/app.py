@@ -20,7 +20,7 @@ from send_desktop.store import queries as _queries  # noqa: F401
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from send_desktop import APP_NAME, APP_SLUG, __version__, paths
 from send_desktop.errors import KnownError
@@ -89,6 +89,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return exc.exit_code
     window = MainWindow(db, user)
     window.show()
+    show_database_warnings(window, db)
     _start_daily_backup(db)
     if choice is StartChoice.DEMO:
         add_demo_cases(window, db)
@@ -98,6 +99,13 @@ def run_gui(args: argparse.Namespace) -> int:
     code = app.exec()
     db.engine.dispose()
     return int(code)
+
+
+def show_database_warnings(parent: QWidget, db: Database) -> None:
+    """What Database.open warned about (a SQLite file on a network share) is shown, not only
+    logged: the caseworker is the one who can move the file or ask IT for team mode."""
+    for warning in db.warnings:
+        QMessageBox.warning(parent, "Where your database is", warning)
 
 
 def _start_daily_backup(db: Database) -> None:

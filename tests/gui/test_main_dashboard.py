@@ -55,3 +55,26 @@ def test_export_from_main_window_has_kpis(qtbot: QtBot, sqlite_db: Database, tmp
         book.close()
     assert "New plans issued" in text
     assert any("within 20 weeks" in t for t in text)
+
+
+def test_network_share_warning_is_shown(
+    qtbot: QtBot,
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A SQLite file on a network share: the caseworker sees the warning, not only the log."""
+    from send_desktop.gui import app as gui_app
+    from send_desktop.store import database
+
+    monkeypatch.setattr(database, "network_share_fstype", lambda path, mounts=None: "cifs")
+    db = Database.open(str(tmp_path / "shared.db"), "Test User")
+    shown: list[str] = []
+    monkeypatch.setattr(
+        gui_app.QMessageBox, "warning", lambda parent, title, text: shown.append(text)
+    )
+    window = MainWindow(db, "Test User", load=False)
+    qtbot.addWidget(window)
+    gui_app.show_database_warnings(window, db)
+    assert len(shown) == 1
+    assert "network share (cifs)" in shown[0] and "team mode" in shown[0]
+    db.close()
