@@ -107,6 +107,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         window = MainWindow(state["db"], args.user or "self-test", load=False)
+        window.scope_combo.setCurrentIndex(window.scope_combo.findText("Everyone"))
         loaded = _wait_for(app, window.caseload_loaded, window.reload)
         window.show()
         dashboard = DashboardWindow(state["db"], args.user or "self-test", load=False)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,21 +39,21 @@ from send_desktop.gui import qt_settings
 from send_desktop.gui.caseload import (
     COL_DUE,
     QUICK_FILTER_TIPS,
-    CaseloadFilter,
+    QUICK_KEYS,
     CaseloadModel,
     QuickFilter,
     Scope,
-    search_mask,
 )
 from send_desktop.gui.crash import handle_exception
 from send_desktop.gui.status import app_icon
 from send_desktop.gui.today import TodayItem, TodayModel, today_items
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
-from send_desktop.store import Database
+from send_desktop.store import Database, counts
+from send_desktop.store.counts import CaseloadQuery, Counts
 from send_desktop.store.facts import case_facts
-from send_desktop.store.queries import CaseloadRow, caseload
+from send_desktop.store.queries import CaseloadRow, user_scope
 from send_desktop.store.settings import load_policy
-from send_desktop.timeline import STAGES, Policy
+from send_desktop.timeline import STAGES, Policy, Status
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,20 @@ class LoadResult:
     """What the background load hands back to the GUI thread."""
 
     def __init__(
-        self, policy: Policy, rows: list[CaseloadRow], today: list[TodayItem], seconds: float
+        self,
+        policy: Policy,
+        scope: tuple[int | None, int | None],
+        query: CaseloadQuery,
+        first_page: list[CaseloadRow],
+        total: int,
+        counts: Counts,
+        mine: Counts,
+        today: list[TodayItem],
+        seconds: float,
     ) -> None:
-        self.policy, self.rows, self.today, self.seconds = policy, rows, today, seconds
+        self.policy, self.scope, self.query = policy, scope, query
+        self.first_page, self.total, self.counts, self.mine = first_page, total, counts, mine
+        self.today, self.seconds = today, seconds
 
 
 class MainWindow(QMainWindow):
@@ -110,12 +121,13 @@ class MainWindow(QMainWindow):
         self.case_windows: dict[int, QWidget] = {}
         self.last_filter_ms = 0.0
         self.tray: QSystemTrayIcon | None = None
-        self._filter: CaseloadFilter | None = None
-        self._base: list[bool] = []
+        # (my caseworker id, my team id), read at each load; None before the first.
+        self._scope: tuple[int | None, int | None] | None = None
+        self._scope_counts: Counts | None = None
         self._loading = False
         self.setWindowTitle(f"{APP_NAME} - {user}")
         self.setWindowIcon(app_icon())
-        self.model = CaseloadModel(self.as_of, self)
+        self.model = CaseloadModel(self.as_of, self, db=db)
         self.today_model = TodayModel(self)
         self._build_actions()
         self._build_ui()
@@ -333,20 +345,40 @@ class MainWindow(QMainWindow):
         if self._loading:
             return
         self._loading = True
-        # The previous caseload goes back under the cycle collector (see _loaded).
-        gc.unfreeze()
         self.statusBar().showMessage("Loading the caseload...")
         db, as_of, user = self.db, self.as_of, self.user
+        scope, quick, stage, search = (
+            self.current_scope(),
+            self.current_quick(),
+            self.stage_combo.currentData(),
+            self.search_box.text(),
+        )
+        model = self.model
 
         def job(progress: Progress) -> LoadResult:
             started = time.perf_counter()
+            from send_desktop.store import summaries
+
+            # Deadlines computed under another policy or program version: bring them up to
+            # date first (in chunks; the progress shows in the status bar).
+            summaries.recompute(db.session, progress)
             with db.session() as session:
                 policy = load_policy(session)
-                rows = caseload(session, as_of, policy)
-                mine = [r for r in rows if r.caseworker == user]
-                facts = case_facts(session, [r.case_id for r in mine])
-            today = today_items(mine, facts, as_of, policy)
-            return LoadResult(policy, rows, today, time.perf_counter() - started)
+                ids = user_scope(session, user)
+                query = _query(ids, scope, quick, stage, search, as_of)
+                first_page = model.first_page(session, query)
+                total = counts.total(session, query)
+                shown_counts = counts.counts(session, query)
+                my_query = _query(ids, Scope.MINE, QuickFilter.ALL, None, "", as_of)
+                mine = counts.counts(session, my_query)
+                due = {case_id for case_id, _step, _due in counts.steps_due(session, my_query, 7)}
+                rows = [r for r in counts.rows(session, my_query) if r.case_id in due]
+                facts = case_facts(session, due)
+            today = today_items(rows, facts, as_of, policy)
+            seconds = time.perf_counter() - started
+            return LoadResult(
+                policy, ids, query, first_page, total, shown_counts, mine, today, seconds
+            )
 
         run_in_background(job, on_success=self._loaded, on_failure=self._load_failed)
 
@@ -358,30 +390,31 @@ class MainWindow(QMainWindow):
     def _loaded(self, result: LoadResult) -> None:
         self._loading = False
         self.policy = result.policy
-        self.set_caseload(result.rows, result.today)
-        # 100,000 rows hold no reference cycles and live until the next reload: kept out of
-        # the cycle collector's sweeps, they no longer stall the GUI now and then, nor cost
-        # half a second at exit (the interpreter's last sweep walks every tracked object).
-        gc.freeze()
-        log.info("caseload loaded: %d cases in %.2f s", len(result.rows), result.seconds)
+        self._scope = result.scope
+        self._scope_counts = result.counts
+        self.model.set_query(result.query, result.first_page, result.total)
+        self._show_counts()
+        self.set_today(result.today, result.mine)
+        log.info("caseload loaded: %d cases in %.2f s", result.total, result.seconds)
         self.statusBar().showMessage(f"Caseload read in {result.seconds:.1f} s", 4000)
-        self.caseload_loaded.emit(len(result.rows))
+        self.caseload_loaded.emit(result.total)
 
-    def set_caseload(self, rows: Sequence[CaseloadRow], today: Sequence[TodayItem]) -> None:
-        self.model.set_rows(rows)
-        self._filter = CaseloadFilter(self.model.all_rows(), self.user, self.as_of)
-        self._base_changed()
+    def set_today(self, today: Sequence[TodayItem], mine: Counts) -> None:
+        """My Today list and the banner: steps by the same rule as every count (store/counts)."""
         self.today_model.set_rows(today)
-        overdue = sum(1 for i in today if i.days < 0)
+        overdue = sum(1 for i in today if i.days < 0 and i.status is Status.OVERDUE)
+        excused = sum(1 for i in today if i.days < 0) - overdue
         due_today = sum(1 for i in today if i.days == 0)
-        week = len(today) - overdue - due_today
+        week = len(today) - overdue - excused - due_today
         self.today_label.setText(
-            f"Your open steps: {overdue} overdue, {due_today} due today, {week} due in the next "
-            "7 days. Double-click a line to open the case; hover over an action for its rule."
+            f"Your open steps: {overdue} overdue, {excused} late with an exception, "
+            f"{due_today} due today, {week} due in the next 7 days. Double-click a line to open "
+            "the case; hover over an action for its rule."
         )
-        self._remind(overdue, due_today)
+        self._remind(mine, due_today)
 
-    def _remind(self, overdue: int, due_today: int) -> None:
+    def _remind(self, mine: Counts, due_today: int) -> None:
+        overdue = mine.steps_overdue
         if not qt_settings.read_bool(qt_settings.SHOW_REMINDER, True) or not (overdue or due_today):
             self.banner.hide()
             return
@@ -426,30 +459,49 @@ class MainWindow(QMainWindow):
             self._base_changed()
 
     def _base_changed(self) -> None:
-        if self._filter is None:
+        """Scope, quick filter or stage changed: new counts and a new query (both SQL)."""
+        if self._scope is None:
             return
-        scope_mask = self._filter.in_scope(self.current_scope())
-        self._base = self._filter.base_mask(
-            self.current_scope(), self.current_quick(), self.stage_combo.currentData()
-        )
-        self._scope_counts = self._filter.counts(scope_mask)
+        query = self._current_query()
+        with self.db.session() as session:
+            self._scope_counts = counts.counts(session, query)
         self.apply_search(self.search_box.text())
 
+    def _current_query(self, search: str | None = None) -> CaseloadQuery:
+        assert self._scope is not None
+        return _query(
+            self._scope,
+            self.current_scope(),
+            self.current_quick(),
+            self.stage_combo.currentData(),
+            self.search_box.text() if search is None else search,
+            self.as_of,
+        )
+
     def apply_search(self, text: str) -> None:
-        """One keystroke: a list comprehension over precomputed keys, then a model reset."""
-        if self._filter is None:
+        """One keystroke: the model runs the new query for the page in view and its count."""
+        if self._scope is None:
             return
         started = time.perf_counter()
-        self.model.set_mask(search_mask(self._base, self.model.search_keys(), text))
+        self.model.set_query(self._current_query(text))
         self.last_filter_ms = (time.perf_counter() - started) * 1000
+        self._show_counts()
+        self.filtered.emit(self.model.rowCount())
+
+    def _show_counts(self) -> None:
+        counts_now = self._scope_counts
+        if counts_now is None:
+            return
         shown = self.model.rowCount()
-        counts = self._scope_counts
         self.counts_label.setText(
-            f"Showing {shown:,} of {counts.in_scope:,} cases ({self.current_scope().value.lower()})"
-            f"  ·  {counts.overdue:,} cases overdue  ·  {counts.this_week:,} due within 7 days"
-            f"  ·  {counts.exceptions:,} with exceptions"
+            f"Showing {shown:,} of {counts_now.cases:,} cases "
+            f"({self.current_scope().value.lower()})"
+            f"  ·  {counts_now.overdue:,} cases overdue"
+            f"  ·  {counts_now.late_exception:,} late with an exception"
+            f"  ·  {counts_now.this_week:,} due within 7 days"
+            f"  ·  {counts_now.exceptions:,} with exceptions"
         )
-        self.filtered.emit(shown)
+        self.counts_label.setAccessibleName(self.counts_label.text().replace("  ·  ", ", "))
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -548,7 +600,11 @@ class MainWindow(QMainWindow):
             write_supervision,
         )
 
-        rows = self.model.visible_rows()
+        query = self.model.query
+        if query is None:
+            return
+        with self.db.session() as session:
+            rows = counts.rows(session, query, self.model.sort_key(), self.model._descending)
         db, as_of, policy = self.db, self.as_of, self.policy
         workers = sorted({r.caseworker for r in rows if r.caseworker})
         scope_text = self.current_scope().value
@@ -640,3 +696,25 @@ class MainWindow(QMainWindow):
 
     def show_known_error(self, exc: KnownError) -> None:
         QMessageBox.warning(self, APP_NAME, str(exc))
+
+
+def _query(
+    ids: tuple[int | None, int | None],
+    scope: Scope,
+    quick: QuickFilter,
+    stage: str | None,
+    search: str,
+    as_of: date,
+) -> CaseloadQuery:
+    """The store query for what the caseload's controls say (my ids: caseworker, team)."""
+    worker_id, team_id = ids
+    base = CaseloadQuery(as_of, quick=QUICK_KEYS[quick], stage=stage, search=search or None)
+    if scope is Scope.MINE:
+        if worker_id is None:
+            return replace(base, nobody=True)
+        return replace(base, caseworker_id=worker_id)
+    if scope is Scope.TEAM:
+        if team_id is None:  # not in a team: the team is just the caseworker
+            return replace(base, caseworker_id=worker_id, nobody=worker_id is None)
+        return replace(base, team_id=team_id)
+    return base

@@ -478,6 +478,11 @@ class CaseWriter:
                 writer.insert(_AUDIT_TABLE, _AUDIT_COLUMNS, rows, ("at",), ids=False)
                 if not advance(len(rows)):
                     return False
+            # The stored deadlines of every case written, in the same transaction.
+            from send_desktop.store.summaries import refresh
+
+            written = [*self._new_cases, *self._cases_by_id.values()]
+            refresh(self.session, [c.id for c in written if c.id is not None])
         except IntegrityError as exc:
             log.warning("bulk write refused by the database: %s", type(exc.orig).__name__)
             raise KnownError(

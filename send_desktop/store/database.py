@@ -211,6 +211,10 @@ class Database:
         self.path = path
         self.db_user = db_user
         self._sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
+        # Every change to a case rewrites its stored deadlines before the commit.
+        from send_desktop.store import summaries
+
+        summaries.install(self._sessionmaker)
 
     @property
     def dialect(self) -> str:

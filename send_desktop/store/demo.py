@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table, func, insert, select, text
+from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
 from send_desktop.store.database import Database
@@ -27,6 +28,7 @@ from send_desktop.store.models import (
     national_curriculum_year,
     utc_now,
 )
+from send_desktop.store.summaries import refresh
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,33 @@ CASEWORKER_NAMES = (
     "Dev Mistry", "Kate Owens", "Ruth Adeyemi", "Liam Doyle",
 )  # fmt: skip
 TEAM_NAMES = ("North Team", "South Team", "East Team")
+# Caseloads as councils report them: 150-250 cases a caseworker, teams of 6-10.
+CASELOAD_TYPICAL = 200
+CASELOAD_MOST = 250
+TEAM_SIZE = 8
+
+
+def team_names(count: int) -> list[str]:
+    extra = [f"Area {n} Team" for n in range(len(TEAM_NAMES) + 1, count + 1)]
+    return [*TEAM_NAMES, *extra][:count]
+
+
+def caseworker_names(count: int) -> list[str]:
+    """The ten usual names first, then made-up ones, all different."""
+    names = list(CASEWORKER_NAMES[:count])
+    seen = set(names)
+    initial = 0
+    while len(names) < count:
+        for last in LAST_NAMES:
+            for first in FIRST_NAMES:
+                name = f"{first} {chr(65 + initial)}. {last}" if initial else f"{first} {last}"
+                if name not in seen and len(names) < count:
+                    seen.add(name)
+                    names.append(name)
+        initial += 1
+    return names
+
+
 SCHOOLS = (
     ("Brookside Primary School", "100001"),
     ("St Mary's CE Primary", "100002"),
@@ -395,8 +424,12 @@ def make_demo(
             )
         team_count = rng.choice((2, 3))
         worker_count = rng.randint(6, 10)
+        if cases > worker_count * CASELOAD_MOST:
+            # A real authority: about 200 cases a caseworker, teams of about 8.
+            worker_count = -(-cases // CASELOAD_TYPICAL)
+            team_count = -(-worker_count // TEAM_SIZE)
         team_ids: list[int] = []
-        for name in TEAM_NAMES[:team_count]:
+        for name in team_names(team_count):
             team = s.execute(select(Team).where(Team.name == name)).scalar_one_or_none()
             if team is None:
                 team = Team(name=name, updated_by=DEMO_USER, updated_at=utc_now())
@@ -404,7 +437,7 @@ def make_demo(
                 s.flush()
             team_ids.append(team.id)
         worker_ids: list[int] = []
-        for index, name in enumerate(CASEWORKER_NAMES[:worker_count]):
+        for index, name in enumerate(caseworker_names(worker_count)):
             team_id = team_ids[index % team_count]
             worker = Caseworker(
                 name=name,
@@ -465,6 +498,9 @@ def make_demo(
                 }
             ],
         )
+        # The stored deadlines, in the same transaction (store/summaries.py).
+        with Session(bind=conn) as digest_session:
+            refresh(digest_session, (c["id"] for c in builder.cases))
         if conn.dialect.name == "postgresql":
             # Explicit ids bypassed the sequences; move them past the rows just written.
             for table in ("child", "case"):

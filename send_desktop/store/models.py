@@ -396,3 +396,55 @@ class SchoolClosure(Editable, Base):
     name: Mapped[str] = mapped_column(String(200))
     start: Mapped[date] = mapped_column(Date)
     end: Mapped[date] = mapped_column(Date)
+
+
+# --- stored deadlines (timeline/digest.py): derived from the facts above, never edited ---------
+
+
+class CaseSummaryRow(Base):
+    """A case's digest: its next duty and the dates its status on any day is decided from.
+
+    Written by store/summaries.py in the same transaction as every change to the case; `stamp`
+    says which rules, policy and calendar it was computed under.
+    """
+
+    __tablename__ = "case_summary"
+    __table_args__ = (
+        Index("ix_case_summary_next_due", "next_due"),
+        Index("ix_case_summary_breach_due", "breach_due"),
+        Index("ix_case_summary_review_due", "review_due"),
+        Index("ix_case_summary_stamp", "stamp"),
+    )
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case.id", ondelete="CASCADE"), primary_key=True
+    )
+    stamp: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(20))
+    has_exception: Mapped[bool] = mapped_column(Boolean)
+    next_id: Mapped[str | None] = mapped_column(String(20))
+    next_title: Mapped[str | None] = mapped_column(String(200))
+    next_due: Mapped[date | None] = mapped_column(Date)
+    next_soon: Mapped[date | None] = mapped_column(Date)
+    next_covered: Mapped[bool] = mapped_column(Boolean, default=False)
+    breach_id: Mapped[str | None] = mapped_column(String(20))
+    breach_title: Mapped[str | None] = mapped_column(String(200))
+    breach_due: Mapped[date | None] = mapped_column(Date)
+    review_due: Mapped[date | None] = mapped_column(Date)
+    decision_due: Mapped[date | None] = mapped_column(Date)
+    final_due: Mapped[date | None] = mapped_column(Date)
+    weeks_end: Mapped[date | None] = mapped_column(Date)
+
+
+class CaseStepRow(Base):
+    """One open statutory step of a case (nothing recorded yet): the forecasts and Today."""
+
+    __tablename__ = "case_step"
+    __table_args__ = (Index("ix_case_step_due", "due"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    due: Mapped[date] = mapped_column(Date)
+    soon: Mapped[date] = mapped_column(Date)
+    kind: Mapped[int] = mapped_column(Integer)
+    covered: Mapped[bool] = mapped_column(Boolean)

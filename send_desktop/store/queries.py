@@ -46,6 +46,10 @@ class CaseloadRow(NamedTuple):
     final_issued: date | None
     weeks_open: int
     review_due: date | None
+    #: The family's open window or right, if any (never the authority's next deadline).
+    family_step: str | None = None
+    family_title: str | None = None
+    family_due: date | None = None
 
 
 def _search_condition(search: str) -> ColumnElement[bool]:
@@ -126,27 +130,17 @@ def caseload(
     include_closed: bool = False,
     search: str | None = None,
 ) -> list[CaseloadRow]:
-    """Every matching case with its stage and next statutory deadline on as_of.
+    """Every matching case with its stage and next statutory deadline on as_of, by case id.
 
-    Read as columns and computed by the bulk engine (`fast_columns`, `fast_caseload`); equal,
+    Read from the stored deadlines (store/counts.py), which were computed under the database's
+    policy (`policy` must be that policy: it is what the stored rows are stamped with); equal,
     row for row, to `caseload_by_case`, the per-case reference.
     """
-    # Imported here: both modules build on CaseloadRow and _filtered from this one.
-    from send_desktop.store.fast_caseload import caseload_rows
-    from send_desktop.store.fast_columns import CASE_FIELDS, paused_gc, statutory_columns
+    from send_desktop.store import counts
 
-    query = _filtered(
-        (*CASE_FIELDS, *_NAMES), caseworker_id, team_id, include_closed, search
-    ).order_by(Case.id)
-    # Without a caseworker, team or search the cases are most of the database: reading every
-    # child row beats testing each against the list of ids.
-    narrow = caseworker_id is not None or team_id is not None or bool(search and search.strip())
-    ids = _case_ids(caseworker_id, team_id, include_closed, search) if narrow else None
-    with paused_gc():
-        rows = session.connection().execute(query).all()
-        table = statutory_columns(session, rows, ids, as_of)
-        del rows
-        found = caseload_rows(table.columns, table.extra, as_of, policy)
+    del policy  # the stored rows carry the database's policy
+    query = counts.CaseloadQuery(as_of, caseworker_id, team_id, include_closed, search)
+    found: list[CaseloadRow] = counts.rows(session, query)
     log.info("Caseload: %d cases", len(found))
     return found
 
@@ -220,9 +214,18 @@ def caseload_by_case(
                 final_issued=facts.final_issued,
                 weeks_open=_weeks_open(facts, as_of),
                 review_due=_review_due(facts, as_of, policy),
+                **_family(facts, as_of, policy),
             )
         )
     return found
+
+
+def _family(facts: tl.Facts, as_of: date, policy: tl.Policy) -> dict[str, Any]:
+    """The family's first open window or right (engine kinds 1 and 2), for the reference."""
+    for step in tl.compute_steps(facts, as_of, policy):
+        if step.statutory and step.kind != 0 and step.is_open and step.due is not None:
+            return {"family_step": step.id, "family_title": step.title, "family_due": step.due}
+    return {}
 
 
 # ---------------------------------------------------------------- teams and caseworkers
@@ -241,6 +244,17 @@ def caseworkers(
     if active_only:
         query = query.where(Caseworker.active.is_(True))
     return list(session.execute(query).scalars())
+
+
+def user_scope(session: Session, user: str) -> tuple[int | None, int | None]:
+    """(caseworker id, team id) of the caseworker record named `user`; None where there is none."""
+    row = session.execute(
+        select(Caseworker.id, Caseworker.team_id)
+        .where(Caseworker.name == user)
+        .order_by(Caseworker.active.desc(), Caseworker.id)
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def open_case_counts(session: Session) -> dict[int | None, int]:

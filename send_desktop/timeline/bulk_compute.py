@@ -368,8 +368,15 @@ class _Steps:
         next_status = np.zeros(self.n, dtype=np.int8)
         next_days = np.full(self.n, NO_DAYS, dtype=np.int32)
         overdue = np.zeros(self.n, dtype=np.int16)
+        late_best = np.full(self.n, FAR_FUTURE, dtype=np.int32)
+        late_row = np.full(self.n, -1, dtype=np.int32)
+        late_days = np.full(self.n, NO_DAYS, dtype=np.int32)
         for r in np.flatnonzero(statutory):
             row_status = status[r]
+            if self.slots[r].kind != DUTY:
+                # The family's windows and rights are never the authority's next deadline.
+                overdue += row_status == _OVERDUE
+                continue
             # Open statuses are the codes _EXCUSED.._ON_TRACK: one unsigned comparison.
             # ...and not done: "late - exception" is also the status of a step done late, excused.
             is_open = ((row_status - _CODE[_EXCUSED]).view(np.uint8) <= _ON_TRACK - _EXCUSED) & (
@@ -381,7 +388,19 @@ class _Steps:
             best_row = pick(earlier, np.int32(r), best_row)
             next_status = pick_code(earlier, row_status, next_status)
             next_days = pick(earlier, days[r], next_days)
-            overdue += row_status == _OVERDUE
+            late = row_status == _OVERDUE
+            late_key = pick(late, due[r], _FAR)
+            late_earlier = late_key < late_best
+            late_best = pick(late_earlier, late_key, late_best)
+            late_row = pick(late_earlier, np.int32(r), late_row)
+            late_days = pick(late_earlier, days[r], late_days)
+            overdue += late
+        # An overdue duty (no exception excuses it) is the next deadline before anything else.
+        is_late = late_best != FAR_FUTURE
+        best = pick(is_late, late_best, best)
+        best_row = pick(is_late, late_row, best_row)
+        next_status = pick_code(is_late, _CODE[_OVERDUE], next_status)
+        next_days = pick(is_late, late_days, next_days)
         found = best != FAR_FUTURE
         return BulkSteps(
             slots=tuple(self.slots),

@@ -820,23 +820,28 @@ def compute_steps(facts: Facts, as_of: date, policy: Policy | None = None) -> li
                 source=d.source,
                 statutory=d.statutory,
                 window_start=d.window_start,
+                kind=d.kind,
             )
         )
     return steps
 
 
 def next_deadline(steps: Iterable[Step]) -> Step | None:
-    """The earliest open statutory step (the first in due order on a tie): sorts a caseload."""
+    """The authority's next deadline: the earliest overdue statutory duty (no exception excuses
+    it) if there is one - the case is then overdue - else the earliest open statutory duty (the
+    first in due order on a tie). A family's window or right (the 15 days to comment, the right
+    to appeal) is not a deadline the authority can miss, so it is never the next one."""
     best: Step | None = None
+    late: Step | None = None
     for s in steps:
-        if (
-            s.statutory
-            and s.is_open
-            and s.due is not None
-            and (best is None or best.due is None or s.due < best.due)
-        ):
-            best = s
-    return best
+        if s.statutory and s.kind == DUTY and s.is_open and s.due is not None:
+            if best is None or best.due is None or s.due < best.due:
+                best = s
+            if s.status is Status.OVERDUE and (
+                late is None or late.due is None or s.due < late.due
+            ):
+                late = s
+    return late or best
 
 
 def stage_of(facts: Facts) -> str:
@@ -872,6 +877,8 @@ def summarise(facts: Facts, as_of: date, policy: Policy | None = None) -> CaseSu
     best: _Draft | None = None
     best_status: Status | None = None
     best_days: int | None = None
+    late: _Draft | None = None
+    late_days: int | None = None
     overdue = 0
     for d in _drafts(facts, policy):
         if not d.statutory:
@@ -879,8 +886,13 @@ def summarise(facts: Facts, as_of: date, policy: Policy | None = None) -> CaseSu
         status, days = _status(d, as_of, policy)
         if status is Status.OVERDUE:
             overdue += 1
-        if best is None and d.done is None and status in OPEN_STATUSES:
-            best, best_status, best_days = d, status, days
+        if d.kind == DUTY and d.done is None and status in OPEN_STATUSES:
+            if best is None:
+                best, best_status, best_days = d, status, days
+            if status is Status.OVERDUE and late is None:
+                late, late_days = d, days
+    if late is not None:
+        best, best_status, best_days = late, Status.OVERDUE, late_days
     return CaseSummary(
         stage=stage_of(facts),
         next_id=best.id if best is not None else None,

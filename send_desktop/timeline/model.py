@@ -260,6 +260,8 @@ class Step:
     source: str
     statutory: bool = True
     window_start: date | None = None
+    #: 0 a duty (someone must act), 1 the family's window, 2 the family's right (engine.py).
+    kind: int = 0
 
     @property
     def is_open(self) -> bool:

@@ -27,7 +27,8 @@ def test_dashboard_from_main_window(qtbot: QtBot, sqlite_db: Database) -> None:
     dashboard = window.dashboard
     qtbot.waitUntil(lambda: dashboard.isVisible(), timeout=5000)
     assert window.open_dashboard() is dashboard  # a second request raises the same window
-    case_id = window.model.all_rows()[0].case_id
+    window.scope_combo.setCurrentIndex(window.scope_combo.findText("Everyone"))
+    case_id = window.model.row_at(0).case_id
     dashboard.open_case_requested.emit(case_id)
     assert case_id in window.case_windows
     window.close()
@@ -41,9 +42,7 @@ def test_export_from_main_window_has_kpis(qtbot: QtBot, sqlite_db: Database, tmp
     make_demo(sqlite_db, cases=80, seed=5, as_of=as_of)
     window = MainWindow(sqlite_db, "Test User", as_of=as_of)
     qtbot.addWidget(window)
-    qtbot.waitUntil(
-        lambda: window.model.rowCount() > 0 or bool(window.model.all_rows()), timeout=20000
-    )
+    qtbot.waitUntil(lambda: window._scope is not None, timeout=20000)
     window.scope_combo.setCurrentIndex(window.scope_combo.findText("Everyone"))
     target = tmp_path / "supervision.xlsx"
     window.export_to(target)

@@ -68,17 +68,19 @@ def test_caseload_filters_search_and_date_sort(
 
     window.scope_combo.setCurrentIndex(window.scope_combo.findData(Scope.EVERYONE))
     everyone = model.rowCount()
-    assert everyone == len(model.all_rows()) > len(mine)
+    with demo_db.session() as session:
+        assert everyone == len(caseload(session, AS_OF, Policy())) > len(mine)
 
     qtbot.mouseClick(window.quick_buttons[QuickFilter.OVERDUE], Qt.MouseButton.LeftButton)
     overdue = model.visible_rows()
     assert overdue, "the demo data should have overdue cases"
     assert all(r.days_left is not None and r.days_left < 0 for r in overdue)
+    assert all(str(r.status) == "overdue" for r in overdue)  # never a late, excused one
     window.quick_buttons[QuickFilter.THIS_WEEK].click()
     assert all(0 <= (r.days_left or 0) <= 7 for r in model.visible_rows())
     window.quick_buttons[QuickFilter.ALL].click()
 
-    target = model.all_rows()[5]
+    target = model.row_at(5)
     with qtbot.waitSignal(window.filtered):
         qtbot.keyClicks(window.search_box, target.last_name.lower())
     found = model.visible_rows()
@@ -157,7 +159,10 @@ def test_new_request_recorded_in_the_case_window_changes_status(
     assert (str(n1.status), n1.done) == ("done-late", date(2025, 4, 22))
     row = window.model.visible_rows()[0]
     assert row.stage == "Draft plan"
-    assert row.next_step == "N4"  # the 15-day window for comments on the draft
+    # The 15-day window for comments on the draft is the family's, not the authority's
+    # deadline: the next one is the final plan, with the window shown beside it.
+    assert row.next_step == "N5"
+    assert row.family_step == "N4"
 
     entries = case_window.export_chronology(tmp_path / "chronology.csv")
     with (tmp_path / "chronology.csv").open(encoding="utf-8-sig") as handle:

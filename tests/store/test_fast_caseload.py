@@ -1,5 +1,6 @@
-"""The column-wise caseload and team report equal the per-case ones (timeline.summarise,
-compute_steps), row for row and bucket for bucket."""
+"""The caseload read from the stored deadlines equals the per-case computation (compute_steps),
+row for row, under every policy (saved as a user saves it) and on any day; the team report
+likewise, bucket for bucket."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ from send_desktop.store.models import (
 )
 from send_desktop.store.queries import caseload, caseload_by_case, caseworkers, teams
 from send_desktop.store.reports import TeamReport, team_report, team_report_by_case
+from send_desktop.store.settings import save_policy
+from send_desktop.store.summaries import refresh, stale_count
 
 AS_OF = date(2025, 6, 1)
 POLICIES = (
@@ -46,7 +49,11 @@ POLICIES = (
 
 
 def assert_same(db: Database, as_of: date, policy: tl.Policy, **filters: Any) -> int:
+    # The authority's policy is saved as Settings saves it: the stored deadlines follow it.
     with db.session() as s:
+        save_policy(s, policy, "test")
+    with db.session() as s:
+        assert stale_count(s) == 0
         fast = caseload(s, as_of, policy, **filters)
         slow = caseload_by_case(s, as_of, policy, **filters)
     assert len(fast) == len(slow)
@@ -242,6 +249,8 @@ def _replace_cases(db: Database, cases: list[dict[str, Any]]) -> None:
             for key, table in _CHILD_TABLES.items():
                 for row in recorded[key]:
                     s.execute(insert(table).values(case_id=case_id, **row))
+        # A bulk writer (import, demo) refreshes what it wrote in its own transaction.
+        refresh(s, s.execute(select(Case.id)).scalars())
 
 
 @pytest.fixture(scope="module")

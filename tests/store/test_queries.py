@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -22,6 +24,7 @@ from send_desktop.store.queries import (
     reassign_cases,
     teams,
 )
+from send_desktop.store.settings import save_policy
 from send_desktop.timeline import counting
 
 AS_OF = date(2025, 6, 1)
@@ -58,8 +61,20 @@ def test_caseload_rows_agree_with_timeline_summarise(demo_db: Database) -> None:
     assert any(r.status is tl.Status.OVERDUE for r in rows)
 
 
+@contextmanager
+def saved_policy(db: Database, policy: tl.Policy) -> Iterator[None]:
+    """The authority saves a policy (its stored deadlines follow), then goes back to defaults."""
+    with db.session() as s:
+        save_policy(s, policy, "test")
+    try:
+        yield
+    finally:
+        with db.session() as s:
+            save_policy(s, tl.Policy(), "test")
+
+
 def test_caseload_review_due_matches_the_engine(demo_db: Database) -> None:
-    with demo_db.session() as s:
+    with saved_policy(demo_db, tl.Policy(review_year="anniversary")), demo_db.session() as s:
         rows = caseload(s, AS_OF, tl.Policy(review_year="anniversary"))
         facts = case_facts(s, [r.case_id for r in rows])
     checked = 0
@@ -75,7 +90,9 @@ def test_caseload_review_due_matches_the_engine(demo_db: Database) -> None:
 def test_inclusive_week_counting_moves_due_dates(demo_db: Database) -> None:
     with demo_db.session() as s:
         exclusive = {r.case_id: r for r in caseload(s, AS_OF, tl.Policy())}
-        inclusive = caseload(s, AS_OF, tl.Policy(week_start="inclusive"))
+    inclusive_policy = tl.Policy(week_start="inclusive")
+    with saved_policy(demo_db, inclusive_policy), demo_db.session() as s:
+        inclusive = caseload(s, AS_OF, inclusive_policy)
     for row in inclusive:
         assert (exclusive[row.case_id].final_due - row.final_due).days == 1
 

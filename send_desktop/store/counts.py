@@ -1,0 +1,425 @@
+"""The one definition of each status and count, as SQL over the stored deadlines.
+
+Every screen and sheet - the banner, the status bar, the caseload, Today, the dashboard,
+`report` and the workbook - counts through these expressions, so "overdue" means the same
+everywhere:
+
+- a case is **overdue** when one of its open statutory duties is past its due date and no
+  recorded exception excuses it (that duty is then its next deadline); **late - exception** when
+  its next duty is past due but excused (still late, but not a breach: reg 5(4), 8(2), 10(4),
+  13(3)) and nothing unexcused is;
+- a **step** is overdue on the same rule, counted over every open duty of the case;
+- **due this week** / **due in 4 weeks**: the next duty falls today or in the next 7 / 28 days;
+- **due soon**: the policy's warning working days before the due date (stored per step);
+- **reviews due**: the annual review falls in the next 28 days or has passed.
+
+A status that depends on today is decided here, in the query, from stored dates: nothing is
+recomputed at midnight. `timeline.digest.status_on` is the same rule in Python (tested equal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from send_desktop import timeline as tl
+from send_desktop.store.models import Case, CaseStepRow, Caseworker, Child, Team
+from send_desktop.store.models import CaseSummaryRow as S
+from send_desktop.timeline.digest import DUTY, weeks_open
+
+WEEK_DAYS = 7
+FOUR_WEEKS_DAYS = 28
+REVIEW_HORIZON_DAYS = 28
+
+QUICK_FILTERS = ("all", "overdue", "this-week", "four-weeks", "exceptions", "reviews")
+
+
+# --- the definitions -------------------------------------------------------------------------
+
+
+def is_overdue(today: date) -> ColumnElement[bool]:
+    return S.breach_due < today
+
+
+def next_status(today: date) -> ColumnElement[Any]:
+    """The next deadline's status on `today` (None when the case has no open duty)."""
+    return case(
+        (S.next_due.is_(None), None),
+        (is_overdue(today), literal(tl.Status.OVERDUE.value)),
+        (S.next_due < today, literal(tl.Status.LATE_EXCEPTION.value)),
+        (S.next_soon <= today, literal(tl.Status.DUE_SOON.value)),
+        else_=literal(tl.Status.ON_TRACK.value),
+    )
+
+
+def _next(today: date, breach: Any, first: Any) -> ColumnElement[Any]:
+    """The next deadline's field: the overdue duty's once there is one, else the first duty's."""
+    return case((is_overdue(today), breach), else_=first)
+
+
+def next_due_on(today: date) -> ColumnElement[Any]:
+    return _next(today, S.breach_due, S.next_due)
+
+
+def is_late_exception(today: date) -> ColumnElement[bool]:
+    return and_(S.next_due < today, or_(S.breach_due.is_(None), S.breach_due >= today))
+
+
+def is_due_within(today: date, days: int) -> ColumnElement[bool]:
+    """The next deadline falls today or in the next `days` days (an overdue case's is past)."""
+    return and_(
+        S.next_due >= today,
+        S.next_due <= today + timedelta(days=days),
+        or_(S.breach_due.is_(None), S.breach_due >= today),
+    )
+
+
+def is_review_due(today: date) -> ColumnElement[bool]:
+    return S.review_due <= today + timedelta(days=REVIEW_HORIZON_DAYS)
+
+
+def step_is_overdue(today: date) -> ColumnElement[bool]:
+    """An open duty past its due date with no exception excusing it (the banner's count)."""
+    return and_(CaseStepRow.kind == DUTY, CaseStepRow.due < today, CaseStepRow.covered.is_(False))
+
+
+def status_rank(today: date) -> ColumnElement[int]:
+    """Most urgent first: overdue, due soon, late - exception, on track, nothing open."""
+    return case(
+        (S.next_due.is_(None), 7),
+        (is_overdue(today), 0),
+        (S.next_due < today, 2),
+        (S.next_soon <= today, 1),
+        else_=3,
+    )
+
+
+def quick_condition(quick: str, today: date) -> ColumnElement[bool] | None:
+    if quick == "overdue":
+        return is_overdue(today)
+    if quick == "this-week":
+        return is_due_within(today, WEEK_DAYS)
+    if quick == "four-weeks":
+        return is_due_within(today, FOUR_WEEKS_DAYS)
+    if quick == "exceptions":
+        return S.has_exception.is_(True)
+    if quick == "reviews":
+        return is_review_due(today)
+    return None
+
+
+# --- which cases -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadQuery:
+    """Which cases a list shows: scope, quick filter, stage and search words."""
+
+    as_of: date
+    caseworker_id: int | None = None
+    team_id: int | None = None
+    include_closed: bool = False
+    search: str | None = None
+    quick: str = "all"
+    stage: str | None = None
+    #: Restrict to a caseworker who does not exist (e.g. a user with no record): no rows.
+    nobody: bool = False
+
+    def without_quick(self) -> CaseloadQuery:
+        return replace(self, quick="all")
+
+
+def search_condition(search: str) -> ColumnElement[bool] | None:
+    """Every word must appear in the reference, a name or the UPN (case-insensitive)."""
+    conditions = []
+    for word in search.lower().split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(Case.ref).like(pattern, escape="\\"),
+                func.lower(Child.first_name).like(pattern, escape="\\"),
+                func.lower(Child.last_name).like(pattern, escape="\\"),
+                func.lower(Child.upn).like(pattern, escape="\\"),
+            )
+        )
+    return and_(*conditions) if conditions else None
+
+
+def _where(query: Select[Any], q: CaseloadQuery, *, names: bool) -> Select[Any]:
+    if q.nobody:
+        return query.where(false())
+    if q.caseworker_id is not None:
+        query = query.where(Case.caseworker_id == q.caseworker_id)
+    if q.team_id is not None:
+        team_workers = select(Caseworker.id).where(Caseworker.team_id == q.team_id)
+        query = query.where(Case.caseworker_id.in_(team_workers))
+    if not q.include_closed:
+        query = query.where(Case.closed.is_(False))
+    if q.stage:
+        query = query.where(S.stage == q.stage)
+    condition = quick_condition(q.quick, q.as_of)
+    if condition is not None:
+        query = query.where(condition)
+    if q.search and q.search.strip():
+        found = search_condition(q.search)
+        if found is not None:
+            if not names:
+                query = query.join(Child, Child.id == Case.child_id)
+            query = query.where(found)
+    return query
+
+
+def _from_cases(*columns: Any) -> Select[Any]:
+    return select(*columns).select_from(Case).join(S, S.case_id == Case.id)
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The figures every screen shows for a set of cases (see the module's definitions)."""
+
+    cases: int
+    overdue: int
+    late_exception: int
+    this_week: int
+    four_weeks: int
+    exceptions: int
+    reviews_due: int
+    steps_overdue: int
+
+
+def counts(session: Session, q: CaseloadQuery) -> Counts:
+    """The counts of the cases q selects, ignoring its quick filter (they label the filters)."""
+    q = q.without_quick()
+    today = q.as_of
+
+    def total(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    query = _where(
+        _from_cases(
+            func.count(),
+            total(is_overdue(today)),
+            total(is_late_exception(today)),
+            total(is_due_within(today, WEEK_DAYS)),
+            total(is_due_within(today, FOUR_WEEKS_DAYS)),
+            total(S.has_exception.is_(True)),
+            total(is_review_due(today)),
+        ),
+        q,
+        names=False,
+    )
+    row = session.execute(query).one()
+    steps = _where(
+        select(func.count())
+        .select_from(CaseStepRow)
+        .join(Case, Case.id == CaseStepRow.case_id)
+        .join(S, S.case_id == Case.id)
+        .where(step_is_overdue(today)),
+        q,
+        names=False,
+    )
+    cases, overdue, late, week, four, exceptions, reviews = (int(v) for v in row)
+    return Counts(
+        cases,
+        overdue,
+        late,
+        week,
+        four,
+        exceptions,
+        reviews,
+        int(session.execute(steps).scalar_one()),
+    )
+
+
+def total(session: Session, q: CaseloadQuery) -> int:
+    """How many cases q selects (its quick filter included): the virtual table's row count."""
+    return int(session.execute(_where(_from_cases(func.count()), q, names=False)).scalar_one())
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+#: Sort keys a list may ask for, by name (ties broken by case id, so pages never overlap).
+SORTS: dict[str, Any] = {
+    "ref": (Case.ref,),
+    "child": (func.lower(Child.last_name), func.lower(Child.first_name)),
+    "age": (Child.date_of_birth,),
+    "stage": (S.stage,),
+    "next": (S.next_title,),
+    "due": None,  # needs today: built in rows()
+    "status": None,
+    "caseworker": (func.lower(Caseworker.name),),
+    "id": (),
+}
+
+
+def _row_columns(today: date) -> tuple[Any, ...]:
+    return (
+        Case.id,
+        Case.ref,
+        Child.first_name,
+        Child.last_name,
+        Child.date_of_birth,
+        Child.upn,
+        Caseworker.name,
+        Team.name,
+        S.stage,
+        _next(today, S.breach_id, S.next_id),
+        _next(today, S.breach_title, S.next_title),
+        next_due_on(today),
+        next_status(today),
+        S.has_exception,
+        Case.request_received,
+        S.decision_due,
+        Case.decision_to_assess,
+        S.final_due,
+        Case.final_issued,
+        S.weeks_end,
+        S.review_due,
+    )
+
+
+def _rows_select(q: CaseloadQuery) -> Select[Any]:
+    query = (
+        _from_cases(*_row_columns(q.as_of))
+        .join(Child, Child.id == Case.child_id)
+        .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+        .outerjoin(Team, Team.id == Caseworker.team_id)
+    )
+    return _where(query, q, names=True)
+
+
+def rows(
+    session: Session,
+    q: CaseloadQuery,
+    sort: str = "id",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Any]:
+    """The CaseloadRows q selects, sorted in SQL, one page at a time (all when limit is None)."""
+    from send_desktop.store.queries import CaseloadRow
+
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    due = next_due_on(q.as_of)
+    if sort == "status":
+        chosen: Sequence[Any] = (status_rank(q.as_of), due)
+    elif sort == "due":
+        chosen = (due,)
+    else:
+        chosen = SORTS[sort]
+    order = [k.desc() if descending else k.asc() for k in chosen]
+    # Missing values last either way (SQLite and PostgreSQL differ on NULL order otherwise).
+    nulls = [k.is_(None) for k in chosen]
+    query = _rows_select(q).order_by(*nulls, *order, Case.id.desc() if descending else Case.id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    elif offset:
+        query = query.offset(offset)
+    today = q.as_of
+    found = []
+    for r in session.connection().execute(query):
+        next_due: date | None = r[11]
+        status = tl.Status(r[12]) if r[12] is not None else None
+        found.append(
+            CaseloadRow(
+                case_id=r[0],
+                ref=r[1],
+                child_name=f"{r[2]} {r[3]}",
+                first_name=r[2],
+                last_name=r[3],
+                date_of_birth=r[4],
+                upn=r[5],
+                caseworker=r[6],
+                team=r[7],
+                stage=r[8],
+                next_step=r[9],
+                next_title=r[10],
+                next_due=next_due,
+                days_left=(next_due - today).days if next_due is not None else None,
+                status=status,
+                has_exception=bool(r[13]),
+                request_received=r[14],
+                decision_due=r[15],
+                decision_date=r[16],
+                final_due=r[17],
+                final_issued=r[18],
+                weeks_open=weeks_open(r[14], r[19], today),
+                review_due=r[20],
+            )
+        )
+    return _with_family(session, q, found, whole=limit is None)
+
+
+def _with_family(session: Session, q: CaseloadQuery, found: list[Any], whole: bool) -> list[Any]:
+    """Each row with the family's first window or right still open today (if any)."""
+    if not found:
+        return found
+    today = q.as_of
+    picked: tuple[Any, ...] = (
+        CaseStepRow.case_id,
+        CaseStepRow.step_id,
+        CaseStepRow.title,
+        CaseStepRow.due,
+    )
+    query = (
+        select(*picked)
+        .select_from(CaseStepRow)
+        .where(CaseStepRow.kind != DUTY, CaseStepRow.due >= today)
+        .order_by(CaseStepRow.case_id, CaseStepRow.due, CaseStepRow.id)
+    )
+    if whole:
+        query = _where(
+            query.join(Case, Case.id == CaseStepRow.case_id).join(S, S.case_id == Case.id),
+            q,
+            names=False,
+        )
+    else:
+        query = query.where(CaseStepRow.case_id.in_([r.case_id for r in found]))
+    family: dict[int, tuple[str, str, date]] = {}
+    for case_id, step_id, title, due in session.connection().execute(query):
+        family.setdefault(case_id, (step_id, title, due))
+    return [
+        r._replace(family_step=f[0], family_title=f[1], family_due=f[2])
+        if (f := family.get(r.case_id)) is not None
+        else r
+        for r in found
+    ]
+
+
+def steps_due(session: Session, q: CaseloadQuery, horizon_days: int) -> list[tuple[int, str, date]]:
+    """(case id, step id, due) of every open step of q's cases due by today + horizon
+    (overdue duties included; a family's window or right that has ended is not open)."""
+    today = q.as_of
+    columns: tuple[Any, ...] = (CaseStepRow.case_id, CaseStepRow.step_id, CaseStepRow.due)
+    query = _where(
+        select(*columns)
+        .select_from(CaseStepRow)
+        .join(Case, Case.id == CaseStepRow.case_id)
+        .join(S, S.case_id == Case.id)
+        .where(
+            CaseStepRow.due <= today + timedelta(days=horizon_days),
+            or_(CaseStepRow.kind == DUTY, CaseStepRow.due >= today),
+        ),
+        q.without_quick(),
+        names=False,
+    )
+    return [(r[0], r[1], r[2]) for r in session.execute(query)]

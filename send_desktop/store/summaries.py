@@ -1,0 +1,240 @@
+"""Stored deadlines: each case's digest written in the same transaction as every change to it.
+
+Every list - caseload, Today, dashboard, report, workbook - reads `case_summary` and `case_step`
+with SQL (store/counts.py). They are written here, by the one clock engine
+(`timeline.digest`), never anywhere else:
+
+- an ORM change to a case or any of its rows marks the case; just before the transaction
+  commits its digest is rewritten (`install` hooks the sessionmaker);
+- the bulk writers (import, demo) call `refresh` for the cases they wrote;
+- each row carries a stamp of the rules, policy and calendar it was computed under; when any of
+  them changes (a policy saved, a new program version, a new bank-holiday table) `stale_count`
+  says so and `recompute` brings every case up to date in chunks, with progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from send_desktop import timeline as tl
+from send_desktop.store.facts import CHUNK, case_facts
+from send_desktop.store.models import (
+    AdviceRequest,
+    AnnualReview,
+    Appeal,
+    Case,
+    CaseException,
+    CaseStepRow,
+    CaseSummaryRow,
+    Child,
+    Consultation,
+    Mediation,
+    Move,
+    Setting,
+)
+from send_desktop.timeline.digest import RULES_VERSION, digest
+
+log = logging.getLogger(__name__)
+
+# Rows whose change can change a case's deadlines (a child's date of birth moves an under-5
+# review; every other table here holds a fact the engine reads).
+_CASE_ROWS = (AdviceRequest, CaseException, Consultation, AnnualReview, Move, Mediation, Appeal)
+_POLICY_PREFIX = "policy."
+# Below this many cases a policy change is applied inside the transaction that saves it; above,
+# the stored rows are marked stale and recomputed in the background (with progress).
+INLINE_RECOMPUTE_LIMIT = 20_000
+
+Progress = Callable[[int, int], object]
+
+
+def calendar_version() -> str:
+    """What the bank-holiday table comes from: the holidays package's version."""
+    try:
+        from importlib.metadata import version
+
+        return version("holidays")
+    except Exception:  # a frozen bundle without metadata: the tables are the bundled ones
+        return "bundled"
+
+
+def stamp_for(policy: tl.Policy) -> str:
+    """A short, stable name for "computed under these rules, this policy and this calendar"."""
+    text = f"{RULES_VERSION}|{sorted(policy.to_mapping().items())}|{calendar_version()}"
+    return f"r{RULES_VERSION}-" + hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def current_stamp(session: Session) -> str:
+    from send_desktop.store.settings import load_policy
+
+    return stamp_for(load_policy(session))
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def refresh(session: Session, case_ids: Iterable[int], policy: tl.Policy | None = None) -> int:
+    """Rewrite the stored digest of these cases from their facts; returns how many were written.
+
+    Runs on the session's connection, so it belongs to the caller's transaction.
+    """
+    from send_desktop.store.settings import load_policy
+
+    ids = sorted(set(case_ids))
+    if not ids:
+        return 0
+    policy = policy or load_policy(session)
+    stamp = stamp_for(policy)
+    conn = session.connection()
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        facts = case_facts(session, chunk)
+        written += _write(conn, chunk, facts, policy, stamp)
+    return written
+
+
+def _write(
+    conn: Connection,
+    chunk: Sequence[int],
+    facts: dict[int, tl.Facts],
+    policy: tl.Policy,
+    stamp: str,
+) -> int:
+    conn.execute(delete(CaseStepRow).where(CaseStepRow.case_id.in_(chunk)))
+    conn.execute(delete(CaseSummaryRow).where(CaseSummaryRow.case_id.in_(chunk)))
+    summaries: list[dict[str, Any]] = []
+    steps: list[dict[str, Any]] = []
+    for case_id, case_facts_ in facts.items():
+        d = digest(case_facts_, policy)
+        nxt, breach = d.next, d.breach
+        summaries.append(
+            {
+                "case_id": case_id,
+                "stamp": stamp,
+                "stage": d.stage,
+                "has_exception": d.has_exception,
+                "next_id": nxt.id if nxt else None,
+                "next_title": nxt.title if nxt else None,
+                "next_due": nxt.due if nxt else None,
+                "next_soon": nxt.soon if nxt else None,
+                "next_covered": nxt.covered if nxt else False,
+                "breach_id": breach.id if breach else None,
+                "breach_title": breach.title if breach else None,
+                "breach_due": breach.due if breach else None,
+                "review_due": d.review_due,
+                "decision_due": d.decision_due,
+                "final_due": d.final_due,
+                "weeks_end": d.weeks_end,
+            }
+        )
+        steps.extend(
+            {
+                "case_id": case_id,
+                "step_id": s.id,
+                "title": s.title,
+                "due": s.due,
+                "soon": s.soon,
+                "kind": s.kind,
+                "covered": s.covered,
+            }
+            for s in d.steps
+        )
+    if summaries:
+        conn.execute(insert(CaseSummaryRow), summaries)
+    if steps:
+        conn.execute(insert(CaseStepRow), steps)
+    return len(summaries)
+
+
+def stale_count(session: Session, stamp: str | None = None) -> int:
+    """Cases whose stored digest is missing or was computed under other rules or policy."""
+    stamp = stamp or current_stamp(session)
+    fresh = select(func.count()).select_from(CaseSummaryRow).where(CaseSummaryRow.stamp == stamp)
+    total = select(func.count()).select_from(Case)
+    return int(session.execute(total).scalar_one()) - int(session.execute(fresh).scalar_one())
+
+
+def recompute(
+    session_factory: Callable[[], Any],
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    chunk: int = CHUNK,
+) -> int:
+    """Bring every stale case up to date, a chunk per transaction (safe to stop and resume).
+
+    session_factory is `Database.session` (a context manager per unit of work).
+    """
+    with session_factory() as session:
+        stamp = current_stamp(session)
+        fresh = select(CaseSummaryRow.case_id).where(CaseSummaryRow.stamp == stamp)
+        stale = [
+            row[0]
+            for row in session.execute(
+                select(Case.id).where(Case.id.not_in(fresh)).order_by(Case.id)
+            )
+        ]
+    total, done = len(stale), 0
+    if progress:
+        progress(0, total)
+    for start in range(0, total, chunk):
+        if cancelled and cancelled():
+            break
+        with session_factory() as session:
+            done += refresh(session, stale[start : start + chunk])
+        if progress:
+            progress(done, total)
+    if total:
+        log.info("Recomputed the stored deadlines of %d cases", done)
+    return done
+
+
+# --- the hook: every ORM change refreshes its cases before commit -----------------------------
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """Mark the cases each flush touches, and rewrite their digests before the commit."""
+    from sqlalchemy import event
+
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "before_commit", _before_commit)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    cases: set[int] = session.info.setdefault("digest_cases", set())
+    children: set[int] = session.info.setdefault("digest_children", set())
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Case):
+            cases.add(obj.id)
+        elif isinstance(obj, _CASE_ROWS):
+            cases.add(obj.case_id)
+        elif isinstance(obj, Child):
+            children.add(obj.id)
+        elif isinstance(obj, Setting) and obj.key.startswith(_POLICY_PREFIX):
+            session.info["digest_policy"] = True
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()
+    cases: set[int] = session.info.pop("digest_cases", set())
+    children: set[int] = session.info.pop("digest_children", set())
+    policy_changed = session.info.pop("digest_policy", False)
+    if policy_changed:
+        total = session.execute(select(func.count()).select_from(Case)).scalar_one()
+        if total <= INLINE_RECOMPUTE_LIMIT:
+            refresh(session, (row[0] for row in session.execute(select(Case.id))))
+            return
+        log.info("Policy changed: %d cases' deadlines are recomputed in the background", total)
+    if children:
+        cases.update(
+            row[0]
+            for row in session.execute(select(Case.id).where(Case.child_id.in_(sorted(children))))
+        )
+    if cases:
+        refresh(session, cases)

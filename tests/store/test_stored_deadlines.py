@@ -1,0 +1,204 @@
+"""Stored deadlines equal a fresh computation after every kind of write, a policy change and the
+background recompute; every count means the same wherever it is read (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from send_desktop import timeline as tl
+from send_desktop.store import Database, counts, summaries
+from send_desktop.store import cases as c
+from send_desktop.store.demo import make_demo
+from send_desktop.store.facts import case_facts
+from send_desktop.store.models import Case, CaseStepRow, CaseSummaryRow
+from send_desktop.store.queries import caseload, caseload_by_case, caseworkers
+from send_desktop.store.settings import load_policy, save_policy
+from send_desktop.timeline.digest import digest, status_on
+
+AS_OF = date(2025, 6, 1)
+
+
+def assert_fresh(db: Database) -> int:
+    """Every case's stored rows are what the engine computes from its facts now."""
+    with db.session() as s:
+        policy = load_policy(s)
+        stamp = summaries.stamp_for(policy)
+        facts = case_facts(s)
+        stored = {r.case_id: r for r in s.execute(select(CaseSummaryRow)).scalars()}
+        steps: dict[int, list[tuple[str, date, date, int, bool]]] = {}
+        for row in s.execute(select(CaseStepRow).order_by(CaseStepRow.id)).scalars():
+            steps.setdefault(row.case_id, []).append(
+                (row.step_id, row.due, row.soon, row.kind, row.covered)
+            )
+    assert set(stored) == set(facts)
+    for case_id, case_facts_ in facts.items():
+        d = digest(case_facts_, policy)
+        row = stored[case_id]
+        assert row.stamp == stamp
+        assert (row.stage, row.has_exception, row.review_due, row.weeks_end) == (
+            d.stage,
+            d.has_exception,
+            d.review_due,
+            d.weeks_end,
+        )
+        assert (row.next_id, row.next_due, row.next_soon) == (
+            (d.next.id, d.next.due, d.next.soon) if d.next else (None, None, None)
+        )
+        assert steps.get(case_id, []) == [(s.id, s.due, s.soon, s.kind, s.covered) for s in d.steps]
+    return len(facts)
+
+
+def test_every_kind_of_write_keeps_the_stored_deadlines_fresh(db: Database) -> None:
+    user = "Sam Carter"
+    with db.session() as s:
+        case = c.create_case(
+            s,
+            user,
+            child=c.ChildDetails("Ada", "Lovelace", date(2015, 3, 4)),
+            request_received=date(2025, 1, 6),
+            as_of=AS_OF,
+        )
+        case_id = case.id
+    assert assert_fresh(db) == 1
+    with db.session() as s:
+        c.update_case(
+            s,
+            case_id,
+            s.get(Case, case_id).version,  # type: ignore[union-attr]
+            user,
+            decision_to_assess=date(2025, 2, 10),
+            decision_outcome="assess",
+            as_of=AS_OF,
+        )
+    assert_fresh(db)
+    with db.session() as s:
+        advice = c.add_advice_request(
+            s, case_id, user, kind="EP", requested=date(2025, 2, 11), as_of=AS_OF
+        )
+        advice_id = advice.id
+    assert_fresh(db)
+    with db.session() as s:
+        exception = c.add_exception(
+            s, case_id, user, code="X1", start=date(2025, 3, 1), note="holiday", as_of=AS_OF
+        )
+        exception_id = exception.id
+    with db.session() as s:
+        row = caseload(s, AS_OF, load_policy(s))[0]
+        assert row.has_exception
+    assert_fresh(db)
+    with db.session() as s:
+        c.delete_exception(s, exception_id, exception.version, user)
+        c.delete_advice_request(s, advice_id, advice.version, user)
+    assert_fresh(db)
+    with db.session() as s:
+        c.delete_case(s, case_id, s.get(Case, case_id).version, user)  # type: ignore[union-attr]
+    assert assert_fresh(db) == 0
+
+
+def test_a_policy_change_recomputes_inline_or_in_the_background(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_demo(db, 300, seed=5, as_of=AS_OF)
+    assert_fresh(db)
+    with db.session() as s:
+        save_policy(s, tl.Policy(week_start="inclusive"), "test")
+    assert_fresh(db)  # a small authority: recomputed in the same transaction
+    # A large one: the save marks the rows stale; the background recompute catches up.
+    monkeypatch.setattr(summaries, "INLINE_RECOMPUTE_LIMIT", 10)
+    with db.session() as s:
+        save_policy(s, tl.Policy(review_year="anniversary"), "test")
+    with db.session() as s:
+        assert summaries.stale_count(s) == 300
+    seen: list[tuple[int, int]] = []
+    assert summaries.recompute(db.session, lambda done, total: seen.append((done, total))) == 300
+    assert seen[0] == (0, 300) and seen[-1] == (300, 300)
+    assert_fresh(db)
+    with db.session() as s:
+        assert summaries.stale_count(s) == 0
+        rows = caseload(s, AS_OF, load_policy(s), include_closed=True)
+        reference = caseload_by_case(s, AS_OF, load_policy(s), include_closed=True)
+    assert rows == reference
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, AS_OF + timedelta(days=90)])
+def test_each_count_means_the_same_on_every_list(db: Database, as_of: date) -> None:
+    """The counts (status bar, dashboard, report) equal the rows (caseload, workbook) read
+    through the same definitions, and the rows equal the engine case by case."""
+    make_demo(db, 600, seed=3, as_of=AS_OF)
+    with db.session() as s:
+        policy = load_policy(s)
+        worker = caseworkers(s)[0]
+        facts = case_facts(s)
+        for query in (
+            counts.CaseloadQuery(as_of),
+            counts.CaseloadQuery(as_of, caseworker_id=worker.id),
+            counts.CaseloadQuery(as_of, team_id=worker.team_id),
+        ):
+            rows = counts.rows(s, query)
+            found = counts.counts(s, query)
+            status = [r.status for r in rows]
+            assert found.cases == len(rows) == counts.total(s, query)
+            assert found.overdue == status.count(tl.Status.OVERDUE)
+            assert found.late_exception == status.count(tl.Status.LATE_EXCEPTION)
+            week = [r for r in rows if r.days_left is not None and 0 <= r.days_left <= 7]
+            assert found.this_week == len(week)
+            assert found.exceptions == sum(r.has_exception for r in rows)
+            for quick in counts.QUICK_FILTERS:
+                shown = counts.total(s, query.__class__(**{**query.__dict__, "quick": quick}))
+                expected = {
+                    "all": found.cases,
+                    "overdue": found.overdue,
+                    "this-week": found.this_week,
+                    "four-weeks": found.four_weeks,
+                    "exceptions": found.exceptions,
+                    "reviews": found.reviews_due,
+                }[quick]
+                assert shown == expected, quick
+            # Steps overdue: every open duty past due with no exception, by the engine.
+            engine_steps = sum(
+                1
+                for r in rows
+                for step in tl.compute_steps(facts[r.case_id], as_of, policy)
+                if step.statutory and step.kind == 0 and step.status is tl.Status.OVERDUE
+            )
+            assert found.steps_overdue == engine_steps
+            # A case overdue is one whose next duty is overdue - never a late excused one.
+            for r in rows:
+                nxt = tl.next_deadline(tl.compute_steps(facts[r.case_id], as_of, policy))
+                assert r.status is (nxt.status if nxt else None)
+                assert r.next_step == (nxt.id if nxt else None)
+
+
+def test_sorted_pages_do_not_overlap_and_cover_every_case(db: Database) -> None:
+    make_demo(db, 500, seed=9, as_of=AS_OF)
+    query = counts.CaseloadQuery(AS_OF, include_closed=True)
+    with db.session() as s:
+        every = {r.case_id for r in counts.rows(s, query)}
+        for sort in counts.SORTS:
+            for descending in (False, True):
+                seen: list[int] = []
+                for page in range(0, 500, 64):
+                    seen += [
+                        r.case_id
+                        for r in counts.rows(s, query, sort, descending, offset=page, limit=64)
+                    ]
+                assert len(seen) == len(set(seen)) == 500, sort
+                assert set(seen) == every
+        by_due = counts.rows(s, query, "due")
+    dues = [r.next_due for r in by_due if r.next_due is not None]
+    assert dues == sorted(dues)
+    assert all(r.next_due is None for r in by_due[len(dues) :])
+
+
+def test_status_on_is_what_the_query_decides(db: Database) -> None:
+    make_demo(db, 300, seed=2, as_of=AS_OF)
+    with db.session() as s:
+        policy = load_policy(s)
+        facts = case_facts(s)
+        for as_of in (AS_OF - timedelta(days=30), AS_OF, AS_OF + timedelta(days=45)):
+            for r in counts.rows(s, counts.CaseloadQuery(as_of, include_closed=True)):
+                d = digest(facts[r.case_id], policy)
+                assert r.status == (status_on(d.next, as_of) if d.next else None)
