@@ -25,23 +25,35 @@ from send_desktop.letters.kinds import KINDS  # noqa: E402
 WORDING: dict[str, tuple[str, list[str], list[str]]] = {
     "ACK": (
         "Your request for an EHC needs assessment",
-        ["Thank you for the request for an education, health and care (EHC) needs assessment for {{ child.first_name }}."],
-        ["If anything changes, or you have more information to share, please contact your caseworker."],
+        [
+            "Thank you for the request for an education, health and care (EHC) needs assessment for {{ child.first_name }}."
+        ],
+        [
+            "If anything changes, or you have more information to share, please contact your caseworker."
+        ],
     ),
     "DA": (
         "We will carry out an EHC needs assessment",
-        ["We have looked at the request for an EHC needs assessment for {{ child.first_name }} and we have decided to carry out an assessment."],
+        [
+            "We have looked at the request for an EHC needs assessment for {{ child.first_name }} and we have decided to carry out an assessment."
+        ],
         ["Your caseworker will keep in touch with you while we gather the advice."],
     ),
     "DNA": (
         "We will not carry out an EHC needs assessment",
-        ["We have looked carefully at the request for an EHC needs assessment for {{ child.first_name }} and the evidence you and others sent us. We have decided not to carry out an assessment at this time."],
-        ["We would be glad to meet you to explain our decision and to talk about how {{ child.first_name }}'s needs can be met through SEN support at their school or setting. Please contact your caseworker to arrange this."],
+        [
+            "We have looked carefully at the request for an EHC needs assessment for {{ child.first_name }} and the evidence you and others sent us. We have decided not to carry out an assessment at this time."
+        ],
+        [
+            "We would be glad to meet you to explain our decision and to talk about how {{ child.first_name }}'s needs can be met through SEN support at their school or setting. Please contact your caseworker to arrange this."
+        ],
     ),
     "ADV": (
         "Request for advice and information: EHC needs assessment",
         ["We are writing to ask for your advice for an EHC needs assessment."],
-        ["Please write your advice in plain words so the family can understand it. If you cannot meet the date, please tell us now."],
+        [
+            "Please write your advice in plain words so the family can understand it. If you cannot meet the date, please tell us now."
+        ],
     ),
     "CHASE": (
         "Reminder: advice for EHC needs assessments is overdue",
@@ -50,27 +62,39 @@ WORDING: dict[str, tuple[str, list[str], list[str]]] = {
     ),
     "NP": (
         "We will not issue an EHC plan",
-        ["We have finished the EHC needs assessment for {{ child.first_name }}. Thank you for taking part and for sharing your views."],
-        ["We would be glad to meet you to talk about the assessment and how {{ child.first_name }}'s needs can be met without a plan."],
+        [
+            "We have finished the EHC needs assessment for {{ child.first_name }}. Thank you for taking part and for sharing your views."
+        ],
+        [
+            "We would be glad to meet you to talk about the assessment and how {{ child.first_name }}'s needs can be met without a plan."
+        ],
     ),
     "DP": (
         "The draft EHC plan for {{ child.first_name }}",
-        ["We enclose the draft education, health and care plan for {{ child.first_name }}. Please read it and tell us what you think."],
+        [
+            "We enclose the draft education, health and care plan for {{ child.first_name }}. Please read it and tell us what you think."
+        ],
         ["Your caseworker can talk you through the draft and answer any questions."],
     ),
     "CON": (
         "Consultation: naming your school or college in an EHC plan",
-        ["We are asking whether your school or college can meet the needs of the child or young person named below."],
+        [
+            "We are asking whether your school or college can meet the needs of the child or young person named below."
+        ],
         ["Please contact the caseworker below if you need more information."],
     ),
     "FP": (
         "The final EHC plan for {{ child.first_name }}",
         ["We enclose the final education, health and care plan for {{ child.first_name }}."],
-        ["We will review the plan at least once a year. Please contact your caseworker with any questions."],
+        [
+            "We will review the plan at least once a year. Please contact your caseworker with any questions."
+        ],
     ),
     "DEL": (
         "A time limit in {{ child.first_name }}'s EHC process will be missed",
-        ["We are writing to let you know that we will not meet a time limit in {{ child.first_name }}'s EHC process, and why."],
+        [
+            "We are writing to let you know that we will not meet a time limit in {{ child.first_name }}'s EHC process, and why."
+        ],
         ["We will keep you informed and do everything we can to finish as soon as possible."],
     ),
     "AR": (
@@ -85,27 +109,37 @@ WORDING: dict[str, tuple[str, list[str], list[str]]] = {
     ),
     "FAP": (
         "The amended EHC plan for {{ child.first_name }}",
-        ["We enclose the final amended education, health and care plan for {{ child.first_name }}."],
+        [
+            "We enclose the final amended education, health and care plan for {{ child.first_name }}."
+        ],
         ["Please contact your caseworker if you have any questions."],
     ),
     "NTA": (
         "We will not amend {{ child.first_name }}'s EHC plan",
-        ["After the annual review we proposed changes to {{ child.first_name }}'s EHC plan. We have now decided not to make them."],
+        [
+            "After the annual review we proposed changes to {{ child.first_name }}'s EHC plan. We have now decided not to make them."
+        ],
         ["Please contact your caseworker if you would like to talk about this decision."],
     ),
     "PT": (
         "Moving to the next school or college: {{ child.first_name }}'s EHC plan",
-        ["{{ child.first_name }} will soon move to the next stage of education, so the EHC plan needs to name the next school or college."],
+        [
+            "{{ child.first_name }} will soon move to the next stage of education, so the EHC plan needs to name the next school or college."
+        ],
         ["Please tell us soon which schools or colleges you would like us to consider."],
     ),
     "CP": (
         "We are thinking about ceasing {{ child.first_name }}'s EHC plan",
-        ["We are writing to ask for your views before we decide whether to cease to maintain {{ child.first_name }}'s EHC plan. No decision has been made."],
+        [
+            "We are writing to ask for your views before we decide whether to cease to maintain {{ child.first_name }}'s EHC plan. No decision has been made."
+        ],
         ["You can ask your caseworker for a meeting to talk about this."],
     ),
     "CD": (
         "Our decision to cease {{ child.first_name }}'s EHC plan",
-        ["Thank you for your views on our proposal to cease to maintain {{ child.first_name }}'s EHC plan. We have now made a decision."],
+        [
+            "Thank you for your views on our proposal to cease to maintain {{ child.first_name }}'s EHC plan. We have now made a decision."
+        ],
         ["Please contact your caseworker if you have any questions."],
     ),
 }

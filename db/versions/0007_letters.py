@@ -57,19 +57,19 @@ def upgrade() -> None:
     op.create_table(
         "letter",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("letter", sa.String(length=8), nullable=False),
         sa.Column("recipient", sa.String(length=200), server_default=sa.text("''"), nullable=False),
-        sa.Column("written", sa.Date(), nullable=False),
-        sa.Column("sent", sa.Date(), nullable=True),
-        sa.Column("channel", sa.String(length=10), nullable=True),
+        sa.Column("dated", sa.Date(), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=True),
+        sa.Column("sent_by", sa.String(length=10), nullable=True),
         sa.Column("file_path", sa.Text(), server_default=sa.text("''"), nullable=False),
         sa.Column("sha256", sa.String(length=64), server_default=sa.text("''"), nullable=False),
         sa.Column("inputs", sa.Text(), server_default=sa.text("'{}'"), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         *_editable(),
         sa.CheckConstraint(
-            "channel IS NULL OR channel IN ('email', 'post', 'hand', 'portal')",
-            name=op.f("ck_letter_channel"),
+            "sent_by IS NULL OR sent_by IN ('email', 'post', 'hand', 'portal')",
+            name=op.f("ck_letter_sent_by"),
         ),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case.id"], name=op.f("fk_letter_case_id_case"), ondelete="CASCADE"

@@ -35,9 +35,20 @@ from send_desktop.store.models import (
 from send_desktop.store.settings import load_policy
 from send_desktop.timeline import Facts, Policy, Step, compute_steps
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 ROLE_WORDS = {
     "parent": "parent",
     "young_person": "young person",
@@ -159,9 +170,7 @@ def gather(
             try:
                 date.fromisoformat(value)
             except ValueError:
-                raise KnownError(
-                    f"{needed.label}: {value!r} is not a date (YYYY-MM-DD)"
-                ) from None
+                raise KnownError(f"{needed.label}: {value!r} is not a date (YYYY-MM-DD)") from None
     facts = case_facts(session, [case_id])[case_id]
     child = case.child
     worker = session.get(Caseworker, case.caseworker_id) if case.caseworker_id else None
@@ -170,7 +179,9 @@ def gather(
         "child": {
             "name": child.full_name,
             "first_name": child.first_name,
-            "dob": letter_date(b.need(child.date_of_birth, "the child's date of birth", "record it on the case")),
+            "dob": letter_date(
+                b.need(child.date_of_birth, "the child's date of birth", "record it on the case")
+            ),
         },
         "letter": {"date": letter_date(as_of), "kind": kind.code, "title": kind.title},
         "la": {"name": contacts["la.name"]},
@@ -200,7 +211,9 @@ def gather(
         data.recipient = contact.name
         fields["recipient"] = {
             "name": contact.name,
-            "address": b.need(contact.address, f"{contact.name}'s address", "add it to the family contact"),
+            "address": b.need(
+                contact.address, f"{contact.name}'s address", "add it to the family contact"
+            ),
             "role": ROLE_WORDS[contact.role],
         }
         others = session.execute(
@@ -260,7 +273,9 @@ def _steps(facts: Facts, as_of: date, policy: Policy) -> dict[str, Step]:
 def _date_of(data: LetterData, steps: dict[str, Step], step_id: str, b: _Builder) -> str:
     """The engine's due date for a step, written out, and noted as one the letter must show."""
     step = steps.get(step_id)
-    due = b.need(step.due if step else None, f"the date of step {step_id}", "record the dates it runs from")
+    due = b.need(
+        step.due if step else None, f"the date of step {step_id}", "record the dates it runs from"
+    )
     text = letter_date(due)
     data.dates[step_id] = text
     return text
@@ -271,7 +286,9 @@ def _label(step: Step) -> str:
     return step.source if step.statutory else f"{step.source} - guidance, not a statutory limit"
 
 
-def _rights(data: LetterData, facts: Facts, policy: Policy, b: _Builder, *, recommend: bool) -> None:
+def _rights(
+    data: LetterData, facts: Facts, policy: Policy, b: _Builder, *, recommend: bool
+) -> None:
     """RIGHTS: the appeal, its time limit and reg 32's mediation items, from A1/A2 of the engine.
 
     The appeal clock runs from the date the notice is sent (the letter's date), so the engine
@@ -375,7 +392,9 @@ def _key_dates(data: LetterData, steps: dict[str, Step], ids: tuple[str, ...], b
 Builder = Any
 
 
-def _ack(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _ack(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     steps = _steps(facts, d.as_of, p)
     channel = b.need(case.request_channel, "how the request arrived", "record the request channel")
     received = letter_date(case.request_received)
@@ -391,7 +410,9 @@ def _ack(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Bui
             "You may tell us your views, in writing or by talking to us, and send us any "
             "evidence you want us to take into account (section 36(4) and (7))."
         ),
-        Para(f"We must tell you by {n1} whether we will carry out an assessment (regulation 5(1))."),
+        Para(
+            f"We must tell you by {n1} whether we will carry out an assessment (regulation 5(1))."
+        ),
         Para(
             f"If we assess, the whole process must finish within 20 weeks of the request: by {n5} "
             "(regulation 13(2))."
@@ -409,7 +430,9 @@ ADVICE_SOUGHT = (
 )
 
 
-def _da(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _da(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     if case.decision_outcome != "assess":
         b.need(None, "a decision to assess", "record the decision to assess first")
     steps = _steps(facts, d.as_of, p)
@@ -418,13 +441,17 @@ def _da(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Buil
     sought = list(ADVICE_SOUGHT)
     year = case.child.year_group(d.as_of)
     if year is not None and year >= 9:
-        sought.insert(5, "advice on preparing for adulthood and independent living (Year 9 and above)")
+        sought.insert(
+            5, "advice on preparing for adulthood and independent living (Year 9 and above)"
+        )
     d.blocks["STATUTORY"] = [
         Para(
             f"On {decided} we decided to carry out an EHC needs assessment (Children and "
             "Families Act 2014, section 36(8); regulation 5(1))."
         ),
-        Para("We will ask for advice and information about needs, provision and outcomes from (regulation 6(1)):"),
+        Para(
+            "We will ask for advice and information about needs, provision and outcomes from (regulation 6(1)):"
+        ),
         *[Para(x, bullet=True) for x in sought],
         Para(
             "You may ask us to seek advice from a particular person. We will take into account "
@@ -434,7 +461,9 @@ def _da(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Buil
     ]
 
 
-def _dna(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _dna(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     if case.decision_outcome != "not-assess":
         b.need(None, "a decision not to assess", "record the decision first")
     steps = _steps(facts, d.as_of, p)
@@ -453,7 +482,9 @@ def _dna(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Bui
     _rights(d, facts, p, b, recommend=False)
 
 
-def _adv(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, row_id: Any) -> None:
+def _adv(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, row_id: Any
+) -> None:
     rows = list(
         s.execute(
             select(AdviceRequest).where(AdviceRequest.case_id == case.id).order_by(AdviceRequest.id)
@@ -464,7 +495,9 @@ def _adv(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Bui
     chosen = next((r for r in rows if r.id == row_id), None) if row_id else rows[-1]
     if chosen is None:
         raise KnownError(f"Advice request {row_id} is not on case {case.ref}")
-    giver = b.need(chosen.advice_giver, "the adviser's name", "fill 'Asked of' on the advice request")
+    giver = b.need(
+        chosen.advice_giver, "the adviser's name", "fill 'Asked of' on the advice request"
+    )
     steps = _steps(facts, d.as_of, p)
     index = rows.index(chosen) + 1
     step_id = f"N2.{index}" if len(rows) > 1 else "N2"
@@ -488,7 +521,9 @@ def _adv(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Bui
     ]
 
 
-def _np(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _np(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     decided = letter_date(
         b.need(case.not_issue_decision, "a decision not to issue a plan", "record it first")
     )
@@ -518,7 +553,9 @@ SCHOOL_TYPES = (
 )
 
 
-def _dp(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _dp(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     # The 15 days begin with the day the draft is served: this letter's date if not yet recorded.
     served = case.draft_served or d.as_of
     sent = dataclasses.replace(facts, draft_served=served)
@@ -547,7 +584,9 @@ def _dp(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Buil
     ]
 
 
-def _con(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, row_id: Any) -> None:
+def _con(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, row_id: Any
+) -> None:
     rows = list(
         s.execute(
             select(Consultation).where(Consultation.case_id == case.id).order_by(Consultation.id)
@@ -585,25 +624,33 @@ def _con(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Bui
     ]
 
 
-def _fp(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
-    issued = letter_date(b.need(case.final_issued, "the date the final plan was issued", "record it"))
+def _fp(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
+    issued = letter_date(
+        b.need(case.final_issued, "the date the final plan was issued", "record it")
+    )
     steps = _steps(facts, d.as_of, p)
     n5 = _date_of(d, steps, "N5", b)
     d.fields["plan"] = {"issued": issued}
     named = case.placement_name or case.child.setting_name
     d.blocks["STATUTORY"] = [
+        Para(f"We enclose the final EHC plan, issued on {issued} (regulation 13(2): due by {n5})."),
         Para(
-            f"We enclose the final EHC plan, issued on {issued} (regulation 13(2): due by {n5})."
-        ),
-        Para(
-            (f"{named} is named in the plan and must admit " if named else "The school or college named in the plan must admit ")
+            (
+                f"{named} is named in the plan and must admit "
+                if named
+                else "The school or college named in the plan must admit "
+            )
             + f"{case.child.first_name} (section 43)."
         ),
     ]
     _rights(d, facts, p, b, recommend=True)
 
 
-def _del(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _del(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     steps = _steps(facts, d.as_of, p)
     step_id = d.inputs["step"]
     step = steps.get(step_id)
@@ -625,10 +672,12 @@ def _del(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Bui
     )
     d.fields["delay"] = {"expected": expected}
     d.fields["exception"] = {"text": exception}
-    statutory = "statutory time limit" if step.statutory else "target (guidance, not a statutory limit)"
+    statutory = (
+        "statutory time limit" if step.statutory else "target (guidance, not a statutory limit)"
+    )
     d.blocks["STATUTORY"] = [
         Para(
-            f"We are sorry: we will not meet the {statutory} for \"{step.title}\", which is {due} "
+            f'We are sorry: we will not meet the {statutory} for "{step.title}", which is {due} '
             f"({step.source}). We now expect to finish it by {expected}."
         ),
         Para(f"Why: {d.inputs['reason']}"),
@@ -660,7 +709,9 @@ def _latest_review(s: Session, case: Case, b: _Builder) -> Any:
     return b.need(review, "an annual review", "record the review meeting first")
 
 
-def _ar(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _ar(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     review = _latest_review(s, case, b)
     meeting = letter_date(b.need(review.meeting, "the review meeting date", "record the meeting"))
     steps = _steps(facts, d.as_of, p)
@@ -680,14 +731,22 @@ def _ar(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Buil
         Para(f"The report of the meeting will be sent by {r4} (regulation 20(7))."),
     ]
     if "R1" in steps and steps["R1"].due is not None:
-        paras.append(Para(f"The review must be completed by {_date_of(d, steps, 'R1', b)} (section 44(1))."))
+        paras.append(
+            Para(f"The review must be completed by {_date_of(d, steps, 'R1', b)} (section 44(1)).")
+        )
     year = case.child.year_group(d.as_of)
     if year is not None and year >= 9:
-        paras.append(Para("The review will cover preparing for adulthood and independent living (regulation 20(6))."))
+        paras.append(
+            Para(
+                "The review will cover preparing for adulthood and independent living (regulation 20(6))."
+            )
+        )
     d.blocks["STATUTORY"] = paras
 
 
-def _rd(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _rd(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     review = _latest_review(s, case, b)
     outcome = b.need(review.outcome, "the review decision (maintain or amend)", "record it")
     if outcome == "C":
@@ -698,7 +757,13 @@ def _rd(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Buil
     sent = dataclasses.replace(
         facts,
         reviews=tuple(
-            dataclasses.replace(r, decision_sent=r.decision_sent or d.as_of, amendment_sent=(r.amendment_sent or d.as_of) if outcome == "A" else r.amendment_sent)
+            dataclasses.replace(
+                r,
+                decision_sent=r.decision_sent or d.as_of,
+                amendment_sent=(r.amendment_sent or d.as_of)
+                if outcome == "A"
+                else r.amendment_sent,
+            )
             if r.meeting == meeting
             else r
             for r in facts.reviews
@@ -752,18 +817,26 @@ def _rd(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Buil
     ]
 
 
-def _fap(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _fap(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     review = _latest_review(s, case, b)
-    issued = letter_date(b.need(review.final_amended, "the date the amended plan was issued", "record it"))
+    issued = letter_date(
+        b.need(review.final_amended, "the date the amended plan was issued", "record it")
+    )
     steps = _steps(facts, d.as_of, p)
     r7 = _date_of(d, steps, "R7", b)
     d.blocks["STATUTORY"] = [
-        Para(f"We enclose the final amended EHC plan, issued on {issued} (regulation 22(3): due by {r7})."),
+        Para(
+            f"We enclose the final amended EHC plan, issued on {issued} (regulation 22(3): due by {r7})."
+        ),
     ]
     _rights(d, facts, p, b, recommend=True)
 
 
-def _nta(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _nta(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     _latest_review(s, case, b)
     steps = _steps(facts, d.as_of, p)
     r7 = _date_of(d, steps, "R7", b)
@@ -779,7 +852,9 @@ def _nta(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Bui
     _rights(d, facts, p, b, recommend=True)
 
 
-def _pt(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _pt(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     transfer = b.need(case.phase_transfer, "the phase transfer date", "record the transfer")
     steps = _steps(facts, d.as_of, p)
     step_id = next((x for x in ("P1", "P2", "P3") if x in steps), None)
@@ -809,7 +884,9 @@ def _ground(d: LetterData) -> str:
     return CEASE_GROUNDS[ground]
 
 
-def _cp(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _cp(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     ground = _ground(d)
     views_by = letter_date(date.fromisoformat(d.inputs["views_by"]))
     d.fields["cease"] = {"ground": ground, "views_by": views_by}
@@ -828,13 +905,22 @@ def _cp(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Buil
         ),
     ]
     dob = case.child.date_of_birth
-    if dob is not None and (d.as_of.year - dob.year - ((d.as_of.month, d.as_of.day) < (dob.month, dob.day))) >= 19:
-        paras.append(Para("For a young person aged 19 or over we must consider whether the education or training outcomes in the plan have been achieved (section 45(3))."))
+    if (
+        dob is not None
+        and (d.as_of.year - dob.year - ((d.as_of.month, d.as_of.day) < (dob.month, dob.day))) >= 19
+    ):
+        paras.append(
+            Para(
+                "For a young person aged 19 or over we must consider whether the education or training outcomes in the plan have been achieved (section 45(3))."
+            )
+        )
     paras.append(Para(f"Please tell us your views by {views_by}."))
     d.blocks["STATUTORY"] = paras
 
 
-def _cd(s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any) -> None:
+def _cd(
+    s: Session, case: Case, facts: Facts, p: Policy, d: LetterData, b: _Builder, _: Any
+) -> None:
     ground = _ground(d)
     ceased = letter_date(b.need(case.ceased, "the date the plan will cease", "record it"))
     d.fields["cease"] = {"ground": ground, "date": ceased}

@@ -95,7 +95,9 @@ def check_template(path: Path, required: tuple[str, ...]) -> DocxTemplate:
         template = DocxTemplate(str(path))
         names = template.get_undeclared_template_variables()
     except TemplateError as exc:
-        raise KnownError(f"The letter template {path.name} has a mistake in a field: {exc}") from exc
+        raise KnownError(
+            f"The letter template {path.name} has a mistake in a field: {exc}"
+        ) from exc
     except Exception as exc:  # not a .docx at all (zip or XML errors)
         raise KnownError(f"{path} is not a Word (.docx) letter template: {exc}") from exc
     unknown = sorted(names - KNOWN_NAMES)
@@ -239,7 +241,9 @@ def to_pdf(docx: Path, out_dir: Path | None = None) -> Path:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise KnownError("LibreOffice took more than 3 minutes to make the PDF; try again") from None
+        raise KnownError(
+            "LibreOffice took more than 3 minutes to make the PDF; try again"
+        ) from None
     pdf = out_dir / (docx.stem + ".pdf")
     if done.returncode != 0 or not pdf.exists():
         raise KnownError(f"LibreOffice could not make the PDF: {done.stderr.strip()[-300:]}")

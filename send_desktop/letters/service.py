@@ -103,9 +103,9 @@ def _keep(
             user,
             case_id,
             {
-                "kind": data.kind.code,
+                "letter": data.kind.code,
                 "recipient": data.recipient[:200],
-                "written": data.as_of,
+                "dated": data.as_of,
                 "file_path": str(dest),
                 "sha256": digest,
                 "inputs": data.inputs_json(),
@@ -139,27 +139,35 @@ def mark_sent(
     letter = session.get(Letter, letter_id)
     if letter is None:
         raise KnownError(f"Letter {letter_id} does not exist")
-    kind = KINDS_BY_CODE[letter.kind]
-    if letter.sent is not None:
-        raise KnownError(f"That {letter.kind} letter was already marked sent on {letter.sent:%d/%m/%Y}")
+    kind = KINDS_BY_CODE[letter.letter]
+    if letter.sent_on is not None:
+        raise KnownError(
+            f"That {letter.letter} letter was already marked sent on {letter.sent_on:%d/%m/%Y}"
+        )
     path = Path(letter.file_path)
     if not path.exists() or _sha(path) != letter.sha256:
         raise KnownError(
-            f"The kept copy of the {letter.kind} letter ({path}) is missing or was changed "
+            f"The kept copy of the {letter.letter} letter ({path}) is missing or was changed "
             "since it was written: write the letter again"
         )
-    if kind.dated_by_sending and sent != letter.written:
+    if kind.dated_by_sending and sent != letter.dated:
         raise KnownError(
-            f"The {letter.kind} letter is dated {letter.written:%d/%m/%Y} and its time limits "
+            f"The {letter.letter} letter is dated {letter.dated:%d/%m/%Y} and its time limits "
             f"run from that day: write it again dated {sent:%d/%m/%Y} before marking it sent then"
         )
     as_of = as_of or sent
     row = update_row(
-        session, Letter, letter.id, expected_version, user, {"sent": sent, "channel": channel}, as_of=as_of
+        session,
+        Letter,
+        letter.id,
+        expected_version,
+        user,
+        {"sent_on": sent, "sent_by": channel},
+        as_of=as_of,
     )
     case = session.get(Case, letter.case_id)
     assert case is not None
-    if letter.kind in APPEALABLE:
+    if letter.letter in APPEALABLE:
         latest = session.execute(
             select(Mediation)
             .where(Mediation.case_id == case.id)
@@ -168,43 +176,87 @@ def mark_sent(
         ).scalar()
         fresh = latest is not None and all(
             getattr(latest, f) is None
-            for f in ("decision_sent", "adviser_contacted", "mediation_declined",
-                      "mediation_requested", "mediation_held", "certificate_issued")
+            for f in (
+                "decision_sent",
+                "adviser_contacted",
+                "mediation_declined",
+                "mediation_requested",
+                "mediation_held",
+                "certificate_issued",
+            )
         )
         if latest is not None and fresh:
-            update_row(session, Mediation, latest.id, latest.version, user, {"decision_sent": sent}, as_of=as_of)
+            update_row(
+                session,
+                Mediation,
+                latest.id,
+                latest.version,
+                user,
+                {"decision_sent": sent},
+                as_of=as_of,
+            )
         else:
             # A new decision starts a new mediation and appeal clock (the latest row counts).
-            add_row(session, Mediation, user, case.id, {"decision_sent": sent, "note": f"{letter.kind} letter sent"}, as_of=as_of)
-    if letter.kind == "DP" and case.draft_served is None:
-        update_case(session, case.id, case.version, user, draft_served=sent, draft_method=channel, as_of=as_of)
-    if letter.kind in ("AR", "RD"):
+            add_row(
+                session,
+                Mediation,
+                user,
+                case.id,
+                {"decision_sent": sent, "note": f"{letter.letter} letter sent"},
+                as_of=as_of,
+            )
+    if letter.letter == "DP" and case.draft_served is None:
+        update_case(
+            session,
+            case.id,
+            case.version,
+            user,
+            draft_served=sent,
+            draft_method=channel,
+            as_of=as_of,
+        )
+    if letter.letter in ("AR", "RD"):
         review = session.execute(
-            select(AnnualReview).where(AnnualReview.case_id == case.id).order_by(AnnualReview.id.desc()).limit(1)
+            select(AnnualReview)
+            .where(AnnualReview.case_id == case.id)
+            .order_by(AnnualReview.id.desc())
+            .limit(1)
         ).scalar()
         if review is not None:
-            field = "notice_sent" if letter.kind == "AR" else "decision_sent"
+            field = "notice_sent" if letter.letter == "AR" else "decision_sent"
             changes: dict[str, Any] = {}
             if getattr(review, field) is None:
                 changes[field] = sent
-            if letter.kind == "RD" and review.outcome == "A" and review.amendment_sent is None:
+            if letter.letter == "RD" and review.outcome == "A" and review.amendment_sent is None:
                 changes["amendment_sent"] = sent
             if changes:
-                update_row(session, AnnualReview, review.id, review.version, user, changes, as_of=as_of)
-    if letter.kind == "CHASE":
+                update_row(
+                    session, AnnualReview, review.id, review.version, user, changes, as_of=as_of
+                )
+    if letter.letter == "CHASE":
         import json
 
         for advice_id in json.loads(letter.inputs).get("advice_ids", []):
             advice = session.get(AdviceRequest, advice_id)
             if advice is not None and advice.case_id == case.id and advice.chased is None:
-                update_row(session, AdviceRequest, advice.id, advice.version, user, {"chased": sent}, as_of=as_of)
+                update_row(
+                    session,
+                    AdviceRequest,
+                    advice.id,
+                    advice.version,
+                    user,
+                    {"chased": sent},
+                    as_of=as_of,
+                )
     log.info("letter %s marked sent (%s)", letter.id, channel)
     return row
 
 
 def case_letters(session: Session, case_id: int) -> list[Letter]:
     return list(
-        session.execute(select(Letter).where(Letter.case_id == case_id).order_by(Letter.id)).scalars()
+        session.execute(
+            select(Letter).where(Letter.case_id == case_id).order_by(Letter.id)
+        ).scalars()
     )
 
 
@@ -231,7 +283,9 @@ def overdue_advice(
         query = query.where(Case.caseworker_id == caseworker_id)
     ids = list(
         session.execute(
-            query.where(Case.id.in_(select(AdviceRequest.case_id).where(AdviceRequest.received.is_(None))))
+            query.where(
+                Case.id.in_(select(AdviceRequest.case_id).where(AdviceRequest.received.is_(None)))
+            )
         ).scalars()
     )
     facts = case_facts(session, ids)
@@ -239,7 +293,9 @@ def overdue_advice(
     for case_id in ids:
         rows = list(
             session.execute(
-                select(AdviceRequest).where(AdviceRequest.case_id == case_id).order_by(AdviceRequest.id)
+                select(AdviceRequest)
+                .where(AdviceRequest.case_id == case_id)
+                .order_by(AdviceRequest.id)
             ).scalars()
         )
         steps = {s.id: s for s in compute_steps(facts[case_id], as_of, policy)}
@@ -292,8 +348,18 @@ def chase_letters(
         first = session.get(Case, rows[0].case_id)
         assert first is not None
         b = _Builder(kind, first.ref)
-        for key in ("la.name", "signatory.name", "signatory.title", "officer.phone", "officer.email"):
-            b.need(contacts[key], CONTACTS[key], f"add it under Letters > Team contacts (or `send-desktop letter --set {key}=...`)")
+        for key in (
+            "la.name",
+            "signatory.name",
+            "signatory.title",
+            "officer.phone",
+            "officer.email",
+        ):
+            b.need(
+                contacts[key],
+                CONTACTS[key],
+                f"add it under Letters > Team contacts (or `send-desktop letter --set {key}=...`)",
+            )
         worker = session.get(Caseworker, caseworker_id) if caseworker_id else first.caseworker
         dates = {f"N2 ({r.ref})": letter_date(r.due) for r in rows}
         lines = [
@@ -321,15 +387,25 @@ def chase_letters(
             giver,
             {
                 "case": {"ref": ", ".join(sorted({r.ref for r in rows}))},
-                "child": {"name": ", ".join(r.child_name for r in rows), "first_name": "", "dob": "", "year_group": ""},
+                "child": {
+                    "name": ", ".join(r.child_name for r in rows),
+                    "first_name": "",
+                    "dob": "",
+                    "year_group": "",
+                },
                 "letter": {"date": letter_date(as_of), "kind": "CHASE", "title": kind.title},
                 "la": {"name": contacts["la.name"]},
                 "caseworker": {
-                    "name": b.need(worker.name if worker else None, "the caseworker", "assign the case"),
+                    "name": b.need(
+                        worker.name if worker else None, "the caseworker", "assign the case"
+                    ),
                     "phone": contacts["officer.phone"],
                     "email": contacts["officer.email"],
                 },
-                "signatory": {"name": contacts["signatory.name"], "title": contacts["signatory.title"]},
+                "signatory": {
+                    "name": contacts["signatory.name"],
+                    "title": contacts["signatory.title"],
+                },
                 "recipient": {"name": giver, "address": "", "role": "adviser"},
                 "cc": {"list": ""},
                 "advice": {"list": ", ".join(sorted({r.kind for r in rows}))},

@@ -329,11 +329,11 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
     Letter: _RowRules(
         table="letter",
         fields=frozenset(
-            {"kind", "recipient", "written", "sent", "channel", "file_path", "sha256", "inputs"}
+            {"letter", "recipient", "dated", "sent_on", "sent_by", "file_path", "sha256", "inputs"}
         ),
-        required=frozenset({"kind", "written"}),
-        codes={"channel": LETTER_CHANNELS},
-        orders=(("sent", "written"),),
+        required=frozenset({"letter", "dated"}),
+        codes={"sent_by": LETTER_CHANNELS},
+        orders=(("sent_on", "dated"),),
     ),
 }
 _CASE_ROW_MODELS = (
@@ -1138,7 +1138,7 @@ _ROW_EVENTS: dict[type[Base], tuple[tuple[str, str], ...]] = {
         ("order_plan", "Tribunal order to make a plan"),
         ("order_notice_sent", "Parent told of the order"),
     ),
-    Letter: (("written", "Letter written"), ("sent", "Letter sent")),
+    Letter: (("dated", "Letter written"), ("sent_on", "Letter sent")),
 }
 
 
@@ -1154,8 +1154,8 @@ def _detail(row: Base) -> str:
     if isinstance(row, Move):
         return f"{row.direction} {row.other_authority or ''}".strip()
     if isinstance(row, Letter):
-        how = f" by {row.channel}" if row.channel and row.sent else ""
-        return f"{row.kind} to {row.recipient}{how}: {row.file_path}"
+        how = f" by {row.sent_by}" if row.sent_by and row.sent_on else ""
+        return f"{row.letter} to {row.recipient}{how}: {row.file_path}"
     return ""
 
 

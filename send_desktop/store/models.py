@@ -427,13 +427,14 @@ class Letter(CaseChild, Editable, Base):
     """A letter written for a case, and when and how it was sent (the appeal clock runs from then)."""
 
     __tablename__ = "letter"
-    __table_args__ = (CheckConstraint(_in("channel", LETTER_CHANNELS), name="channel"),)
+    __table_args__ = (CheckConstraint(_in("sent_by", LETTER_CHANNELS), name="sent_by"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8))
+    # Names unlike other tables' columns, so the audit trail labels them as letters.
+    letter: Mapped[str] = mapped_column(String(8))
     recipient: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
-    written: Mapped[date] = mapped_column(Date)
-    sent: Mapped[date | None] = mapped_column(Date)
-    channel: Mapped[str | None] = mapped_column(String(10))
+    dated: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_by: Mapped[str | None] = mapped_column(String(10))
     # Inside the private data folder (0600), so the chronology can prove what was sent.
     file_path: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
     sha256: Mapped[str] = mapped_column(String(64), default="", server_default=text("''"))

@@ -92,44 +92,72 @@ def build(session: Session, code: str) -> tuple[int, dict[str, str], date]:
         case = base_case(session, decision_to_assess=date(2026, 2, 9), decision_outcome="assess")
         if code == "ADV":
             add_advice_request(
-                session, case.id, USER, kind="EP", requested=date(2026, 2, 10),
-                advice_giver="Dr Lee, Educational Psychology", as_of=date(2026, 12, 1),
+                session,
+                case.id,
+                USER,
+                kind="EP",
+                requested=date(2026, 2, 10),
+                advice_giver="Dr Lee, Educational Psychology",
+                as_of=date(2026, 12, 1),
             )
             return case.id, fills, date(2026, 2, 10)
         if code == "CON":
             add_consultation(
-                session, case.id, USER, institution="Riverside School", sent=date(2026, 4, 20),
+                session,
+                case.id,
+                USER,
+                institution="Riverside School",
+                sent=date(2026, 4, 20),
                 as_of=date(2026, 12, 1),
             )
             return case.id, fills, date(2026, 4, 20)
         return case.id, fills, date(2026, 2, 9)
     if code == "DNA":
-        case = base_case(session, decision_to_assess=date(2026, 2, 9), decision_outcome="not-assess")
+        case = base_case(
+            session, decision_to_assess=date(2026, 2, 9), decision_outcome="not-assess"
+        )
         fills["reasons"] = "Her needs are being met well through SEN support at Oak Primary."
         return case.id, fills, date(2026, 2, 10)
     if code == "NP":
         case = base_case(
-            session, decision_to_assess=date(2026, 2, 9), decision_outcome="assess",
+            session,
+            decision_to_assess=date(2026, 2, 9),
+            decision_outcome="assess",
             not_issue_decision=date(2026, 4, 24),
         )
-        fills["reasons"] = "The assessment shows the school can meet her needs from its own resources."
+        fills["reasons"] = (
+            "The assessment shows the school can meet her needs from its own resources."
+        )
         return case.id, fills, date(2026, 4, 24)
     if code == "DP":
         case = base_case(session, decision_to_assess=date(2026, 2, 9), decision_outcome="assess")
         return case.id, fills, date(2026, 4, 27)
     if code == "FP":
         case = base_case(
-            session, decision_to_assess=date(2026, 2, 9), decision_outcome="assess",
-            draft_served=date(2026, 4, 27), final_issued=date(2026, 5, 22),
+            session,
+            decision_to_assess=date(2026, 2, 9),
+            decision_outcome="assess",
+            draft_served=date(2026, 4, 27),
+            final_issued=date(2026, 5, 22),
         )
         return case.id, fills, date(2026, 5, 22)
     if code == "DEL":
         case = base_case(session, decision_to_assess=date(2026, 2, 9), decision_outcome="assess")
         add_exception(
-            session, case.id, USER, code="X1", start=date(2026, 3, 30), end=date(2026, 4, 30),
-            note="school closed", as_of=date(2026, 12, 1),
+            session,
+            case.id,
+            USER,
+            code="X1",
+            start=date(2026, 3, 30),
+            end=date(2026, 4, 30),
+            note="school closed",
+            as_of=date(2026, 12, 1),
         )
-        fills.update(step="N5", expected="2026-06-12", reason="The educational psychologist's advice is late.")
+        fills.update(
+            step="N5",
+            expected="2026-06-12",
+            reason="The educational psychologist's advice is late.",
+        )
         return case.id, fills, date(2026, 5, 15)
     plan = {
         "decision_to_assess": date(2025, 2, 10),
@@ -141,8 +169,12 @@ def build(session: Session, code: str) -> tuple[int, dict[str, str], date]:
     received = plan.pop("received")
     if code == "PT":
         case = base_case(
-            session, received=received, dob=date(2015, 1, 10),
-            phase_transfer=date(2026, 9, 1), transfer_kind="school", **plan,  # type: ignore[arg-type]
+            session,
+            received=received,
+            dob=date(2015, 1, 10),
+            phase_transfer=date(2026, 9, 1),
+            transfer_kind="school",
+            **plan,  # type: ignore[arg-type]
         )
         return case.id, fills, date(2025, 9, 15)
     case = base_case(session, received=received, **plan)  # type: ignore[arg-type]
@@ -151,19 +183,32 @@ def build(session: Session, code: str) -> tuple[int, dict[str, str], date]:
         fills.update(time="10am", place="Oak Primary, meeting room 2")
         return case.id, fills, date(2026, 4, 14)
     if code == "RD":
-        add_review(session, case.id, USER, meeting=date(2026, 5, 5), outcome="M", as_of=date(2026, 12, 1))
+        add_review(
+            session, case.id, USER, meeting=date(2026, 5, 5), outcome="M", as_of=date(2026, 12, 1)
+        )
         return case.id, fills, date(2026, 5, 20)
     if code == "FAP":
         add_review(
-            session, case.id, USER, meeting=date(2026, 5, 5), outcome="A",
-            decision_sent=date(2026, 5, 20), amendment_sent=date(2026, 5, 20),
-            final_amended=date(2026, 7, 10), as_of=date(2026, 12, 1),
+            session,
+            case.id,
+            USER,
+            meeting=date(2026, 5, 5),
+            outcome="A",
+            decision_sent=date(2026, 5, 20),
+            amendment_sent=date(2026, 5, 20),
+            final_amended=date(2026, 7, 10),
+            as_of=date(2026, 12, 1),
         )
         return case.id, fills, date(2026, 7, 10)
     if code == "NTA":
         add_review(
-            session, case.id, USER, meeting=date(2026, 5, 5), outcome="A",
-            decision_sent=date(2026, 5, 20), amendment_sent=date(2026, 5, 20),
+            session,
+            case.id,
+            USER,
+            meeting=date(2026, 5, 5),
+            outcome="A",
+            decision_sent=date(2026, 5, 20),
+            amendment_sent=date(2026, 5, 20),
             as_of=date(2026, 12, 1),
         )
         fills["reasons"] = "The comments received show the present plan still meets her needs."
@@ -178,7 +223,17 @@ def build(session: Session, code: str) -> tuple[int, dict[str, str], date]:
     if code == "CD":
         from send_desktop.store.cases import update_case
 
-        update_case(session, case.id, case.version, USER, ceased=date(2026, 9, 30), cease_reason=2, as_of=date(2026, 12, 1))
-        fills.update(ground="no longer necessary", reasons="The outcomes in the plan have been met.")
+        update_case(
+            session,
+            case.id,
+            case.version,
+            USER,
+            ceased=date(2026, 9, 30),
+            cease_reason=2,
+            as_of=date(2026, 12, 1),
+        )
+        fills.update(
+            ground="no longer necessary", reasons="The outcomes in the plan have been met."
+        )
         return case.id, fills, date(2026, 7, 15)
     raise AssertionError(code)

@@ -103,7 +103,7 @@ def test_each_kind_filled_from_a_case(sqlite_db: Database, code: str, tmp_path: 
     assert (tmp_path / "copy.docx").read_bytes() == written.path.read_bytes()
     with sqlite_db.session() as s:
         rows = case_letters(s, case_id)
-    assert [r.kind for r in rows] == [code] and rows[0].sent is None
+    assert [r.letter for r in rows] == [code] and rows[0].sent_on is None
 
 
 def test_dna_dates_are_the_engine_a1_a2(sqlite_db: Database) -> None:
@@ -124,7 +124,9 @@ def test_missing_fact_or_contact_is_named(sqlite_db: Database) -> None:
         with pytest.raises(KnownError, match="mediation adviser's contact"):
             gather(s, case_id, "DNA", as_of, fills)
     with sqlite_db.session() as s:
-        other = base_case(s, parent=False, decision_to_assess=date(2026, 2, 9), decision_outcome="assess")
+        other = base_case(
+            s, parent=False, decision_to_assess=date(2026, 2, 9), decision_outcome="assess"
+        )
         with pytest.raises(KnownError, match="parent's name and address"):
             gather(s, other.id, "DA", date(2026, 2, 9))
 
@@ -132,7 +134,9 @@ def test_missing_fact_or_contact_is_named(sqlite_db: Database) -> None:
 def test_young_person_over_school_age_holds_the_rights(sqlite_db: Database) -> None:
     with sqlite_db.session() as s:
         save_contacts(s)
-        case = base_case(s, dob=date(2008, 3, 1), decision_to_assess=date(2026, 2, 9), decision_outcome="assess")
+        case = base_case(
+            s, dob=date(2008, 3, 1), decision_to_assess=date(2026, 2, 9), decision_outcome="assess"
+        )
         with pytest.raises(KnownError, match=r"young person \(CFA s.83\(2\)\)"):
             gather(s, case.id, "DA", date(2026, 2, 9))
 
@@ -142,20 +146,31 @@ def _png() -> bytes:
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 4 for _ in range(4))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
-def _authority_template(folder: Path, code: str, *, with_rights: bool = True, hide: bool = False) -> None:
+def _authority_template(
+    folder: Path, code: str, *, with_rights: bool = True, hide: bool = False
+) -> None:
     logo = folder / "logo.png"
     logo.write_bytes(_png())
     doc = Document()
     doc.sections[0].header.paragraphs[0].add_run().add_picture(str(logo), width=Cm(2))
     doc.add_paragraph("Westvale Borough Council - Children's Services")
     doc.add_paragraph("To {{ recipient.name }}, {{ letter.date }}")
-    doc.add_paragraph("About {{ child.name }}. We write in our own words to let you know our decision.")
+    doc.add_paragraph(
+        "About {{ child.name }}. We write in our own words to let you know our decision."
+    )
     doc.add_paragraph("{{p STATUTORY }}")
     if with_rights:
         if hide:
@@ -167,7 +182,9 @@ def _authority_template(folder: Path, code: str, *, with_rights: bool = True, hi
     doc.save(str(folder / f"{code}.docx"))
 
 
-def test_authority_template_overrides_and_keeps_the_locked_dates(sqlite_db: Database, tmp_path: Path) -> None:
+def test_authority_template_overrides_and_keeps_the_locked_dates(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
     own = tmp_path / "westvale"
     own.mkdir()
     _authority_template(own, "DNA")
@@ -190,7 +207,10 @@ def test_authority_template_overrides_and_keeps_the_locked_dates(sqlite_db: Data
     assert "Thank you for the request" in letter_text(other.path)
 
 
-@pytest.mark.parametrize(("with_rights", "hide", "message"), [(False, False, "lacks the locked block"), (True, True, "lost")])
+@pytest.mark.parametrize(
+    ("with_rights", "hide", "message"),
+    [(False, False, "lacks the locked block"), (True, True, "lost")],
+)
 def test_template_cannot_drop_the_rights(
     sqlite_db: Database, tmp_path: Path, with_rights: bool, hide: bool, message: str
 ) -> None:
@@ -219,7 +239,11 @@ def test_default_templates_match_the_script_and_use_known_fields(tmp_path: Path)
     import zipfile
 
     root = Path(__file__).resolve().parents[2]
-    subprocess.run([sys.executable, str(root / "scripts" / "make_letters.py"), str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(root / "scripts" / "make_letters.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     for kind in KINDS:
         committed = default_templates_dir() / f"{kind.code}.docx"
         with zipfile.ZipFile(committed) as a, zipfile.ZipFile(tmp_path / f"{kind.code}.docx") as b:
@@ -258,7 +282,7 @@ def test_mark_sent_feeds_the_appeal_clock_and_the_chronology(sqlite_db: Database
 
 def test_changed_copy_cannot_be_marked_sent(sqlite_db: Database) -> None:
     with sqlite_db.session() as s:
-        case_id, fills, as_of = build(s, "ACK")
+        case_id, _fills, as_of = build(s, "ACK")
         written = write_letter(s, USER, case_id, "ACK", as_of)
     written.path.write_bytes(written.path.read_bytes() + b"x")
     with sqlite_db.session() as s:
@@ -274,9 +298,33 @@ def test_chase_letters_grouped_by_adviser(sqlite_db: Database) -> None:
         for _ in range(2):
             case = base_case(s, decision_to_assess=date(2026, 2, 9), decision_outcome="assess")
             ids.append(case.id)
-            add_advice_request(s, case.id, USER, kind="EP", requested=date(2026, 2, 10), advice_giver="Dr Lee", as_of=date(2026, 12, 1))
-            add_advice_request(s, case.id, USER, kind="health", requested=date(2026, 2, 10), advice_giver="Community Paediatrics", as_of=date(2026, 12, 1))
-        add_advice_request(s, ids[0], USER, kind="school", requested=date(2026, 3, 20), advice_giver="Oak Primary", as_of=date(2026, 12, 1))
+            add_advice_request(
+                s,
+                case.id,
+                USER,
+                kind="EP",
+                requested=date(2026, 2, 10),
+                advice_giver="Dr Lee",
+                as_of=date(2026, 12, 1),
+            )
+            add_advice_request(
+                s,
+                case.id,
+                USER,
+                kind="health",
+                requested=date(2026, 2, 10),
+                advice_giver="Community Paediatrics",
+                as_of=date(2026, 12, 1),
+            )
+        add_advice_request(
+            s,
+            ids[0],
+            USER,
+            kind="school",
+            requested=date(2026, 3, 20),
+            advice_giver="Oak Primary",
+            as_of=date(2026, 12, 1),
+        )
     with sqlite_db.session() as s:
         written = chase_letters(s, USER, date(2026, 4, 1))
     # Dr Lee and Paediatrics are late (due 24 Mar); Oak Primary's 6 weeks have not passed.
