@@ -343,3 +343,43 @@ def test_chase_letters_grouped_by_adviser(sqlite_db: Database) -> None:
     with sqlite_db.session() as s:
         chased = [e for e in chronology(s, ids[0]) if e.title == "Advice chased"]
     assert [e.detail for e in chased] == ["EP (Dr Lee)"]
+
+
+@pytest.mark.slow
+def test_pdf_through_libreoffice(sqlite_db: Database) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        missing = "LibreOffice (libreoffice-writer-nogui) and poppler-utils are not installed"
+        if os.environ.get("SEND_DESKTOP_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(f"{missing}, and CI requires the LibreOffice check")
+        pytest.skip(missing)
+    from send_desktop.letters import to_pdf
+
+    with sqlite_db.session() as s:
+        case_id, fills, as_of = build(s, "DNA")
+        written = write_letter(s, USER, case_id, "DNA", as_of, fills)
+    pdf = to_pdf(written.path)
+    assert pdf.parent == written.path.parent and (pdf.stat().st_mode & 0o777) == 0o600
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert CHILD in flat and "10 April 2026" in flat and "Your right to appeal" in flat
+
+
+def test_pdf_without_libreoffice_says_so(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from send_desktop.letters import to_pdf
+
+    with sqlite_db.session() as s:
+        case_id, _fills, as_of = build(s, "ACK")
+        written = write_letter(s, USER, case_id, "ACK", as_of)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(KnownError, match="PDF needs LibreOffice"):
+        to_pdf(written.path)
