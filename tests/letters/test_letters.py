@@ -183,26 +183,26 @@ def _authority_template(
 
 
 def test_authority_template_overrides_and_keeps_the_locked_dates(
-    sqlite_db: Database, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     own = tmp_path / "westvale"
     own.mkdir()
     _authority_template(own, "DNA")
-    with sqlite_db.session() as s:
+    with db.session() as s:
         case_id, fills, as_of = build(s, "DNA")
         save_contact(s, "templates.folder", str(own), USER)
         written = write_letter(s, USER, case_id, "DNA", as_of, fills)
     flat = " ".join(letter_text(written.path).split())
     assert "Westvale Borough Council" in flat and "in our own words" in flat
     assert "Thank you for" not in flat  # none of the default wording
-    for day in _expected(sqlite_db, case_id, "DNA", as_of).values():
+    for day in _expected(db, case_id, "DNA", as_of).values():
         assert day in flat
     assert "Your right to appeal" in flat
     doc = Document(str(written.path))
     header_rels = doc.sections[0].header.part.rels.values()
     assert any("image" in rel.reltype for rel in header_rels)  # the logo came through
     # A kind the authority has no template for falls back to the default.
-    with sqlite_db.session() as s:
+    with db.session() as s:
         other = write_letter(s, USER, case_id, "ACK", date(2026, 1, 6))
     assert "Thank you for the request" in letter_text(other.path)
 
@@ -253,18 +253,18 @@ def test_default_templates_match_the_script_and_use_known_fields(tmp_path: Path)
         assert template.get_undeclared_template_variables() <= KNOWN_NAMES
 
 
-def test_mark_sent_feeds_the_appeal_clock_and_the_chronology(sqlite_db: Database) -> None:
-    with sqlite_db.session() as s:
+def test_mark_sent_feeds_the_appeal_clock_and_the_chronology(db: Database) -> None:
+    with db.session() as s:
         case_id, fills, as_of = build(s, "DNA")
         written = write_letter(s, USER, case_id, "DNA", as_of, fills)
-    with sqlite_db.session() as s:
+    with db.session() as s:
         letter = case_letters(s, case_id)[0]
         with pytest.raises(KnownError, match="write it again dated"):
             mark_sent(s, USER, letter.id, letter.version, date(2026, 2, 12), "post")
-    with sqlite_db.session() as s:
+    with db.session() as s:
         letter = case_letters(s, case_id)[0]
         mark_sent(s, USER, letter.id, letter.version, as_of, "email")
-    with sqlite_db.session() as s:
+    with db.session() as s:
         facts = case_facts(s, [case_id])[case_id]
         entries = chronology(s, case_id)
     assert facts.decision_sent == as_of
@@ -274,7 +274,7 @@ def test_mark_sent_feeds_the_appeal_clock_and_the_chronology(sqlite_db: Database
     assert len(sent) == 1 and sent[0].day == as_of
     assert "DNA to Dana Brightwater by email" in sent[0].detail
     assert str(written.path) in sent[0].detail
-    with sqlite_db.session() as s:
+    with db.session() as s:
         letter = case_letters(s, case_id)[0]
         with pytest.raises(KnownError, match="already marked sent"):
             mark_sent(s, USER, letter.id, letter.version, as_of, "email")
@@ -291,8 +291,8 @@ def test_changed_copy_cannot_be_marked_sent(sqlite_db: Database) -> None:
             mark_sent(s, USER, letter.id, letter.version, as_of, "post")
 
 
-def test_chase_letters_grouped_by_adviser(sqlite_db: Database) -> None:
-    with sqlite_db.session() as s:
+def test_chase_letters_grouped_by_adviser(db: Database) -> None:
+    with db.session() as s:
         save_contacts(s)
         ids = []
         for _ in range(2):
@@ -325,7 +325,7 @@ def test_chase_letters_grouped_by_adviser(sqlite_db: Database) -> None:
             advice_giver="Oak Primary",
             as_of=date(2026, 12, 1),
         )
-    with sqlite_db.session() as s:
+    with db.session() as s:
         written = chase_letters(s, USER, date(2026, 4, 1))
     # Dr Lee and Paediatrics are late (due 24 Mar); Oak Primary's 6 weeks have not passed.
     assert sorted(w.recipient for w in written) == ["Community Paediatrics", "Dr Lee"]
@@ -333,14 +333,14 @@ def test_chase_letters_grouped_by_adviser(sqlite_db: Database) -> None:
     text = letter_text(lee.path)
     assert text.count("EP advice requested 10 February 2026, due 24 March 2026") == 2
     assert "Oak Primary" not in text
-    with sqlite_db.session() as s:
+    with db.session() as s:
         for letter_id in lee.letter_ids:
             from send_desktop.store.models import Letter
 
             row = s.get(Letter, letter_id)
             assert row is not None
             mark_sent(s, USER, row.id, row.version, date(2026, 4, 1), "email")
-    with sqlite_db.session() as s:
+    with db.session() as s:
         chased = [e for e in chronology(s, ids[0]) if e.title == "Advice chased"]
     assert [e.detail for e in chased] == ["EP (Dr Lee)"]
 
