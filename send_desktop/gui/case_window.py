@@ -47,7 +47,7 @@ from send_desktop.gui.table_model import Column, RowTableModel, date_key, format
 from send_desktop.store import Database
 from send_desktop.store.cases import ChronologyEntry, chronology
 from send_desktop.store.facts import case_facts
-from send_desktop.timeline import Policy, Step, compute_steps, stage_of
+from send_desktop.timeline import Policy, Step, compute_steps, next_deadline, stage_of
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +360,9 @@ class CaseWindow(QWidget):
         event = getattr(dialog, "recorded_event", None)
         code = letter_for_event(*event) if event else None
         if code is not None:
-            self.offer_letter(code, {})
+            # An exception recorded: the delay notice, for the step it will make late.
+            step = overdue_step(self.steps) or next_deadline(self.steps)
+            self.offer_letter(code, {"step": step.id} if code == "DEL" and step else {})
         self.changed.emit(case_id)
 
     def offer_letter(self, code: str | None, fills: dict[str, str]) -> None:

@@ -200,7 +200,7 @@ class LettersDialog(QDialog):
         self.letters_table.verticalHeader().hide()
         self.letters_table.horizontalHeader().setStretchLastSection(True)
         self.letters_table.itemSelectionChanged.connect(self._letter_selected)
-        layout.addWidget(self.letters_table, 2)
+        layout.addWidget(self.letters_table, 1)
         sent_row = QHBoxLayout()
         sent_row.addWidget(QLabel("Sent on:", page))
         self.sent_edit = QDateEdit(_qdate(self.as_of), page)

@@ -140,3 +140,19 @@ def test_today_chase_letters(qtbot: QtBot, sqlite_db: Database) -> None:
         from send_desktop.store.cases import chronology
 
         assert any(e.title == "Advice chased" for e in chronology(s, case.id))
+
+
+def test_exception_recorded_offers_the_delay_notice(qtbot: QtBot, sqlite_db: Database) -> None:
+    with sqlite_db.session() as s:
+        save_contacts(s)
+        case_id = base_case(s, decision_to_assess=date(2026, 2, 9), decision_outcome="assess").id
+    window = CaseWindow(sqlite_db, USER, case_id, date(2026, 4, 1))
+    qtbot.addWidget(window)
+    assert not window.letter_offer_button.isVisible()
+    record = window.record_event("exception")
+    record.ui.dateEdit.setDate(to_qdate(date(2026, 3, 30)))
+    record.ui.outcomeCombo.setCurrentIndex(record.ui.outcomeCombo.findData("X3"))
+    record.ui.detailEdit.setText("family bereavement")
+    record.save()
+    code, fills = window.letter_offer
+    assert code == "DEL" and fills["step"] in {s.id for s in window.steps}
