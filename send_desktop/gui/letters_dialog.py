@@ -43,7 +43,7 @@ from send_desktop.letters import (
     to_pdf,
     write_letter,
 )
-from send_desktop.letters.kinds import Need
+from send_desktop.letters.kinds import CEASE_GROUNDS, Need
 from send_desktop.store import Database
 from send_desktop.store.cases import add_row
 from send_desktop.store.errors import ConflictError
@@ -114,7 +114,7 @@ class LettersDialog(QDialog):
         super().__init__(parent)
         self.db, self.user, self.case_id, self.as_of = db, user, case_id, as_of
         self.written: Written | None = None
-        self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.inputs: dict[str, QLineEdit | QPlainTextEdit | QComboBox] = {}
         with db.session() as s:
             case = s.get(Case, case_id)
             if case is None:
@@ -232,8 +232,13 @@ class LettersDialog(QDialog):
             self.inputs_form.removeRow(0)
         self.inputs = {}
         for need in (*kind.needs, *OPTIONAL_NEEDS.get(kind.code, ())):
-            edit: QLineEdit | QPlainTextEdit
-            if need.key in LONG_NEEDS:
+            edit: QLineEdit | QPlainTextEdit | QComboBox
+            if need.key == "ground":
+                # The only two grounds of CFA s.45(1).
+                edit = QComboBox(self)
+                for ground in CEASE_GROUNDS:
+                    edit.addItem(ground[0].upper() + ground[1:], ground)
+            elif need.key in LONG_NEEDS:
                 edit = QPlainTextEdit(self)
                 edit.setFixedHeight(60)
             else:
@@ -246,16 +251,23 @@ class LettersDialog(QDialog):
 
     def set_input(self, key: str, value: str) -> None:
         edit = self.inputs.get(key)
-        if isinstance(edit, QPlainTextEdit):
+        if isinstance(edit, QComboBox):
+            edit.setCurrentIndex(max(0, edit.findData(value)))
+        elif isinstance(edit, QPlainTextEdit):
             edit.setPlainText(value)
         elif edit is not None:
             edit.setText(value)
 
     def fills(self) -> dict[str, str]:
-        return {
-            key: edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
-            for key, edit in self.inputs.items()
-        }
+        found: dict[str, str] = {}
+        for key, edit in self.inputs.items():
+            if isinstance(edit, QComboBox):
+                found[key] = str(edit.currentData())
+            elif isinstance(edit, QPlainTextEdit):
+                found[key] = edit.toPlainText()
+            else:
+                found[key] = edit.text()
+        return found
 
     def show_message(self, text: str | None) -> None:
         self.message.setText(text or "")

@@ -103,7 +103,8 @@ class LetterData:
 def end_of_compulsory_school_age(dob: date) -> date:
     """The last Friday in June of the school year in which the child turns 16.
 
-    Education Act 1996 s.8 and the Education (School Leaving Date) Order 1997 (SI 1997/1970).
+    Education Act 1996 s.8 and the Education (School Leaving Date) Order 1997 (its SI number not
+    checked verbatim [?]).
     After it the rights of CFA Part 3 belong to the young person (CFA s.83(2)).
     """
     sixteenth = date(dob.year + 16, dob.month, min(dob.day, 28) if dob.month == 2 else dob.day)
@@ -933,9 +934,10 @@ def _cd(
         ),
         Para("Our reasons", heading=True),
         Para(d.inputs["reasons"]),
+        # CFA s.45, as the Explanatory Notes (para 247) read it.
         Para(
             "The plan stays in place until the time for appealing has passed or, if you "
-            "appeal, until the appeal is decided (section 45(4))."
+            "appeal, until the appeal is decided (section 45)."
         ),
     ]
     _rights(d, facts, p, b, recommend=True)

@@ -156,3 +156,22 @@ def test_exception_recorded_offers_the_delay_notice(qtbot: QtBot, sqlite_db: Dat
     record.save()
     code, fills = window.letter_offer
     assert code == "DEL" and fills["step"] in {s.id for s in window.steps}
+
+
+def test_cease_ground_is_a_choice_of_the_two_in_s45(qtbot: QtBot, sqlite_db: Database) -> None:
+    from tests.letters.helpers import build
+
+    with sqlite_db.session() as s:
+        case_id, fills, as_of = build(s, "CD")
+    dialog = LettersDialog(sqlite_db, USER, case_id, as_of, kind="CD", fills=fills)
+    qtbot.addWidget(dialog)
+    combo = dialog.inputs["ground"]
+    assert [combo.itemData(i) for i in range(combo.count())] == [  # type: ignore[union-attr]
+        "no longer responsible",
+        "no longer necessary",
+    ]
+    assert dialog.fills()["ground"] == "no longer necessary"
+    dialog.write_button.click()
+    text = dialog.preview.toPlainText()
+    assert "it is no longer necessary for the plan to be maintained" in text
+    assert "section 51(2)(f)" in text
