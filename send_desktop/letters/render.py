@@ -159,7 +159,12 @@ def render(data: LetterData, dest: Path, folder: str = "") -> Path:
     for name in LOCKED_BLOCKS:
         context[name] = _block(data.blocks.get(name, []))
     try:
-        template.render(context, jinja_env=Environment(undefined=StrictUndefined))
+        # autoescape: a name or contact holding "&" or "<" must not break the Word XML.
+        template.render(
+            context,
+            jinja_env=Environment(undefined=StrictUndefined, autoescape=True),
+            autoescape=True,
+        )
     except (UndefinedError, TemplateError) as exc:
         raise KnownError(f"The letter template {path.name} could not be filled: {exc}") from exc
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -179,7 +184,13 @@ def render(data: LetterData, dest: Path, folder: str = "") -> Path:
 def _guard(filled: Path, data: LetterData, required: tuple[str, ...], template: Path) -> None:
     text = letter_text(filled)
     flat = " ".join(text.split())
-    bad = _UNFILLED.search(text)
+    # What the caseworker typed may say "None" or hold braces: only the template's own text and
+    # the program's fields are checked for unfilled slots.
+    checked = flat
+    for value in sorted((str(v) for v in data.inputs.values()), key=len, reverse=True):
+        if value:
+            checked = checked.replace(" ".join(value.split()), " ")
+    bad = _UNFILLED.search(checked)
     if bad:
         raise KnownError(
             f"The {data.kind.code} letter from {template.name} still shows {bad.group(0)!r}: "

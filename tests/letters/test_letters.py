@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.shared import Cm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
 from send_desktop.letters import (
@@ -31,6 +35,7 @@ from send_desktop.letters.render import KNOWN_NAMES, check_template, default_tem
 from send_desktop.store import Database
 from send_desktop.store.cases import add_advice_request, chronology
 from send_desktop.store.facts import case_facts
+from send_desktop.store.models import Case
 from send_desktop.timeline import Policy, compute_steps
 from tests.letters.helpers import CHILD, USER, base_case, build, save_contacts
 
@@ -383,3 +388,34 @@ def test_pdf_without_libreoffice_says_so(
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(KnownError, match="PDF needs LibreOffice"):
         to_pdf(written.path)
+
+
+_TYPED = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60
+).filter(lambda t: t.strip() != "")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(reasons=_TYPED, adviser=_TYPED)
+def test_any_typed_text_is_kept_verbatim(
+    sqlite_db: Database, tmp_path: Path, reasons: str, adviser: str
+) -> None:
+    """Reasons and contacts may hold &, <, braces or the word None: kept as typed, never XML."""
+    from send_desktop.letters import render
+
+    with sqlite_db.session() as s:
+        if not case_letters_exist(s):
+            build(s, "DNA")
+        save_contact(s, "mediation.name", adviser, USER)
+        case_id = s.execute(select(Case.id)).scalar_one()
+        data = gather(s, case_id, "DNA", date(2026, 2, 10), {"reasons": reasons})
+    out = render(data, tmp_path / "typed.docx")
+    flat = " ".join(letter_text(out).split())
+    assert " ".join(reasons.split()) in flat
+    assert f"The mediation adviser is {' '.join(adviser.split())}:" in flat
+
+
+def case_letters_exist(s: Session) -> bool:
+    return s.execute(select(Case.id)).first() is not None
