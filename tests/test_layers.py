@@ -44,7 +44,7 @@ def test_timeline_is_pure() -> None:
     assert bad == []
 
 
-@pytest.mark.parametrize("folder", ["store", "workbooks", "timeline"])
+@pytest.mark.parametrize("folder", ["store", "workbooks", "timeline", "letters"])
 def test_no_qt_below_gui(folder: str) -> None:
     assert _offending(folder, ("PySide6", "shiboken6")) == []
 
@@ -56,3 +56,11 @@ def test_store_and_workbooks_do_not_import_gui() -> None:
 
 def test_store_does_not_import_workbooks() -> None:
     assert _offending("store", ("send_desktop.workbooks",)) == []
+
+
+def test_letters_use_only_store_and_timeline() -> None:
+    """letters (issue 17) fills Word templates from the store and the clock engine, no Qt."""
+    banned = ("send_desktop.gui", "send_desktop.workbooks", "send_desktop.commands")
+    assert _offending("letters", banned) == []
+    assert _offending("store", ("send_desktop.letters",)) == []
+    assert _offending("timeline", ("send_desktop.letters",)) == []

@@ -34,6 +34,7 @@ from send_desktop.gui.case_data import (
 )
 from send_desktop.gui.caseload import age_and_year
 from send_desktop.gui.dates import uk
+from send_desktop.gui.letters_dialog import LettersDialog, letter_for_event, overdue_step
 from send_desktop.gui.main_window import configure_table
 from send_desktop.gui.record_event import (
     ADVICE_WORDS,
@@ -46,7 +47,7 @@ from send_desktop.gui.table_model import Column, RowTableModel, date_key, format
 from send_desktop.store import Database
 from send_desktop.store.cases import ChronologyEntry, chronology
 from send_desktop.store.facts import case_facts
-from send_desktop.timeline import Policy, Step, compute_steps, stage_of
+from send_desktop.timeline import Policy, Step, compute_steps, next_deadline, stage_of
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,15 @@ class CaseWindow(QWidget):
         self.record_button.setToolTip("Record what happened on this case (Ctrl+R)")
         self.record_button.clicked.connect(self.record_event)
         top.addWidget(self.record_button)
+        # Letters (issue 17): the letter for the step just recorded, or the delay notice.
+        self.letter_offer_button = QPushButton(self)
+        self.letter_offer_button.hide()
+        self.letter_offer_button.clicked.connect(lambda: self.open_letters(*self.letter_offer))
+        self.letter_offer: tuple[str | None, dict[str, str]] = (None, {})
+        top.addWidget(self.letter_offer_button)
+        self.letters_button = QPushButton("&Letters...", self)
+        self.letters_button.clicked.connect(lambda: self.open_letters())
+        top.addWidget(self.letters_button)
         layout.addLayout(top)
         record = QAction(self)
         record.setShortcut(QKeySequence("Ctrl+R"))
@@ -289,6 +299,9 @@ class CaseWindow(QWidget):
         steps = compute_steps(facts, self.as_of, self.policy)
         self.steps = steps
         self.stage = stage_of(facts)
+        late = overdue_step(steps)
+        if late is not None and not self.letter_offer_button.isVisible():
+            self.offer_letter("DEL", {"step": late.id})
         self._show(self.case, steps)
         self.chronology_model.set_rows(entries)
 
@@ -343,7 +356,30 @@ class CaseWindow(QWidget):
 
     def _after_change(self, case_id: int) -> None:
         self.refresh()
+        dialog = self.sender()
+        event = getattr(dialog, "recorded_event", None)
+        code = letter_for_event(*event) if event else None
+        if code is not None:
+            # An exception recorded: the delay notice, for the step it will make late.
+            step = overdue_step(self.steps) or next_deadline(self.steps)
+            self.offer_letter(code, {"step": step.id} if code == "DEL" and step else {})
         self.changed.emit(case_id)
+
+    def offer_letter(self, code: str | None, fills: dict[str, str]) -> None:
+        self.letter_offer = (code, fills)
+        self.letter_offer_button.setText(f"Write the {code} letter..." if code else "")
+        self.letter_offer_button.setVisible(code is not None)
+
+    def open_letters(
+        self, kind: str | None = None, fills: dict[str, str] | None = None
+    ) -> LettersDialog:
+        dialog = LettersDialog(
+            self.db, self.user, self.case_id, self.as_of, self, kind=kind, fills=fills
+        )
+        dialog.changed.connect(lambda _id: self.refresh())
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
 
     def export_chronology_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

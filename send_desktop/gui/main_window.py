@@ -46,7 +46,7 @@ from send_desktop.gui.caseload import (
 )
 from send_desktop.gui.crash import handle_exception
 from send_desktop.gui.status import app_icon
-from send_desktop.gui.today import TodayItem, TodayModel, today_items
+from send_desktop.gui.today import TodayItem, TodayModel, chase_button, today_items
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
 from send_desktop.store import Database, counts
 from send_desktop.store.counts import CaseloadQuery, Counts
@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         for column, width in enumerate((130, 120, 130, 170, 300)):
             self.today_table.setColumnWidth(column, width)
         layout.addWidget(self.today_table, 1)
+        self.chase_button = chase_button(page, self.db, self.user, lambda: self.as_of)
+        layout.addWidget(self.chase_button, 0, Qt.AlignmentFlag.AlignRight)
         return page
 
     # -- state -----------------------------------------------------------------------------

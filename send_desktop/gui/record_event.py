@@ -429,6 +429,8 @@ class RecordEventDialog(QDialog):
             self.show_problem(str(exc))
             return
         log.info("recorded %s on case %s", self.kind.key, self.case.id)
+        # What was just recorded, so the case window can offer the letter that goes with it.
+        self.recorded_event = (self.kind.key, ui.outcomeCombo.currentData())
         self.recorded.emit(self.case.id)
         self.accept()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
+
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from send_desktop.gui.status import look, status_colour, status_icon
 from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
@@ -92,3 +94,14 @@ TODAY_COLUMNS: list[Column[TodayItem]] = [
 class TodayModel(RowTableModel[TodayItem]):
     def __init__(self, parent: object = None) -> None:
         super().__init__(TODAY_COLUMNS, parent)
+
+
+def chase_button(parent: QWidget, db: object, user: str, as_of: Callable[[], date]) -> QPushButton:
+    """One action: the chase letters for every overdue advice request of mine, per adviser."""
+    from send_desktop.gui.letters_dialog import write_chase_letters
+
+    button = QPushButton("Write &chase letters for overdue advice...", parent)
+    button.setObjectName("chaseAdviceButton")
+    button.setToolTip("One letter per adviser listing each request past its 6 weeks (reg 8)")
+    button.clicked.connect(lambda: write_chase_letters(db, user, as_of(), parent))  # type: ignore[arg-type]
+    return button

@@ -20,6 +20,8 @@ from send_desktop.store.models import (
     CONSULTATION_OUTCOMES,
     DECISION_OUTCOMES,
     EXCEPTION_CODES,
+    FAMILY_ROLES,
+    LETTER_CHANNELS,
     MOVE_DIRECTIONS,
     NEED_TYPES,
     REQUEST_CHANNELS,
@@ -39,6 +41,8 @@ from send_desktop.store.models import (
     CaseNote,
     Child,
     Consultation,
+    FamilyContact,
+    Letter,
     Mediation,
     Move,
     SchoolClosure,
@@ -315,6 +319,22 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
         required=frozenset({"name", "start", "end"}),
         orders=(("end", "start"),),
     ),
+    # Letters (issue 17): who they go to, and each letter written and sent.
+    FamilyContact: _RowRules(
+        table="family_contact",
+        fields=frozenset({"name", "role", "address", "email", "preferred_channel", "may_appeal"}),
+        required=frozenset({"name", "role"}),
+        codes={"role": FAMILY_ROLES, "preferred_channel": LETTER_CHANNELS},
+    ),
+    Letter: _RowRules(
+        table="letter",
+        fields=frozenset(
+            {"letter", "recipient", "dated", "sent_on", "sent_by", "file_path", "sha256", "inputs"}
+        ),
+        required=frozenset({"letter", "dated"}),
+        codes={"sent_by": LETTER_CHANNELS},
+        orders=(("sent_on", "dated"),),
+    ),
 }
 _CASE_ROW_MODELS = (
     AdviceRequest,
@@ -325,6 +345,8 @@ _CASE_ROW_MODELS = (
     Mediation,
     Appeal,
     CaseNote,
+    FamilyContact,
+    Letter,
 )
 
 
@@ -1116,6 +1138,7 @@ _ROW_EVENTS: dict[type[Base], tuple[tuple[str, str], ...]] = {
         ("order_plan", "Tribunal order to make a plan"),
         ("order_notice_sent", "Parent told of the order"),
     ),
+    Letter: (("dated", "Letter written"), ("sent_on", "Letter sent")),
 }
 
 
@@ -1130,6 +1153,9 @@ def _detail(row: Base) -> str:
         return f"outcome {row.outcome}" if row.outcome else ""
     if isinstance(row, Move):
         return f"{row.direction} {row.other_authority or ''}".strip()
+    if isinstance(row, Letter):
+        how = f" by {row.sent_by}" if row.sent_by and row.sent_on else ""
+        return f"{row.letter} to {row.recipient}{how}: {row.file_path}"
     return ""
 
 

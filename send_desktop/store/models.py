@@ -448,3 +448,47 @@ class CaseStepRow(Base):
     soon: Mapped[date] = mapped_column(Date)
     kind: Mapped[int] = mapped_column(Integer)
     covered: Mapped[bool] = mapped_column(Boolean)
+
+
+# Letters (issue 17). Who may appeal: the parent until the end of compulsory school age, then the
+# young person (CFA s.51, s.83(2)); an alternative person acts for a young person who lacks
+# capacity (reg 64 and Sch 3 of SI 2014/1530).
+FAMILY_ROLES = ("parent", "young_person", "alternative_person")
+LETTER_CHANNELS = ("email", "post", "hand", "portal")
+
+
+class FamilyContact(CaseChild, Editable, Base):
+    """Someone the case's letters go to: the parent, the young person or an alternative person."""
+
+    __tablename__ = "family_contact"
+    __table_args__ = (
+        CheckConstraint(f"role IN {FAMILY_ROLES!r}", name="role"),
+        CheckConstraint(_in("preferred_channel", LETTER_CHANNELS), name="preferred_channel"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+    email: Mapped[str | None] = mapped_column(String(200))
+    preferred_channel: Mapped[str | None] = mapped_column(String(10))
+    # The person who holds the right of appeal receives the decision notices (regs 5, 10, 14...).
+    may_appeal: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class Letter(CaseChild, Editable, Base):
+    """A letter written for a case, and when and how it was sent (the appeal clock runs from then)."""
+
+    __tablename__ = "letter"
+    __table_args__ = (CheckConstraint(_in("sent_by", LETTER_CHANNELS), name="sent_by"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Names unlike other tables' columns, so the audit trail labels them as letters.
+    letter: Mapped[str] = mapped_column(String(8))
+    recipient: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
+    dated: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_by: Mapped[str | None] = mapped_column(String(10))
+    # Inside the private data folder (0600), so the chronology can prove what was sent.
+    file_path: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+    sha256: Mapped[str] = mapped_column(String(64), default="", server_default=text("''"))
+    # What the caseworker typed (reasons, decision...) as JSON: the letter's inputs are kept.
+    inputs: Mapped[str] = mapped_column(Text, default="{}", server_default=text("'{}'"))
