@@ -3,7 +3,8 @@ background recompute; every count means the same wherever it is read (SQLite and
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -202,3 +203,41 @@ def test_status_on_is_what_the_query_decides(db: Database) -> None:
             for r in counts.rows(s, counts.CaseloadQuery(as_of, include_closed=True)):
                 d = digest(facts[r.case_id], policy)
                 assert r.status == (status_on(d.next, as_of) if d.next else None)
+
+
+def test_the_dashboard_report_and_workbook_count_as_the_caseload_does(
+    db: Database, tmp_path: Path
+) -> None:
+    """Overdue cases, by caseworker and in all, are the same figure on the dashboard (and
+    `report`), in the status bar's counts and on the workbook's Overdue sheet."""
+    from openpyxl import load_workbook
+
+    from send_desktop.store.reports import team_report
+    from send_desktop.workbooks.export import ExportScope, write_supervision
+
+    make_demo(db, 800, seed=4, as_of=AS_OF)
+    with db.session() as s:
+        policy = load_policy(s)
+        report = team_report(s, AS_OF, policy, AS_OF - timedelta(days=365), AS_OF)
+        everyone = counts.counts(s, counts.CaseloadQuery(AS_OF))
+        assert report.overdue_total.count == everyone.overdue > 0
+        assert len(report.cases) == everyone.cases
+        for row in report.overdue:
+            if row.worker.caseworker_id is None:
+                continue
+            mine = counts.counts(
+                s, counts.CaseloadQuery(AS_OF, caseworker_id=row.worker.caseworker_id)
+            )
+            assert row.total.count == mine.overdue, row.worker.name
+        for stage, bucket in report.by_stage.items():
+            assert bucket.count == counts.total(s, counts.CaseloadQuery(AS_OF, stage=stage))
+        rows = caseload(s, AS_OF, policy)
+    out = tmp_path / "supervision.xlsx"
+    write_supervision(out, rows, ExportScope(AS_OF, "test", datetime(2025, 6, 1, 9)))
+    book = load_workbook(out, read_only=True)
+    try:
+        overdue_sheet = [r for r in book["Overdue"].iter_rows(values_only=True) if any(r)]
+    finally:
+        book.close()
+    header = next(i for i, r in enumerate(overdue_sheet) if "Case ref" in r)
+    assert len(overdue_sheet) - header - 1 == everyone.overdue
