@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "send_desktop.commands.workbooks",
     "send_desktop.commands.bench",
     "send_desktop.commands.report",
+    "send_desktop.commands.sen2",
 )
 
 
