@@ -129,48 +129,45 @@ class _Found:
         self.problems.append(Problem(rule, severity, self.who, item, why, fix, self.person))
 
 
+_ORDERS: dict[tuple[int, str], dict[str, int]] = {}
+
+
+def _order(tree: Mapping[str, tuple[Child, ...]], tag: str) -> dict[str, int]:
+    key = (id(tree), tag)
+    found = _ORDERS.get(key)
+    if found is None:
+        found = _ORDERS[key] = {c.tag: i for i, c in enumerate(tree[tag])}
+    return found
+
+
 def check_structure(
-    e: ET.Element, path: str, tree: Mapping[str, tuple[Child, ...]], out: _Found
+    e: ET.Element,
+    path: str,
+    tree: Mapping[str, tuple[Child, ...]],
+    out: _Found,
+    ctx: Context | None = None,
+    born: date | None = None,
 ) -> None:
-    """S01-S05 and F01/F02 on one element and, recursively, its children."""
-    spec = tree.get(e.tag)
-    kids = list(e)
-    if spec is None:
-        if kids:
-            out.add(
-                "S05",
-                "E",
-                path,
-                f"{e.tag} holds elements but is a value.",
-                "remove the elements inside it",
-            )
-        text = e.text
-        if text is None or text == "":
-            out.add(
-                "F01",
-                "E",
-                path,
-                f"the {words(e.tag)} is an empty tag.",
-                "leave the item out when it has no value",
-            )
-        elif text != text.strip():
-            out.add("F02", "Q", path, f"the {words(e.tag)} has spaces around it.", "remove them")
-        return
+    """S01-S05, F01/F02 and (given ctx) every value's format, code list and date order
+    (F10-F41, D01, D02) on a container and, recursively, everything inside it: one pass."""
+    spec = tree[e.tag]
     if e.text is not None and e.text.strip():
         out.add("S05", "E", path, f"{e.tag} holds text but is a container.", "remove the text")
-    order = {c.tag: i for i, c in enumerate(spec)}
+    order = _order(tree, e.tag)
     counts: dict[str, int] = {}
     last = -1
-    for kid in kids:
-        where = order.get(kid.tag)
+    containers: list[ET.Element] = []
+    for kid in e:
+        tag = kid.tag
+        where = order.get(tag)
         if where is None:
             out.add(
                 "S02",
                 "E",
-                f"{path} > {kid.tag}",
-                f"{kid.tag} is not an item of {e.tag}.",
+                f"{path} > {tag}",
+                f"{tag} is not an item of {e.tag}.",
                 "remove it or check its spelling (SENsetting, not SENSetting)"
-                if kid.tag == "SENSetting"
+                if tag == "SENSetting"
                 else "remove it or check its spelling",
             )
             continue
@@ -178,14 +175,47 @@ def check_structure(
             out.add(
                 "S03",
                 "E",
-                f"{path} > {kid.tag}",
-                f"{kid.tag} comes after {spec[last].tag}; the order is "
+                f"{path} > {tag}",
+                f"{tag} comes after {spec[last].tag}; the order is "
                 + ", ".join(c.tag for c in spec)
                 + ".",
                 "write the items in the specification's order",
             )
-        last = max(last, where)
-        counts[kid.tag] = counts.get(kid.tag, 0) + 1
+        else:
+            last = where
+        counts[tag] = counts.get(tag, 0) + 1
+        if tag in tree:
+            containers.append(kid)
+            continue
+        if len(kid):
+            out.add(
+                "S05",
+                "E",
+                f"{path} > {tag}",
+                f"{tag} holds elements but is a value.",
+                "remove the elements inside it",
+            )
+        text = kid.text
+        if text is None or text == "":
+            out.add(
+                "F01",
+                "E",
+                f"{path} > {tag}",
+                f"the {words(tag)} is an empty tag.",
+                "leave the item out when it has no value",
+            )
+            continue
+        value = text.strip()
+        if value != text:
+            out.add(
+                "F02",
+                "Q",
+                f"{path} > {tag}",
+                f"the {words(tag)} has spaces around it.",
+                "remove them",
+            )
+        if ctx is not None:
+            _check_leaf(tag, value, e.tag, path, ctx, out, born)
     for c in spec:
         n = counts.get(c.tag, 0)
         if n < c.least:
@@ -206,119 +236,131 @@ def check_structure(
                 "keep one and remove the others",
             )
     seen: dict[str, int] = {}
-    for kid in kids:
-        if kid.tag not in order:
-            continue
-        seen[kid.tag] = seen.get(kid.tag, 0) + 1
-        many = counts[kid.tag] > 1
-        label = f"{kid.tag} {seen[kid.tag]}" if many else kid.tag
-        check_structure(kid, f"{path} > {label}", tree, out)
+    for kid in containers:
+        if counts[kid.tag] > 1:
+            seen[kid.tag] = seen.get(kid.tag, 0) + 1
+            label = f"{path} > {kid.tag} {seen[kid.tag]}"
+        else:
+            label = f"{path} > {kid.tag}"
+        check_structure(kid, label, tree, out, ctx, born)
 
 
-def check_values(e: ET.Element, path: str, ctx: Context, out: _Found) -> None:
-    """Formats and code lists of every value under e (F10-F41, D01)."""
-    for kid in e.iter():
-        if len(kid) or kid.text is None or kid.text == "":
-            continue
-        tag, value = kid.tag, kid.text.strip()
-        item = f"{path} > {tag}" if kid is not e else path
-        if tag in DATE_ITEMS:
-            day = parse_date(value)
-            if day is None:
-                out.add(
-                    "F10",
-                    "E",
-                    item,
-                    f"the {words(tag)} '{value}' is not a date (YYYY-MM-DD).",
-                    "enter it as a real date",
-                )
-            elif (
-                ctx.census is not None
-                and day > ctx.census
-                and tag not in ("PhaseTransferDueDate", "ReferenceDate")
-            ):
-                out.add(
-                    "D01",
-                    "E",
-                    item,
-                    f"the {words(tag)} {value} is after census day {ctx.census}.",
-                    "check the date; events after census day belong in next year's return",
-                )
-        elif tag in FLAG_ITEMS:
-            if value not in codes.FLAGS:
-                out.add(
-                    "F20",
-                    "E",
-                    item,
-                    f"the {words(tag)} '{value}' must be 1 (yes) or 0 (no).",
-                    "choose yes or no",
-                )
-        elif tag in CODE_LISTS:
-            if value not in CODE_LISTS[tag]:
-                out.add(
-                    "F20",
-                    "E",
-                    item,
-                    f"'{value}' is not a SEN2 code for the {words(tag)}.",
-                    _fix_for(tag),
-                )
-        elif tag in ("SENsetting",):
-            allowed = codes.PLAN_SETTING if "PlanDetail" in item else codes.PLACEMENT_SETTING
-            if value not in allowed:
-                out.add(
-                    "F20",
-                    "E",
-                    item,
-                    f"'{value}' is not a SENsetting code here (allowed: {', '.join(allowed)}).",
-                    "choose one of those codes, or give the setting's URN or UKPRN",
-                )
-        elif tag == "UPN":
-            _check_upn(value, item, out)
-        elif tag == "UniqueLearnerNumber":
-            if not re.fullmatch(r"[1-9]\d{9}", value):
-                out.add(
-                    "F34",
-                    "E",
-                    item,
-                    f"the ULN '{value}' is not 10 digits (not starting 0).",
-                    "copy the ULN from the Learner Records Service",
-                )
-        elif tag == "URN":
-            if not re.fullmatch(r"\d{6}", value):
-                out.add(
-                    "F35",
-                    "E",
-                    item,
-                    f"the URN '{value}' is not 6 digits.",
-                    "look the setting up in Get Information about Schools (GIAS)",
-                )
-        elif tag == "UKPRN":
-            if not re.fullmatch(r"\d{8}", value):
-                out.add(
-                    "F36",
-                    "E",
-                    item,
-                    f"the UKPRN '{value}' is not 8 digits.",
-                    "look the provider up on the UK Register of Learning Providers",
-                )
-            elif not value.startswith("1"):
-                out.add(
-                    "F37",
-                    "Q",
-                    item,
-                    f"the UKPRN '{value}' does not start with 1.",
-                    "check it on the UK Register of Learning Providers",
-                )
-        elif tag in ("LEA", "Exported", "TransferLA"):
-            _check_la(tag, value, item, out)
-        elif tag == "PostCode" and not _POSTCODE.fullmatch(value.upper()):
+def _check_leaf(
+    tag: str,
+    value: str,
+    parent: str,
+    path: str,
+    ctx: Context,
+    out: _Found,
+    born: date | None,
+) -> None:
+    """Format and code list of one value (F10-F41), and D01/D02 for dates."""
+    item = f"{path} > {tag}"
+    if tag in DATE_ITEMS:
+        day = parse_date(value)
+        if day is None:
             out.add(
-                "F41",
+                "F10",
+                "E",
+                item,
+                f"the {words(tag)} '{value}' is not a date (YYYY-MM-DD).",
+                "enter it as a real date",
+            )
+        elif (
+            ctx.census is not None
+            and day > ctx.census
+            and tag not in ("PhaseTransferDueDate", "ReferenceDate")
+        ):
+            out.add(
+                "D01",
+                "E",
+                item,
+                f"the {words(tag)} {value} is after census day {ctx.census}.",
+                "check the date; events after census day belong in next year's return",
+            )
+        if day is not None and born is not None and day < born and tag != "PersonBirthDate":
+            out.add(
+                "D02",
+                "E",
+                item,
+                f"the {words(tag)} {day} is before the date of birth {born}.",
+                "check both dates",
+            )
+    elif tag in FLAG_ITEMS:
+        if value not in codes.FLAGS:
+            out.add(
+                "F20",
+                "E",
+                item,
+                f"the {words(tag)} '{value}' must be 1 (yes) or 0 (no).",
+                "choose yes or no",
+            )
+    elif tag in CODE_LISTS:
+        if value not in CODE_LISTS[tag]:
+            out.add(
+                "F20",
+                "E",
+                item,
+                f"'{value}' is not a SEN2 code for the {words(tag)}.",
+                _fix_for(tag),
+            )
+    elif tag in ("SENsetting",):
+        allowed = codes.PLAN_SETTING if "PlanDetail" in item else codes.PLACEMENT_SETTING
+        if value not in allowed:
+            out.add(
+                "F20",
+                "E",
+                item,
+                f"'{value}' is not a SENsetting code here (allowed: {', '.join(allowed)}).",
+                "choose one of those codes, or give the setting's URN or UKPRN",
+            )
+    elif tag == "UPN":
+        _check_upn(value, item, out)
+    elif tag == "UniqueLearnerNumber":
+        if not re.fullmatch(r"[1-9]\d{9}", value):
+            out.add(
+                "F34",
+                "E",
+                item,
+                f"the ULN '{value}' is not 10 digits (not starting 0).",
+                "copy the ULN from the Learner Records Service",
+            )
+    elif tag == "URN":
+        if not re.fullmatch(r"\d{6}", value):
+            out.add(
+                "F35",
+                "E",
+                item,
+                f"the URN '{value}' is not 6 digits.",
+                "look the setting up in Get Information about Schools (GIAS)",
+            )
+    elif tag == "UKPRN":
+        if not re.fullmatch(r"\d{8}", value):
+            out.add(
+                "F36",
+                "E",
+                item,
+                f"the UKPRN '{value}' is not 8 digits.",
+                "look the provider up on the UK Register of Learning Providers",
+            )
+        elif not value.startswith("1"):
+            out.add(
+                "F37",
                 "Q",
                 item,
-                f"the postcode '{value}' does not look like a UK postcode.",
-                "check the child's address",
+                f"the UKPRN '{value}' does not start with 1.",
+                "check it on the UK Register of Learning Providers",
             )
+    elif tag in ("LEA", "Exported", "TransferLA"):
+        _check_la(tag, value, item, out)
+    elif tag == "PostCode" and not _POSTCODE.fullmatch(value.upper()):
+        out.add(
+            "F41",
+            "Q",
+            item,
+            f"the postcode '{value}' does not look like a UK postcode.",
+            "check the child's address",
+        )
 
 
 def _check_upn(value: str, item: str, out: _Found) -> None:
@@ -386,8 +428,7 @@ def check_header(header: ET.Element | None, ctx: Context) -> list[Problem]:
     out = _Found("Header", 0)
     if header is None:
         return out.problems
-    check_structure(header, "Header", ctx.tree, out)
-    check_values(header, "Header", ctx, out)
+    check_structure(header, "Header", ctx.tree, out, ctx)
     details = header.find("CollectionDetails")
     source = header.find("Source")
     if _text(details, "Collection") not in (None, "SEN2"):
@@ -494,8 +535,8 @@ class PersonChecker:
             if born:
                 who += f" (born {born})"
         out = _Found(who, index)
-        check_structure(person, "Person", ctx.tree, out)
-        check_values(person, "Person", ctx, out)
+        birth = parse_date(_text(person, "PersonBirthDate"))
+        check_structure(person, "Person", ctx.tree, out, ctx, birth)
         self._person(person, out)
         requests = person.findall("Requests")
         received_seen: dict[date, int] = {}
@@ -580,20 +621,6 @@ class PersonChecker:
                     "the plan is open but the young person is over 25.",
                     "record the plan as ceased (reason 1: maximum age) - CFA s.46",
                 )
-            for e in p.iter():
-                day = (
-                    parse_date(e.text)
-                    if e.tag in DATE_ITEMS and e.tag != "PersonBirthDate"
-                    else None
-                )
-                if day is not None and day < born:
-                    out.add(
-                        "D02",
-                        "E",
-                        f"Person > {e.tag}",
-                        f"the {words(e.tag)} {day} is before the date of birth {born}.",
-                        "check both dates",
-                    )
         for value, seen, rule, what in (
             (upn, ctx.upns, "K01", "UPN"),
             (uln, ctx.ulns, "K02", "ULN"),
@@ -1120,3 +1147,67 @@ def check_root(root: ET.Element) -> list[Problem]:
             )
         ]
     return []
+
+
+def check_document(data: bytes, collection: int | None = None) -> list[Problem]:
+    """Every rule on a whole SEN2 file (last year's, one from elsewhere, or a hand edit).
+
+    The collection and own LA come from the file's header unless `collection` is given.
+    """
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        # Entities can blow up a parser (billion laughs); a SEN2 file has no DOCTYPE.
+        return [
+            Problem(
+                "S07",
+                "E",
+                "File",
+                "DOCTYPE",
+                "the file declares a DOCTYPE or entities.",
+                "remove the DOCTYPE line; SEN2 files have none",
+            )
+        ]
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        return [
+            Problem(
+                "S07",
+                "E",
+                "File",
+                f"line {exc.position[0]}, column {exc.position[1]}",
+                f"the file is not well-formed XML ({exc}).",
+                "rebuild it with this program, or fix the broken tag",
+            )
+        ]
+    found = check_root(root)
+    if found:
+        return found
+    header = root.find("Header")
+    year_text = header.findtext("CollectionDetails/Year") if header is not None else None
+    if collection is None:
+        collection = int(year_text) if year_text and year_text.isdigit() else 2027
+    lea = header.findtext("Source/LEA") if header is not None else None
+    ctx = Context(collection, lea)
+    top = _Found("File", 0)
+    check_structure(root, "Message", {"Message": ctx.tree["Message"]}, top)
+    found += [p for p in top.problems if p.rule in ("S01", "S02", "S03", "S04")]
+    found += check_header(header, ctx)
+    persons = root.find("Persons")
+    if persons is not None:
+        checker = PersonChecker(ctx)
+        people = persons.findall("Person")
+        if not people:
+            found.append(
+                Problem(
+                    "S01",
+                    "E",
+                    "File",
+                    "Persons > Person",
+                    "the return has no Person.",
+                    "a return holds at least one child",
+                )
+            )
+        for n, person in enumerate(people, 1):
+            found += checker.check(person, n)
+    return found

@@ -334,8 +334,9 @@ def _sen2_items(builder: _Builder, seed: int) -> list[dict[str, Any]]:
     names = [e for e, _ in ETHNICITIES]
     weights = [w for _, w in ETHNICITIES]
     for child in builder.children:
-        upn = child["upn"]
-        digits = DEMO_LA_NUMBERS[int(upn[1:4]) % len(DEMO_LA_NUMBERS)] + upn[4:]
+        # An LA number, then the child's id: every demo child's UPN is different (SEN2 K01).
+        la = DEMO_LA_NUMBERS[int(child["upn"][1:4]) % len(DEMO_LA_NUMBERS)]
+        digits = f"{la}{child['id'] % 10**9:09d}"
         total = sum(int(d) * (i + 2) for i, d in enumerate(digits))
         child["upn"] = UPN_CHECK[total % 23] + digits
         child["ethnicity"] = rng.choices(names, weights)[0]
