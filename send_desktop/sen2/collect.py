@@ -210,8 +210,21 @@ class Collector:
             .order_by(Placement.case_id, Placement.entry, Placement.id)
         ):
             placements[place[0]].append(place)
+        # Reg 18's deadlines fall on 15 February / 31 March of the transfer year, or 5 months
+        # before it: only transfers in the period's year or the first half of the next can
+        # have a deadline in the period, so only those go through the engine.
+        first = self.start.year
         phase = self._phase_transfers(
-            [c["id"] for group in cases.values() for c in group if c["phase_transfer"]]
+            [
+                c["id"]
+                for group in cases.values()
+                for c in group
+                if c["phase_transfer"] is not None
+                and (
+                    c["phase_transfer"].year == first
+                    or (c["phase_transfer"].year == first + 1 and c["phase_transfer"].month <= 6)
+                )
+            ]
         )
         total = len(cases)
         for n, (child_id, group) in enumerate(cases.items(), 1):
