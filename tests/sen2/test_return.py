@@ -131,9 +131,16 @@ def test_errors_from_the_casework_are_listed_per_child_and_nothing_is_written(
         c1 = s.get(Case, authority.case["C1"])
         c.update_case(s, c1.id, c1.version, USER, as_of=AS_OF, need_type=None)
         # The same child's second open plan (AP04) from a second request.
-        add_case(s, authority.case, "C3b", date(2026, 2, 9), child_id=child.id,
-                 decision_to_assess=date(2026, 3, 2), decision_outcome="assess",
-                 final_issued=date(2026, 6, 29))  # fmt: skip
+        add_case(
+            s,
+            authority.case,
+            "C3b",
+            date(2026, 2, 9),
+            child_id=child.id,
+            decision_to_assess=date(2026, 3, 2),
+            decision_outcome="assess",
+            final_issued=date(2026, 6, 29),
+        )
     out = out_dir / "r.xml"
     with authority.db.session() as s:
         result = build_return(s, 2027, out, lea="330", officers=OFFICERS, made=AFTER_CENSUS)
@@ -159,8 +166,26 @@ def test_cli_check_exit_codes_and_the_written_file(
     assert "[S01 error] Header > Source > LEA" in out.out and "--lea" in out.out
     assert "COLLECT would reject this return" in out.err
     target = out_dir / "sen2-2027.xml"
-    code = main(["--database", database, "sen2", "--collection", "2027", "--out", str(target),
-                 "--lea", "330", "--dmo", "Y", "--dco", "y", "--dsco", "R", "--save"])  # fmt: skip
+    code = main(
+        [
+            "--database",
+            database,
+            "sen2",
+            "--collection",
+            "2027",
+            "--out",
+            str(target),
+            "--lea",
+            "330",
+            "--dmo",
+            "Y",
+            "--dco",
+            "y",
+            "--dsco",
+            "R",
+            "--save",
+        ]
+    )
     out = capsys.readouterr()
     assert code == 0, out
     assert target.exists() and f"Wrote {target}" in out.out

@@ -175,8 +175,10 @@ CASES: dict[str, tuple[Change, str]] = {
         both(add(P, "UniqueLearnerNumber", "1234567890"), copy_person),
         "ULN 1234567890 is also given",
     ),
-    "K03": (both(copy_person, lambda r: r.findall(P)[1].remove(r.findall(P)[1].find("UPN"))),
-            "same name and date of birth"),  # fmt: skip
+    "K03": (
+        both(copy_person, lambda r: r.findall(P)[1].remove(r.findall(P)[1].find("UPN"))),
+        "same name and date of birth",
+    ),
     "K04": (
         lambda root: _find(root, P).append(ET.fromstring(ET.tostring(_find(root, R)))),
         "same received date",
@@ -203,16 +205,24 @@ CASES: dict[str, tuple[Change, str]] = {
         "the LA the child moved to is this LA",
     ),
     "R13": (
-        both(set_(f"{R}/RequestOutcome", "H"), drop(f"{R}/RequestOutcomeDate"),
-             drop(f"{R}/Assessment"), drop(f"{R}/ActivePlans")),
+        both(
+            set_(f"{R}/RequestOutcome", "H"),
+            drop(f"{R}/RequestOutcomeDate"),
+            drop(f"{R}/Assessment"),
+            drop(f"{R}/ActivePlans"),
+        ),
         "no assessment given",
-    ),  # fmt: skip
+    ),
     "A01": (drop(f"{A}/AssessmentOutcomeDate"), "its date is missing"),
     "A02": (
-        both(set_(f"{A}/AssessmentOutcome", "A"), drop(f"{A}/Week20"), drop(f"{A}/NamedPlan"),
-             drop(f"{R}/ActivePlans")),
+        both(
+            set_(f"{A}/AssessmentOutcome", "A"),
+            drop(f"{A}/Week20"),
+            drop(f"{A}/NamedPlan"),
+            drop(f"{R}/ActivePlans"),
+        ),
         "still ongoing (A)",
-    ),  # fmt: skip
+    ),
     "A03": (set_(f"{A}/AssessmentOutcomeDate", "2026-02-01"), "before the date of the decision"),
     "A04": (drop(f"{A}/Week20"), "20-week exception flag is missing"),
     "A05": (
@@ -227,7 +237,9 @@ CASES: dict[str, tuple[Change, str]] = {
         "ceased (2026-05-01) before it started",
     ),
     "N03": (
-        both(set_(f"{N}/StartDate", "2026-01-02"), set_(f"{A}/AssessmentOutcomeDate", "2026-05-26")),
+        both(
+            set_(f"{N}/StartDate", "2026-01-02"), set_(f"{A}/AssessmentOutcomeDate", "2026-05-26")
+        ),
         "starts (2026-01-02) before the request",
     ),
     "N04": (set_(f"{N}/PlanDetail/PlacementRank", "2"), "need ranks 1"),
@@ -238,15 +250,19 @@ CASES: dict[str, tuple[Change, str]] = {
     "N10": (drop(f"{N}/PlanDetail"), "no setting is named in the plan"),
     "N11": (
         both(
-            set_(f"{R}/RequestOutcome", "H"), drop(f"{R}/RequestOutcomeDate"),
-            set_(f"{A}/AssessmentOutcome", "H"), drop(f"{A}/AssessmentOutcomeDate"),
-            drop(f"{A}/Week20"), set_(f"{N}/StartDate", "2024-01-08"),
+            set_(f"{R}/RequestOutcome", "H"),
+            drop(f"{R}/RequestOutcomeDate"),
+            set_(f"{A}/AssessmentOutcome", "H"),
+            drop(f"{A}/AssessmentOutcomeDate"),
+            drop(f"{A}/Week20"),
+            set_(f"{N}/StartDate", "2024-01-08"),
             set_(f"{R}/ReceivedDate", "2023-09-04"),
-            add(N, "CeaseDate", "2025-10-01"), add(N, "CeaseReason", "2"),
+            add(N, "CeaseDate", "2025-10-01"),
+            add(N, "CeaseReason", "2"),
             set_(f"{AP}/PlacementDetail/EntryDate", "2024-01-08"),
         ),
         "before the period began",
-    ),  # fmt: skip
+    ),
     "N12": (drop(f"{N}/PlanDetail/SENunitIndicator"), "SEN unit or resourced provision"),
     "AP01": (drop(f"{A}/NamedPlan"), "this request has no plan"),
     "AP02": (drop(f"{R}/ActivePlans"), "no active plan details"),
@@ -272,7 +288,10 @@ CASES: dict[str, tuple[Change, str]] = {
         ),
         "two rank-1 placements overlap",
     ),
-    "AP08": (add(f"{AP}/PlacementDetail", "LeavingDate", "2026-12-18"), "no main (rank 1) placement"),
+    "AP08": (
+        add(f"{AP}/PlacementDetail", "LeavingDate", "2026-12-18"),
+        "no main (rank 1) placement",
+    ),
     "AP09": (set_(f"{AP}/SENneed/SENtypeRank", "2"), "one primary (rank 1)"),
     "AP10": (drop(f"{AP}/SENneed"), "no need is recorded"),
     "AP11": (add(AP, "ReviewOutcome", "M"), "without a meeting date"),
@@ -282,20 +301,30 @@ CASES: dict[str, tuple[Change, str]] = {
         "were sent before the meeting",
     ),
     "AP14": (both(REVIEW, set_(f"{AP}/LastReview", "2027-01-02")), "meeting date on or before it"),
-    "AP15": (both(REVIEW, set_(f"{AP}/ReviewMeeting", "2026-04-01"), set_(f"{AP}/LastReview", "2026-04-20")),
-             "before the plan started"),  # fmt: skip
+    "AP15": (
+        both(
+            REVIEW,
+            set_(f"{AP}/ReviewMeeting", "2026-04-01"),
+            set_(f"{AP}/LastReview", "2026-04-20"),
+        ),
+        "before the plan started",
+    ),
     "AP16": (add(AP, "PhaseTransferFinalDate", "2026-02-01"), "without its deadline"),
     "AP17": (set_(f"{P}/PersonBirthDate", "2014-11-10"), "a transfer year"),
     "AP18": (add(AP, "TransferLA", "330"), "transferred from is this LA"),
-    "AP19": (add(AP, "ReviewMeeting", "2027-01-10") if False else both(
-        add(AP, "ReviewMeeting", "2027-01-10"), add(AP, "LastReview", "2027-01-15")),
-        "needs the date it was sent, and the reverse"),  # fmt: skip
+    "AP19": (
+        both(add(AP, "ReviewMeeting", "2027-01-10"), add(AP, "LastReview", "2027-01-15")),
+        "needs the date it was sent, and the reverse",
+    ),
     "AP21": (
-        both(drop(f"{AP}/PlacementDetail/URN"), drop(f"{AP}/PlacementDetail/SENunitIndicator"),
-             drop(f"{AP}/PlacementDetail/ResourcedProvisionIndicator"),
-             add(f"{AP}/PlacementDetail", "SENsetting", "NIEO")),
+        both(
+            drop(f"{AP}/PlacementDetail/URN"),
+            drop(f"{AP}/PlacementDetail/SENunitIndicator"),
+            drop(f"{AP}/PlacementDetail/ResourcedProvisionIndicator"),
+            add(f"{AP}/PlacementDetail", "SENsetting", "NIEO"),
+        ),
         "needs a description",
-    ),  # fmt: skip
+    ),
     "AP22": (drop(f"{AP}/PlacementDetail/ResourcedProvisionIndicator"), "resourced provision"),
 }
 
