@@ -381,18 +381,29 @@ class Sen2ReturnWindow(QMainWindow):
         self.problems.setColumnCount(4)
         self.problems.setHeaderLabels(["Child / rule", "Item", "Why", "How to fix"])
         self.problems.setWordWrap(True)
+        self.problems.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.problems.setUniformRowHeights(False)
         self.problems.header().setStretchLastSection(True)
-        for col, width in enumerate((260, 300, 380)):
+        for col, width in enumerate((280, 300, 400)):
             self.problems.setColumnWidth(col, width)
+        self.problems.currentItemChanged.connect(self._problem_chosen)
         self.preview = QTableWidget(0, 4, split)
         self.preview.setAccessibleName("What DfE will publish")
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.preview.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.preview.verticalHeader().hide()
+        self.preview.setWordWrap(False)
+        self.detail = QLabel("Choose a problem to read it in full.", split)
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName("The chosen problem")
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         split.addWidget(self.problems)
+        split.addWidget(self.detail)
         split.addWidget(self.preview)
-        split.setSizes([520, 260])
+        split.setSizes([430, 70, 250])
         layout.addWidget(split, 1)
         self.source = QLabel(codes.national_source(), central)
         self.source.setWordWrap(True)
@@ -470,6 +481,18 @@ class Sen2ReturnWindow(QMainWindow):
         self._fill_preview(result)
         self.checked.emit()
 
+    def _problem_chosen(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        if item is None:
+            return
+        parent = item.parent()
+        if parent is None:
+            self.detail.setText(f"{item.text(0)}: {item.text(1)}.")
+            return
+        self.detail.setText(
+            f"<b>{parent.text(0)}</b> - {item.text(0)} at <i>{item.text(1)}</i>: "
+            f"{item.text(2)}<br><b>How to fix:</b> {item.text(3)}"
+        )
+
     def _fill_problems(self, result: Sen2Result) -> None:
         self.problems.clear()
         groups: dict[tuple[int, str], list[Any]] = {}
@@ -495,6 +518,9 @@ class Sen2ReturnWindow(QMainWindow):
                 top.addChild(item)
             self.problems.addTopLevelItem(top)
             top.setExpanded(True)
+        first = self.problems.topLevelItem(0)
+        if first is not None and first.childCount():
+            self.problems.setCurrentItem(first.child(0))
 
     def _fill_preview(self, result: Sen2Result) -> None:
         year = next((line.year for line in result.preview if line.year), None)
@@ -507,4 +533,3 @@ class Sen2ReturnWindow(QMainWindow):
             cells = (line.title, line.ours.text(), line.england.text(), line.published.text())
             for col, text in enumerate(cells):
                 self.preview.setItem(r, col, QTableWidgetItem(text))
-        self.preview.resizeRowsToContents()

@@ -93,6 +93,7 @@ _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 
+_CHILD_ITEMS = frozenset({"Surname", "Forename", "PersonBirthDate", "Sex", "PostCode"})
 _HEADER_ITEMS = {"LEA": "--lea", "DMO": "--dmo", "DCO": "--dco", "DSCO": "--dsco"}
 
 
@@ -102,6 +103,8 @@ def _fix_for(tag: str) -> str:
             f"give {_HEADER_ITEMS[tag]} to `send-desktop sen2`, or fill in the Authority box of "
             "the SEN2 return window (it is saved for next time)"
         )
+    if tag in _CHILD_ITEMS:
+        return f"record the child's {words(tag)} in the case's child details"
     return f"record the {words(tag)} in the case window's SEN2 tab (or the case's details)"
 
 
