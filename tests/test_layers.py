@@ -56,3 +56,10 @@ def test_store_and_workbooks_do_not_import_gui() -> None:
 
 def test_store_does_not_import_workbooks() -> None:
     assert _offending("store", ("send_desktop.workbooks",)) == []
+
+
+def test_sen2_has_no_qt_and_sits_above_store() -> None:
+    # sen2 may read the store and the timeline; nothing below it may import sen2.
+    assert _offending("sen2", ("PySide6", "shiboken6", "send_desktop.gui")) == []
+    for folder in ("store", "workbooks", "timeline"):
+        assert _offending(folder, ("send_desktop.sen2",)) == []

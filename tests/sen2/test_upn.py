@@ -41,3 +41,13 @@ def test_any_single_mistyped_digit_is_caught(body: str, where: int, delta: int) 
     changed = body[:where] + str((int(body[where]) + delta) % 10) + body[where + 1 :]
     assert upn_check_letter("A" + body) != upn_check_letter("A" + changed)
     assert upn_check_letter("A" + body) in UPN_LETTERS
+
+
+def test_the_import_synonyms_name_real_sen2_columns() -> None:
+    from send_desktop.store.models import Case, Child
+    from send_desktop.workbooks.headers import SEN2_SYNONYMS, normalise
+
+    columns = set(Child.__table__.c.keys()) | set(Case.__table__.c.keys())
+    assert set(SEN2_SYNONYMS) <= columns
+    seen = [normalise(s) for names in SEN2_SYNONYMS.values() for s in names]
+    assert len(seen) == len(set(seen))  # no header means two things
