@@ -42,6 +42,7 @@ from send_desktop.gui.status import app_icon
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
 from send_desktop.sen2 import codes
 from send_desktop.sen2.build import SETTING_LEA, SETTING_OFFICERS, Sen2Result, build_return
+from send_desktop.sen2.spec import TREES
 from send_desktop.store import ConflictError, Database
 from send_desktop.store import cases as store_cases
 from send_desktop.store.models import (
@@ -342,8 +343,8 @@ class Sen2ReturnWindow(QMainWindow):
         bar = QHBoxLayout(box)
         self.collection = QSpinBox(box)
         self.collection.setAccessibleName("Collection year")
-        self.collection.setRange(min(codes.CENSUS_DAYS), max(codes.CENSUS_DAYS))
-        self.collection.setValue(max(codes.CENSUS_DAYS))
+        self.collection.setRange(min(TREES), max(TREES))
+        self.collection.setValue(max(TREES))
         self.lea = QComboBox(box)
         self.lea.setAccessibleName("LA number")
         self.lea.addItem("choose the LA", None)
@@ -519,8 +520,9 @@ class Sen2ReturnWindow(QMainWindow):
             self.problems.addTopLevelItem(top)
             top.setExpanded(True)
         first = self.problems.topLevelItem(0)
-        if first is not None and first.childCount():
-            self.problems.setCurrentItem(first.child(0))
+        chosen = first.child(0) if first is not None else None
+        if chosen is not None:
+            self.problems.setCurrentItem(chosen)
 
     def _fill_preview(self, result: Sen2Result) -> None:
         year = next((line.year for line in result.preview if line.year), None)

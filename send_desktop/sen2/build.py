@@ -25,6 +25,7 @@ from send_desktop.errors import KnownError
 from send_desktop.sen2 import codes
 from send_desktop.sen2.collect import Collector
 from send_desktop.sen2.preview import PreviewCounter, PreviewLine
+from send_desktop.sen2.spec import TREES
 from send_desktop.sen2.validate import Context, PersonChecker, Problem, check_header
 from send_desktop.store.models import utc_now
 from send_desktop.store.settings import get_setting, load_policy
@@ -131,6 +132,13 @@ def build_return(
     """
     started = time.perf_counter()
     codes.census_day(collection)  # a known error for a year with no census day
+    if collection not in TREES:
+        # 2025 put LastReview after ReviewMeeting and left DSCO, RequestSource and the
+        # phase-transfer items voluntary (sen2-return.md section 8): not written by this program.
+        raise KnownError(
+            f"This program writes the {', '.join(str(y) for y in TREES)} SEN2 returns; the "
+            f"{collection} return had a different layout"
+        )
     lea = lea or get_setting(session, SETTING_LEA)
     chosen = tuple(
         given or get_setting(session, key)

@@ -198,3 +198,26 @@ def test_cli_check_exit_codes_and_the_written_file(
     # A year with no census day on record is a known error, not a traceback.
     assert main(["--database", database, "sen2", "--collection", "2031", "--check"]) == 2
     assert "no SEN2 census day on record for 2031" in capsys.readouterr().err
+    assert main(["--database", database, "sen2", "--collection", "2025", "--check"]) == 2
+    assert "the 2025 return had a different layout" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_the_same_return_from_postgresql(pg_database: str, out_dir: Path) -> None:
+    from tests.sen2.conftest import build_authority
+
+    db = Database.open(pg_database, USER)
+    try:
+        build_authority(db)
+        out = out_dir / "pg.xml"
+        with db.session() as s:
+            result = build_return(s, 2027, out, lea="330", officers=OFFICERS, made=AFTER_CENSUS)
+        assert result.problems == [] and result.persons == 10
+        got = {
+            line.measure: (line.ours.numerator, line.ours.denominator) for line in result.preview
+        }
+        assert got["plans_within_20_weeks_incl"] == (2, 3)
+        assert got["reviews_expected_not_held"] == (1, 3)
+        assert check_document(out.read_bytes()) == []
+    finally:
+        db.close()
