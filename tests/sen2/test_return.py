@@ -221,3 +221,17 @@ def test_the_same_return_from_postgresql(pg_database: str, out_dir: Path) -> Non
         assert check_document(out.read_bytes()) == []
     finally:
         db.close()
+
+
+def test_a_cancelled_build_writes_nothing(authority: Authority, out_dir: Path) -> None:
+    from send_desktop.errors import KnownError
+
+    asked: list[tuple[int, int]] = []
+
+    def cancel(done: int, total: int) -> bool:
+        asked.append((done, total))
+        return False
+
+    with authority.db.session() as s, pytest.raises(KnownError, match="cancelled"):
+        build_return(s, 2027, out_dir / "x.xml", lea="330", officers=OFFICERS, progress=cancel)
+    assert asked and list(out_dir.iterdir()) == []
