@@ -155,7 +155,7 @@ class Sen2DetailsTab(QWidget):
         self.placements = QTableWidget(0, 6, places)
         self.placements.setAccessibleName("Placements")
         self.placements.setHorizontalHeaderLabels(
-            ["Rank", "URN/UKPRN or code", "Started", "Left", "SEN unit", "Resourced"]
+            ["Rank", "Setting", "Started", "Left", "SEN unit", "Resourced"]
         )
         self.placements.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.placements.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

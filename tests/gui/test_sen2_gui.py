@@ -52,6 +52,10 @@ def test_the_case_windows_sen2_tab_saves_through_the_store(
     tab.add_placement()
     assert tab.message.text() == "Placement added."
     assert tab.placements.rowCount() == 2
+    if os.environ.get("SEN2_SCREENSHOTS"):
+        window.tabs.setCurrentWidget(tab)
+        window.resize(1366, 760)
+        window.grab().save(str(Path(os.environ["SEN2_SCREENSHOTS"]) / "sen2-case-tab.png"))
     with authority.db.session() as s:
         case = s.get(Case, case_id)
         child = s.get(Child, case.child_id)
