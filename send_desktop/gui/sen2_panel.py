@@ -404,14 +404,14 @@ class Sen2ReturnWindow(QMainWindow):
         split.addWidget(self.problems)
         split.addWidget(self.detail)
         split.addWidget(self.preview)
-        split.setSizes([430, 70, 250])
+        split.setSizes([360, 60, 230])
         layout.addWidget(split, 1)
         self.source = QLabel(codes.national_source(), central)
         self.source.setWordWrap(True)
         self.source.setObjectName("sectionHint")
         layout.addWidget(self.source)
         self.setCentralWidget(central)
-        self.resize(1366, 860)
+        self.resize(1340, 720)
 
     def _officers(self) -> tuple[str | None, str | None, str | None]:
         a, b, c = (combo.currentData() for combo in self.officers)

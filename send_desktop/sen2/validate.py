@@ -117,9 +117,10 @@ class Context:
         self.period = codes.collection_period(collection)
         self.lea = lea
         self.tree = TREES.get(collection, TREES[2027])
-        self.upns: dict[str, int] = {}
-        self.ulns: dict[str, int] = {}
-        self.names: dict[tuple[str, str, str], int] = {}
+        # Who holds each UPN, ULN and name + birthday seen so far (K01-K03).
+        self.upns: dict[str, str] = {}
+        self.ulns: dict[str, str] = {}
+        self.names: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass
@@ -634,11 +635,11 @@ class PersonChecker:
                         rule,
                         "E",
                         f"Person > {what}",
-                        f"the {what} {value} is also given to person {seen[value]}.",
+                        f"the {what} {value} is also given to {seen[value]}.",
                         "one of the two is wrong, or they are one child: merge their records",
                     )
                 else:
-                    seen[value] = out.person
+                    seen[value] = out.who
         key = (
             (_text(p, "Surname") or "").lower(),
             (_text(p, "Forename") or "").lower(),
@@ -650,11 +651,11 @@ class PersonChecker:
                     "K03",
                     "Q",
                     "Person",
-                    f"person {ctx.names[key]} has the same name and date of birth.",
+                    f"{ctx.names[key]} has the same name and date of birth.",
                     "if they are one child, merge the records; otherwise confirm to DfE",
                 )
             else:
-                ctx.names[key] = out.person
+                ctx.names[key] = out.who
 
     def _request(self, person: ET.Element, r: ET.Element, label: str, out: _Found) -> None:
         ctx = self.ctx

@@ -170,7 +170,7 @@ CASES: dict[str, tuple[Change, str]] = {
     "P02": (add(P, "UPNunknown", "UN2"), "a UPN or ULN is recorded too"),
     "P03": (both(drop(f"{P}/UPN"), add(P, "UPNunknown", "UN1")), "the child is 6 or over"),
     "P04": (set_(f"{P}/PersonBirthDate", "2000-05-10"), "over 25"),
-    "K01": (copy_person, "also given to person 1"),
+    "K01": (copy_person, "also given to Ada Known (born 2016-05-10)"),
     "K02": (
         both(add(P, "UniqueLearnerNumber", "1234567890"), copy_person),
         "ULN 1234567890 is also given",
