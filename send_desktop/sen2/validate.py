@@ -739,6 +739,18 @@ class PersonChecker:
                 f"the request was received on {received}, after the period ended ({end}).",
                 "it belongs in next year's return",
             )
+        start = ctx.period[0]
+        ended = decided if outcome == "N" else None
+        if assessment is not None and _text(assessment, "AssessmentOutcome") == "N":
+            ended = _date(assessment, "AssessmentOutcomeDate")
+        if ended is not None and ended < start:
+            out.add(
+                "R11",
+                "Q",
+                label,
+                f"the request ended ({ended}) before the period began ({start}).",
+                "requests closed before the period are left out of the return",
+            )
         if exported and exported == ctx.lea:
             out.add(
                 "R12",

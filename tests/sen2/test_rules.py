@@ -200,6 +200,16 @@ CASES: dict[str, tuple[Change, str]] = {
         ),
         "after the period ended",
     ),
+    "R11": (
+        both(
+            set_(f"{R}/ReceivedDate", "2025-09-01"),
+            set_(f"{R}/RequestOutcomeDate", "2025-10-06"),
+            set_(f"{R}/RequestOutcome", "N"),
+            drop(f"{R}/Assessment"),
+            drop(f"{R}/ActivePlans"),
+        ),
+        "ended (2025-10-06) before the period began",
+    ),
     "R12": (
         both(drop(f"{R}/Assessment"), drop(f"{R}/ActivePlans"), add(R, "Exported", "330")),
         "the LA the child moved to is this LA",
