@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "send_desktop.commands.bench",
     "send_desktop.commands.report",
     "send_desktop.commands.letters",
+    "send_desktop.commands.sen2",
 )
 
 

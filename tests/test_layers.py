@@ -64,3 +64,10 @@ def test_letters_use_only_store_and_timeline() -> None:
     assert _offending("letters", banned) == []
     assert _offending("store", ("send_desktop.letters",)) == []
     assert _offending("timeline", ("send_desktop.letters",)) == []
+
+
+def test_sen2_has_no_qt_and_sits_above_store() -> None:
+    # sen2 may read the store and the timeline; nothing below it may import sen2.
+    assert _offending("sen2", ("PySide6", "shiboken6", "send_desktop.gui")) == []
+    for folder in ("store", "workbooks", "timeline"):
+        assert _offending(folder, ("send_desktop.sen2",)) == []

@@ -279,6 +279,11 @@ class CaseWindow(QWidget):
         export_row.addWidget(self.export_button)
         chronology_layout.addLayout(export_row)
         self.tabs.addTab(chronology_page, "C&hronology")
+        from send_desktop.gui.sen2_panel import Sen2DetailsTab
+
+        self.sen2_tab = Sen2DetailsTab(self.db, self.user, self.case_id, self.as_of, self)
+        self.sen2_tab.saved.connect(self._after_change)
+        self.tabs.addTab(self.sen2_tab, "SEN&2")
         layout.addWidget(self.tabs, 1)
 
     def _table(self, model: QAbstractTableModel, name: str) -> QTableView:

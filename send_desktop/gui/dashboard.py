@@ -356,6 +356,10 @@ class DashboardWindow(QMainWindow):
         self.refresh_button.setShortcut("F5")
         self.refresh_button.clicked.connect(self.reload)
         bar.addWidget(self.refresh_button)
+        self.sen2_button = QPushButton("SEN&2 return...", central)
+        self.sen2_button.setToolTip("Check and write the SEN2 return for DfE COLLECT")
+        self.sen2_button.clicked.connect(self.open_sen2)
+        bar.addWidget(self.sen2_button)
         bar.addStretch(1)
         self.scope_label = QLabel(central)
         self.scope_label.setObjectName("sectionHint")
@@ -408,6 +412,13 @@ class DashboardWindow(QMainWindow):
             view.activated.connect(lambda index, v=view, p=panel: self._drill(v, p, index))
             panel.open_case_requested.connect(self.open_case_requested)
             panel.reassign_requested.connect(self.reassign)
+
+    def open_sen2(self) -> QMainWindow:
+        from send_desktop.gui.sen2_panel import Sen2ReturnWindow
+
+        self.sen2_window = Sen2ReturnWindow(self.db, self.user, self)
+        self.sen2_window.show()
+        return self.sen2_window
 
     def _drill_tab(self, hint: str, name: str) -> tuple[QTableView, CaseListPanel, QWidget]:
         page = QWidget(self)

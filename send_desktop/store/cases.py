@@ -19,6 +19,7 @@ from send_desktop.store.models import (
     ADVICE_KINDS,
     CONSULTATION_OUTCOMES,
     DECISION_OUTCOMES,
+    DIRECT_PAYMENT_CODES,
     EXCEPTION_CODES,
     FAMILY_ROLES,
     LETTER_CHANNELS,
@@ -26,11 +27,14 @@ from send_desktop.store.models import (
     NEED_TYPES,
     REQUEST_CHANNELS,
     REQUEST_SOURCES,
+    RESIDENTIAL_CODES,
     REVIEW_OUTCOMES,
     SERVICE_METHODS,
     SETTING_CODES,
     SEXES,
     TRANSFER_KINDS,
+    UPN_UNKNOWN_CODES,
+    WORK_BASED_CODES,
     AdviceRequest,
     AnnualReview,
     Appeal,
@@ -45,6 +49,7 @@ from send_desktop.store.models import (
     Letter,
     Mediation,
     Move,
+    Placement,
     SchoolClosure,
     utc_now,
 )
@@ -115,6 +120,22 @@ FIELD_LABELS: dict[str, str] = {
     "order_plan": "Tribunal order to make a plan",
     "order_notice_sent": "Parent told of the order",
     "parent_notified": "Parent told of the transfer",
+    # SEN2 items (send_desktop/sen2).
+    "ethnicity": "Ethnicity",
+    "upn_unknown": "Reason the UPN is unknown",
+    "request_rya": "In youth custody when the request was made",
+    "exported_la": "LA the child moved to",
+    "transfer_la": "LA the plan came from",
+    "secondary_need": "Secondary need",
+    "plan_setting_code": "Setting type named in the plan",
+    "plan_setting_other": "Setting described",
+    "plan_residential": "Residential placement",
+    "plan_work_based": "Work-based placement",
+    "personal_budget": "Personal budget",
+    "budget_organised": "Budget organised by the LA",
+    "direct_payment": "Direct payment",
+    "entry": "Placement started",
+    "leaving": "Placement left",
 }
 
 # How far ahead a date may be recorded (planned meetings, closures); beyond is a typing error.
@@ -165,6 +186,17 @@ _CASE = _RowRules(
             "ceased",
             "cease_reason",
             "closed",
+            "request_rya",
+            "exported_la",
+            "transfer_la",
+            "secondary_need",
+            "plan_setting_code",
+            "plan_setting_other",
+            "plan_residential",
+            "plan_work_based",
+            "personal_budget",
+            "budget_organised",
+            "direct_payment",
         }
     ),
     required=frozenset({"ref", "request_received"}),
@@ -176,6 +208,11 @@ _CASE = _RowRules(
         "need_type": NEED_TYPES,
         "transfer_kind": TRANSFER_KINDS,
         "cease_reason": tuple(range(1, 10)),
+        "secondary_need": NEED_TYPES,
+        "plan_setting_code": SETTING_CODES,
+        "plan_residential": RESIDENTIAL_CODES,
+        "plan_work_based": WORK_BASED_CODES,
+        "direct_payment": DIRECT_PAYMENT_CODES,
     },
     orders=(
         ("decision_to_assess", "request_received"),
@@ -204,10 +241,12 @@ _CHILD = _RowRules(
             "setting_name",
             "setting_urn",
             "setting_code",
+            "ethnicity",
+            "upn_unknown",
         }
     ),
     required=frozenset({"first_name", "last_name"}),
-    codes={"sex": SEXES, "setting_code": SETTING_CODES},
+    codes={"sex": SEXES, "setting_code": SETTING_CODES, "upn_unknown": UPN_UNKNOWN_CODES},
 )
 _ROW_RULES: dict[type[Base], _RowRules] = {
     Case: _CASE,
@@ -313,6 +352,32 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
         fields=frozenset({"written", "author", "text"}),
         required=frozenset({"written", "text"}),
     ),
+    Placement: _RowRules(
+        table="placement",
+        fields=frozenset(
+            {
+                "rank",
+                "name",
+                "urn",
+                "setting_code",
+                "setting_other",
+                "entry",
+                "leaving",
+                "sen_unit",
+                "resourced_provision",
+                "residential",
+                "work_based",
+            }
+        ),
+        required=frozenset({"entry"}),
+        codes={
+            "rank": (1, 2),
+            "setting_code": SETTING_CODES,
+            "residential": RESIDENTIAL_CODES,
+            "work_based": WORK_BASED_CODES,
+        },
+        orders=(("leaving", "entry"),),
+    ),
     SchoolClosure: _RowRules(
         table="school_closure",
         fields=frozenset({"name", "start", "end"}),
@@ -347,6 +412,7 @@ _CASE_ROW_MODELS = (
     CaseNote,
     FamilyContact,
     Letter,
+    Placement,
 )
 
 
@@ -364,6 +430,8 @@ class ChildDetails:
     setting_name: str | None = None
     setting_urn: str | None = None
     setting_code: str | None = None
+    ethnicity: str | None = None
+    upn_unknown: str | None = None
 
 
 class ChronologyEntry(NamedTuple):

@@ -24,6 +24,7 @@ from send_desktop.store.models import (
     Caseworker,
     Child,
     Consultation,
+    Placement,
     Team,
     national_curriculum_year,
     utc_now,
@@ -348,6 +349,88 @@ class _Builder:
             base = decided
 
 
+# SEN2 items (sen2-return.md): real DfE LA numbers for the UPNs' characters 2-4 (so the check
+# on them passes), and a spread of CBDS ethnicity codes.
+DEMO_LA_NUMBERS = ("330", "331", "332", "333", "334", "335", "336")
+ETHNICITIES = (("WBRI", 60), ("APKN", 8), ("BAFR", 6), ("MWBC", 5), ("AIND", 4), ("WOTH", 5),
+               ("BCRB", 3), ("CHNE", 1), ("OOTH", 3), ("REFU", 2), ("NOBT", 3))  # fmt: skip
+
+
+def _sen2_items(builder: _Builder, seed: int) -> list[dict[str, Any]]:
+    """SEN2-only items on the generated rows, drawn from their own random stream so the rest of
+    the demo (and every test built on a seed) is unchanged. Returns the placement rows."""
+    rng = random.Random(f"sen2-{seed}")
+    names = [e for e, _ in ETHNICITIES]
+    weights = [w for _, w in ETHNICITIES]
+    for child in builder.children:
+        # An LA number, then the child's id: every demo child's UPN is different (SEN2 K01).
+        la = DEMO_LA_NUMBERS[int(child["upn"][1:4]) % len(DEMO_LA_NUMBERS)]
+        digits = f"{la}{child['id'] % 10**9:09d}"
+        total = sum(int(d) * (i + 2) for i, d in enumerate(digits))
+        child["upn"] = UPN_CHECK[total % 23] + digits
+        child["ethnicity"] = rng.choices(names, weights)[0]
+        child["upn_unknown"] = None
+    children = {c["id"]: c for c in builder.children}
+    placements: list[dict[str, Any]] = []
+    for case in builder.cases:
+        child = children[case["child_id"]]
+        budget = rng.random() < 0.06
+        case.update(
+            request_rya=False,
+            exported_la=None,
+            transfer_la=None,
+            secondary_need=None,
+            plan_setting_code=None,
+            plan_setting_other=None,
+            plan_residential=None,
+            plan_work_based=None,
+            personal_budget=None,
+            budget_organised=None,
+            direct_payment=None,
+        )
+        final = case["final_issued"]
+        if final is None:
+            continue
+        if case["need_type"] and rng.random() < 0.3:
+            case["secondary_need"] = rng.choice(
+                [n for n, _ in NEEDS if n not in (case["need_type"], "OTH")]
+            )
+        if case["placement_urn"] is None:
+            case["plan_setting_code"] = child["setting_code"] or "OTH"
+            if case["plan_setting_code"] == "OTH":
+                case["plan_setting_other"] = "Alternative provision"
+        case["personal_budget"] = budget
+        if budget:
+            case["budget_organised"] = rng.random() < 0.5
+            case["direct_payment"] = rng.choice(("E", "S", "H", "I"))
+        placements.append(
+            {
+                "case_id": case["id"],
+                "rank": 1,
+                "name": case["placement_name"],
+                "urn": case["placement_urn"],
+                "setting_code": case["plan_setting_code"],
+                "setting_other": case["plan_setting_other"],
+                "entry": final,
+                "leaving": None,
+                "sen_unit": False if case["placement_urn"] else None,
+                "resourced_provision": False if case["placement_urn"] else None,
+                "residential": None,
+                "work_based": None,
+                **builder._stamp(),
+            }
+        )
+        # The last phase transfer (reg 18), for children now in Year 7 or 12 whose plan was
+        # in place for it: the demo records the current transfer year only.
+        dob = child["date_of_birth"]
+        year = national_curriculum_year(dob, builder.as_of)
+        if case["phase_transfer"] is None and year in (7, 12):
+            start_year = builder.as_of.year if builder.as_of.month >= 9 else builder.as_of.year - 1
+            case["phase_transfer"] = date(start_year, 9, 1)
+            case["transfer_kind"] = "post16" if year == 12 else "school"
+    return placements
+
+
 REQUEST_CHANNELS_W = (("email", "post", "hand", "portal"), (55, 10, 5, 30))
 REQUEST_SOURCES_W = (
     ("parent", "young person", "school", "health", "social care", "other"),
@@ -400,7 +483,8 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
             for i in times:
                 values[i] = values[i].strftime("%Y-%m-%d %H:%M:%S.%f")
             for i in flags:
-                values[i] = int(values[i])
+                if values[i] is not None:
+                    values[i] = int(values[i])
             batch.append(tuple(values))
         conn.exec_driver_sql(sql, batch)
 
@@ -469,6 +553,7 @@ def make_demo(
             if ref not in taken:
                 break
         case["ref"] = ref
+    placements = _sen2_items(builder, seed)
 
     with db.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
@@ -481,6 +566,7 @@ def make_demo(
         _insert(conn, CaseException.__table__, builder.exceptions)  # type: ignore[arg-type]
         _insert(conn, Consultation.__table__, builder.consultations)  # type: ignore[arg-type]
         _insert(conn, AnnualReview.__table__, builder.reviews)  # type: ignore[arg-type]
+        _insert(conn, Placement.__table__, placements)  # type: ignore[arg-type]
         conn.execute(
             insert(AuditEntry.__table__),  # type: ignore[arg-type]
             [

@@ -73,6 +73,11 @@ WEEK20_EXCEPTION_CODES = ("X1", "X2", "X3", "X4")
 CONSULTATION_OUTCOMES = ("agreed", "refused", "no response")
 REVIEW_OUTCOMES = ("A", "C", "M")
 MOVE_DIRECTIONS = ("in", "out")
+# SEN2 items the casework did not hold before (docs: shared/domain/sen2-return.md section 4).
+UPN_UNKNOWN_CODES = ("UN1", "UN2", "UN3", "UN5", "UN8", "UN9", "UN10")
+RESIDENTIAL_CODES = ("A", "B")  # A 38-51 weeks a year, B 52 weeks
+WORK_BASED_CODES = ("A", "T", "S")  # apprenticeship, traineeship, supported internship
+DIRECT_PAYMENT_CODES = ("E", "S", "H", "I")  # education, social care, health, integrated
 
 
 def utc_now() -> datetime:
@@ -146,6 +151,7 @@ class Child(Editable, Base):
     __table_args__ = (
         CheckConstraint(_in("sex", SEXES), name="sex"),
         CheckConstraint(_in("setting_code", SETTING_CODES), name="setting_code"),
+        CheckConstraint(_in("upn_unknown", UPN_UNKNOWN_CODES), name="upn_unknown"),
         Index("ix_child_names", "last_name", "first_name"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +166,9 @@ class Child(Editable, Base):
     # A URN or UKPRN when the setting has one, else a SEN2 SENsetting code.
     setting_urn: Mapped[str | None] = mapped_column(String(8))
     setting_code: Mapped[str | None] = mapped_column(String(4))
+    # SEN2 Person items: CBDS ethnicity code, and why there is no UPN or ULN (UN1-UN10).
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
+    upn_unknown: Mapped[str | None] = mapped_column(String(4))
     cases: Mapped[list[Case]] = relationship(back_populates="child")
 
     @property
@@ -186,6 +195,9 @@ class Case(Editable, Base):
         CheckConstraint(
             "cease_reason IS NULL OR (cease_reason BETWEEN 1 AND 9)", name="cease_reason"
         ),
+        CheckConstraint(_in("plan_residential", RESIDENTIAL_CODES), name="plan_residential"),
+        CheckConstraint(_in("plan_work_based", WORK_BASED_CODES), name="plan_work_based"),
+        CheckConstraint(_in("direct_payment", DIRECT_PAYMENT_CODES), name="direct_payment"),
         Index("ix_case_caseworker_closed", "caseworker_id", "closed"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -214,6 +226,21 @@ class Case(Editable, Base):
     ceased: Mapped[date | None] = mapped_column(Date)
     cease_reason: Mapped[int | None] = mapped_column(Integer)
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    # SEN2 items (2026 and 2027 collections): RYA, the young person in youth custody when the
+    # request was made; Exported, the LA the child moved to before the assessment ended; the
+    # previous LA of a plan transferred in; the secondary need; section I's setting when it has
+    # no URN/UKPRN (SENsetting); and the plan's residential, work-based and budget features.
+    request_rya: Mapped[bool | None] = mapped_column(Boolean)
+    exported_la: Mapped[str | None] = mapped_column(String(3))
+    transfer_la: Mapped[str | None] = mapped_column(String(3))
+    secondary_need: Mapped[str | None] = mapped_column(String(4))
+    plan_setting_code: Mapped[str | None] = mapped_column(String(4))
+    plan_setting_other: Mapped[str | None] = mapped_column(String(100))
+    plan_residential: Mapped[str | None] = mapped_column(String(1))
+    plan_work_based: Mapped[str | None] = mapped_column(String(1))
+    personal_budget: Mapped[bool | None] = mapped_column(Boolean)
+    budget_organised: Mapped[bool | None] = mapped_column(Boolean)
+    direct_payment: Mapped[str | None] = mapped_column(String(1))
 
     child: Mapped[Child] = relationship(back_populates="cases")
     caseworker: Mapped[Caseworker | None] = relationship()
@@ -236,6 +263,9 @@ class Case(Editable, Base):
     appeals: Mapped[list[Appeal]] = relationship(cascade="all, delete-orphan", order_by="Appeal.id")
     notes: Mapped[list[CaseNote]] = relationship(
         cascade="all, delete-orphan", order_by="CaseNote.id"
+    )
+    placements: Mapped[list[Placement]] = relationship(
+        cascade="all, delete-orphan", order_by="Placement.id"
     )
 
     @property
@@ -352,6 +382,32 @@ class Appeal(CaseChild, Editable, Base):
     order_plan: Mapped[date | None] = mapped_column(Date)
     # Notice to the parent after an order to assess (reg 44, step O1).
     order_notice_sent: Mapped[date | None] = mapped_column(Date)
+
+
+class Placement(CaseChild, Editable, Base):
+    """A setting the child attended while the plan was active (SEN2 PlacementDetail)."""
+
+    __tablename__ = "placement"
+    __table_args__ = (
+        CheckConstraint(_in("setting_code", SETTING_CODES), name="setting_code"),
+        CheckConstraint(_in("residential", RESIDENTIAL_CODES), name="residential"),
+        CheckConstraint(_in("work_based", WORK_BASED_CODES), name="work_based"),
+        CheckConstraint("rank IN (1, 2)", name="rank"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 1 the main setting, 2 a second one attended at the same time (PlacementRank).
+    rank: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str | None] = mapped_column(String(200))
+    # URN (6 digits, in GIAS) or UKPRN (8 digits), else a SENsetting code.
+    urn: Mapped[str | None] = mapped_column(String(8))
+    setting_code: Mapped[str | None] = mapped_column(String(4))
+    setting_other: Mapped[str | None] = mapped_column(String(100))
+    entry: Mapped[date] = mapped_column(Date)
+    leaving: Mapped[date | None] = mapped_column(Date)
+    sen_unit: Mapped[bool | None] = mapped_column(Boolean)
+    resourced_provision: Mapped[bool | None] = mapped_column(Boolean)
+    residential: Mapped[str | None] = mapped_column(String(1))
+    work_based: Mapped[str | None] = mapped_column(String(1))
 
 
 class CaseNote(CaseChild, Editable, Base):

@@ -452,3 +452,29 @@ def apply_hand_mapping(
                 del mapping[other]
         mapping[key] = index
     return mapping, errors
+
+
+# Header synonyms for the SEN2 items (store.models Child/Case columns added for the SEN2
+# return), keyed by column name: for the workbook round trip that derives its columns from the
+# models. The first synonym is the export's header.
+SEN2_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
+    "ethnicity": ("Ethnicity", "Ethnicity code", "Ethnic group", "Ethnic origin", "CBDS ethnicity"),
+    "sex": ("Sex", "Gender", "Legal sex", "Sex (M/F)"),
+    "postcode": ("Postcode", "Post code", "Home postcode", "Address postcode"),
+    "uln": ("ULN", "Unique learner number", "Learner number"),
+    "upn_unknown": ("UPN unknown reason", "UPN unknown", "No UPN reason", "UPNunknown"),
+    "request_source": ("Request made by", "Request source", "Requested by", "Referrer"),
+    "request_rya": ("In youth custody", "RYA", "Youth custody", "Request in youth custody"),
+    "exported_la": ("Moved to LA", "Exported", "Transferred out to LA", "New LA"),
+    "transfer_la": ("Plan came from LA", "TransferLA", "Transferred in from LA", "Previous LA"),
+    "need_type": ("Primary need", "Primary SEN type", "SEN type 1", "Main need"),
+    "secondary_need": ("Secondary need", "Secondary SEN type", "SEN type 2", "Second need"),
+    "placement_urn": ("Placement URN", "School URN", "URN", "Setting URN", "UKPRN"),
+    "plan_setting_code": ("Setting type", "SENsetting", "SEN setting", "Setting code"),
+    "plan_residential": ("Residential placement", "Residential", "PlanRes"),
+    "plan_work_based": ("Work-based placement", "Apprenticeship or internship", "PlanWBP"),
+    "personal_budget": ("Personal budget", "PB", "Has personal budget"),
+    "budget_organised": ("Budget organised by LA", "Organised arrangement", "OA"),
+    "direct_payment": ("Direct payment", "DP", "Direct payment type"),
+    "cease_reason": ("Reason ceased", "Cease reason", "Ceasing reason", "Reason plan ceased"),
+}
