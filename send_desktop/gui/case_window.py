@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from send_desktop.gui import fit
 from send_desktop.gui.case_data import (
     AdviceLine,
     CaseSnapshot,
@@ -32,7 +33,6 @@ from send_desktop.gui.case_data import (
     ReviewLine,
     load_case,
 )
-from send_desktop.gui import fit
 from send_desktop.gui.caseload import age_and_year
 from send_desktop.gui.dates import uk
 from send_desktop.gui.main_window import configure_table
@@ -90,7 +90,9 @@ STEP_COLUMNS: list[Column[Step]] = [
         lambda s: step_look(s.id, s.status).rank,
         decoration=lambda s: step_icon(s.id, s.status),
         foreground=lambda s: step_colour(s.id, s.status),
-        tooltip=lambda s: f"{FAMILY_TIP} {s.explanation}" if is_family_step(s.id) else s.explanation,
+        tooltip=lambda s: (
+            f"{FAMILY_TIP} {s.explanation}" if is_family_step(s.id) else s.explanation
+        ),
     ),
     Column("Days left", _days_text, lambda s: s.days if s.days is not None else 10**6),
     Column("Rule", _detail_line, lambda s: s.source, tooltip=lambda s: s.explanation),

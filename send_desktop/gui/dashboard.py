@@ -37,8 +37,9 @@ from sqlalchemy.orm import Session
 
 from send_desktop import APP_NAME
 from send_desktop.errors import KnownError
+from send_desktop.gui import fit
 from send_desktop.gui.crash import handle_exception
-from send_desktop.gui.dashboard_charts import caseload_chart, stage_chart, timeliness_chart
+from send_desktop.gui.dashboard_charts import caseload_panel, stage_panel, timeliness_panel
 from send_desktop.gui.dashboard_models import (
     OVERLOAD_COLOUR,
     DrillModel,
@@ -129,10 +130,11 @@ class CaseListPanel(QWidget):
         self.title = QLabel("Click a number above to list its cases.", self)
         self.title.setObjectName("caseHeading")
         self.title.setStyleSheet("font-size: 11pt;")
+        self.title.setWordWrap(True)
         top.addWidget(self.title, 1)
-        self.open_button = QPushButton("&Open case", self)
+        self.open_button = QPushButton("Op&en case", self)
         self.open_button.clicked.connect(self.open_selected)
-        self.reassign_button = QPushButton("&Reassign selected...", self)
+        self.reassign_button = QPushButton("Re&assign selected...", self)
         self.reassign_button.setToolTip("Give the selected cases to another caseworker")
         self.reassign_button.clicked.connect(self._reassign)
         top.addWidget(self.open_button)
@@ -144,8 +146,14 @@ class CaseListPanel(QWidget):
         configure_table(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.doubleClicked.connect(self._open_index)
-        for column, width in enumerate((130, 170, 130, 110, 400, 120, 110)):
-            self.table.setColumnWidth(column, width)
+        # Widths in letters; the step counted, what the team leader reads, takes the rest.
+        ems = self.table.fontMetrics().horizontalAdvance("M")
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, width in enumerate((7.5, 11, 9, 7.5, 0, 8, 7, 8, 8.5)):
+            if width:
+                self.table.setColumnWidth(column, int(width * ems))
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         # Most urgent first: the earliest due date (the longest overdue) at the top.
         self.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
@@ -312,10 +320,12 @@ class DashboardWindow(QMainWindow):
         self.report: TeamReport | None = None
         self._loading = False
         self._reload_again = False
-        self.setWindowTitle(f"{APP_NAME} - team dashboard")
+        # The platform adds " - SEND Desktop" after the title (applicationDisplayName).
+        self.setWindowTitle("Team dashboard")
         self.setWindowIcon(app_icon())
         self._build()
-        self.resize(*SCREENSHOT_SIZE)
+        fit.add_close_keys(self)  # Ctrl+W and Escape: a secondary window
+        fit.fit_size(self, *SCREENSHOT_SIZE)
         if load:
             self.reload()
 
@@ -352,14 +362,17 @@ class DashboardWindow(QMainWindow):
         bar.addWidget(self.from_edit)
         bar.addWidget(QLabel("to", central))
         bar.addWidget(self.to_edit)
-        self.refresh_button = QPushButton("Re&fresh", central)
+        self.refresh_button = QPushButton("Refresh", central)
         self.refresh_button.setShortcut("F5")
+        self.refresh_button.setToolTip("Work the figures out again (F5)")
         self.refresh_button.clicked.connect(self.reload)
         bar.addWidget(self.refresh_button)
-        bar.addStretch(1)
         self.scope_label = QLabel(central)
         self.scope_label.setObjectName("sectionHint")
-        bar.addWidget(self.scope_label)
+        # Wraps rather than setting the window's minimum width (it was wider than a laptop).
+        self.scope_label.setWordWrap(True)
+        bar.addSpacing(8)
+        bar.addWidget(self.scope_label, 1)
         layout.addLayout(bar)
         for label in central.findChildren(QLabel):
             if label.text() == "&Team:":
@@ -433,9 +446,12 @@ class DashboardWindow(QMainWindow):
         layout.setContentsMargins(12, 8, 12, 8)
         heading = QLabel(title, card)
         heading.setObjectName("sectionHint")
+        heading.setWordWrap(True)
         value = QLabel(card)
         value.setStyleSheet("font-size: 20pt; font-weight: 600; color: #1b2733;")
         value.setAccessibleName(title)
+        # Reachable by Tab, so a screen reader user hears each headline figure with its name.
+        value.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         note = QLabel(card)
         note.setWordWrap(True)
         note.setObjectName("sectionHint")
@@ -450,6 +466,7 @@ class DashboardWindow(QMainWindow):
         self.overview_layout.setContentsMargins(0, 6, 0, 0)
         cards = QHBoxLayout()
         self.kpi: dict[str, tuple[QLabel, QLabel]] = {}
+        self.kpi_titles: dict[str, str] = {}
         for key, title in (
             ("overdue", "Open cases with a step overdue"),
             ("timeliness", "New plans within 20 weeks (excl. exceptions)"),
@@ -459,6 +476,7 @@ class DashboardWindow(QMainWindow):
         ):
             card, value, note = self._kpi_card(page, title)
             self.kpi[key] = (value, note)
+            self.kpi_titles[key] = title
             cards.addWidget(card)
         self.overview_layout.addLayout(cards, 0, 0, 1, 2)
         self.charts: dict[str, QWidget] = {}
@@ -473,13 +491,15 @@ class DashboardWindow(QMainWindow):
         top = QHBoxLayout()
         self.caseload_hint = _hint("", page)
         top.addWidget(self.caseload_hint, 1)
-        top.addWidget(QLabel("Overloaded above", page))
+        above = QLabel("Overloaded a&bove", page)
+        top.addWidget(above)
         self.threshold_spin = QSpinBox(page)
         self.threshold_spin.setRange(1, 100_000)
         self.threshold_spin.setSuffix(" open cases")
         self.threshold_spin.setAccessibleName("Overload threshold in open cases")
+        above.setBuddy(self.threshold_spin)
         top.addWidget(self.threshold_spin)
-        save = QPushButton("Save &threshold", page)
+        save = QPushButton("Save thres&hold", page)
         save.setToolTip("Store the threshold for everyone using this database (audited)")
         save.clicked.connect(self.save_threshold)
         top.addWidget(save)
@@ -508,7 +528,7 @@ class DashboardWindow(QMainWindow):
         configure_table(self.timeliness_view)
         self.timeliness_view.setSortingEnabled(False)
         self.timeliness_view.horizontalHeader().setStretchLastSection(False)
-        self.timeliness_view.setMaximumHeight(240)
+        self.timeliness_view.setMaximumHeight(220)
         self.timeliness_layout.addWidget(self.timeliness_view)
         self.timeliness_chart_slot = QVBoxLayout()
         self.timeliness_layout.addLayout(self.timeliness_chart_slot, 1)
@@ -668,6 +688,9 @@ class DashboardWindow(QMainWindow):
             value_label, note_label = self.kpi[key]
             value_label.setText(value)
             note_label.setText(note)
+            title = self.kpi_titles[key]
+            value_label.setAccessibleName(f"{title}: {value}")
+            value_label.setAccessibleDescription(note)
         overloaded = bool(report.overloaded())
         self.kpi["overload"][0].setStyleSheet(
             "font-size: 20pt; font-weight: 600; color: "
@@ -680,10 +703,10 @@ class DashboardWindow(QMainWindow):
             chart.setParent(None)
             chart.deleteLater()
         self.charts = {
-            "timeliness": timeliness_chart(report),
-            "caseload": caseload_chart(report),
-            "stage": stage_chart(report),
-            "timeliness_tab": timeliness_chart(report),
+            "timeliness": timeliness_panel(report),
+            "caseload": caseload_panel(report),
+            "stage": stage_panel(report),
+            "timeliness_tab": timeliness_panel(report),
         }
         self.overview_layout.addWidget(self.charts["timeliness"], 1, 0, 1, 2)
         self.overview_layout.addWidget(self.charts["caseload"], 2, 0)

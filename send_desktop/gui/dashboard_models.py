@@ -248,8 +248,9 @@ TRANSFER_RULE_WORDS = (
 
 
 def rule_words(stage: PipelineStage) -> str:
-    if stage.name in PIPELINE_RULE_WORDS:
-        return PIPELINE_RULE_WORDS[stage.name]
+    for name, words in PIPELINE_RULE_WORDS.items():
+        if stage.name.startswith(name):  # "Reviews due next term (Autumn term 2025)"
+            return words
     if stage.name.startswith(("Phase transfers", "Post-16 transfers")):
         return TRANSFER_RULE_WORDS
     return stage.rule

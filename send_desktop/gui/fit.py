@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMenuBar,
     QPlainTextEdit,
+    QScrollBar,
     QTabBar,
     QTabWidget,
     QTextEdit,
@@ -41,6 +43,7 @@ INTERACTIVE = (
     QAbstractSlider,
     QTextEdit,
     QPlainTextEdit,
+    QScrollBar,
 )
 
 
@@ -92,8 +95,10 @@ def restore_geometry(widget: QWidget, settings: QSettings, key: str) -> bool:
 
 
 def add_close_keys(widget: QWidget, escape: bool = True) -> list[QAction]:
-    """Ctrl+W (the platform's Close) and, for secondary windows, Escape close the window."""
-    keys = [QKeySequence(QKeySequence.StandardKey.Close)]
+    """Ctrl+W, the platform's Close (Ctrl+F4 on Windows) and, for secondary windows, Escape
+    close the window."""
+    keys = [QKeySequence("Ctrl+W")]
+    keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close) if k not in keys]
     if escape:
         keys.append(QKeySequence(Qt.Key.Key_Escape))
     action = QAction("Close window", widget)
@@ -131,12 +136,10 @@ def unnamed_widgets(window: QWidget) -> list[str]:
             continue
         if isinstance(widget.parentWidget(), QAbstractSpinBox | QComboBox):
             continue  # the line edit inside a spin box or combo: named by its owner
-        if widget.objectName().startswith("qt_"):
-            continue  # Qt's own parts (scroll buttons, the corner button of a table)
-        if isinstance(widget, QComboBox):
-            name = widget.accessibleName()
-        else:
-            name = accessible_name(widget)
+        if widget.objectName().startswith("qt_") or isinstance(widget, QHeaderView | QScrollBar):
+            continue  # parts of a table or scroll area, which name them (headers, scroll bars)
+        # A combo's own name: Qt would otherwise read out its current value.
+        name = widget.accessibleName() if isinstance(widget, QComboBox) else accessible_name(widget)
         if not name.strip():
             problems.append(_describe(widget))
     return problems
@@ -161,9 +164,9 @@ def _texts(window: QWidget) -> Iterable[tuple[str, str]]:
     for widget in window.findChildren(QWidget):
         if not _visible_in(widget, window):
             continue
-        if isinstance(widget, QAbstractButton):
-            yield widget.text(), _describe(widget)
-        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+        if isinstance(widget, QAbstractButton) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        ):
             yield widget.text(), _describe(widget)
         elif isinstance(widget, QGroupBox):
             yield widget.title(), f"group {widget.title()!r}"

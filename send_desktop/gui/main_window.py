@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import time
 from collections.abc import Sequence
@@ -226,8 +227,14 @@ class MainWindow(QMainWindow):
             ("&Case", [self.open_action, self.record_action, None, self.calculator_action]),
             (
                 "&View",
-                [self.search_action, None, self.caseload_tab_action, self.today_tab_action]
-                + [None, self.refresh_action],
+                [
+                    self.search_action,
+                    None,
+                    self.caseload_tab_action,
+                    self.today_tab_action,
+                    None,
+                    self.refresh_action,
+                ],
             ),
             ("&Team", [self.dashboard_action]),
             ("&Help", [self.guide_action, self.shortcuts_action, None, self.about_action]),
@@ -294,7 +301,7 @@ class MainWindow(QMainWindow):
             self.empty_demo,
             self.table,
         ]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _build_banner(self, parent: QWidget) -> QFrame:
@@ -402,7 +409,7 @@ class MainWindow(QMainWindow):
         for column in range(self.model.columnCount()):
             if column in widths:
                 self.table.setColumnWidth(column, int(widths[column] * ems))
-        if COL_NEXT < self.model.columnCount():
+        if self.model.columnCount() > COL_NEXT:
             header.setSectionResizeMode(COL_NEXT, QHeaderView.ResizeMode.Stretch)
 
     def _build_empty_state(self, parent: QWidget) -> QFrame:
@@ -542,7 +549,9 @@ class MainWindow(QMainWindow):
             f"<b>Good {'morning' if datetime.now().hour < 12 else 'day'}, {self.user}.</b> "
             f"Your cases have <b>{overdue} steps overdue</b> and <b>{due_today} due today</b>."
         )
-        self.banner_label.setAccessibleName(self.banner_label.text().replace("<b>", "").replace("</b>", ""))
+        self.banner_label.setAccessibleName(
+            self.banner_label.text().replace("<b>", "").replace("</b>", "")
+        )
         self.banner.show()
         if qt_settings.read_bool(qt_settings.SHOW_TRAY, False):
             self._update_tray(overdue, due_today)

@@ -50,16 +50,15 @@ _OPEN = frozenset({"overdue", "due-soon", "on-track"})
 
 
 def is_family_step(step_id: str | None) -> bool:
-    return (step_id or "").split(".")[0] in FAMILY_WINDOWS | FAMILY_RIGHTS
+    return step_id in FAMILY_WINDOWS | FAMILY_RIGHTS
 
 
 def step_look(step_id: str | None, status: object) -> StatusLook:
     """A step's look: the family's open windows and rights get their own, else the status's."""
-    base = (step_id or "").split(".")[0]
     if str(status) in _OPEN:
-        if base in FAMILY_WINDOWS:
+        if step_id in FAMILY_WINDOWS:
             return FAMILY_WINDOW
-        if base in FAMILY_RIGHTS:
+        if step_id in FAMILY_RIGHTS:
             return FAMILY_RIGHT
     return look(status)
 

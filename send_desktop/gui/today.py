@@ -78,8 +78,10 @@ TODAY_COLUMNS: list[Column[TodayItem]] = [
         lambda i: i.days,
         foreground=lambda i: step_colour(i.step_id, i.status),
         decoration=lambda i: step_icon(i.step_id, i.status),
-        tooltip=lambda i: step_look(i.step_id, i.status).label
-        + (f": {FAMILY_TIP}" if is_family_step(i.step_id) else ""),
+        tooltip=lambda i: (
+            step_look(i.step_id, i.status).label
+            + (f": {FAMILY_TIP}" if is_family_step(i.step_id) else "")
+        ),
     ),
     Column("Case ref", lambda i: i.ref, lambda i: i.ref),
     Column("Child", lambda i: i.child_name, lambda i: i.child_name.lower()),
