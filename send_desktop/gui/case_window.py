@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -285,13 +284,18 @@ class CaseWindow(QWidget):
         """The step's title (what a caseworker reads) takes the spare width; dates and status
         keep theirs; the rule is elided with its full text in the tooltip, so the table needs
         no sideways scrolling at 1280 pixels."""
-        header = self.steps_table.horizontalHeader()
-        ems = self.steps_table.fontMetrics().horizontalAdvance("M")
-        header.setStretchLastSection(False)
-        for column, width in enumerate((0, 8, 8, 9, 6, 16)):
-            if width:
-                self.steps_table.setColumnWidth(column, int(width * ems))
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit.size_columns(
+            self.steps_table,
+            {
+                1: "Wed 30/06/2025",
+                2: "Wed 30/06/2025",
+                3: "Late - exception",
+                4: "115 late",
+                5: "reg 13(2) - statutory; window from",
+            },
+            stretch=0,
+            icon_columns=(3,),
+        )
 
     def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
         view = QTableView(self)

@@ -146,14 +146,22 @@ class CaseListPanel(QWidget):
         configure_table(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.doubleClicked.connect(self._open_index)
-        # Widths in letters; the step counted, what the team leader reads, takes the rest.
-        ems = self.table.fontMetrics().horizontalAdvance("M")
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        for column, width in enumerate((7.5, 11, 9, 7.5, 0, 8, 7, 8, 8.5)):
-            if width:
-                self.table.setColumnWidth(column, int(width * ems))
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # The step counted, what the team leader reads, takes the rest of the width.
+        fit.size_columns(
+            self.table,
+            {
+                0: "EHC-2025-00000",
+                1: "Florence Morris",
+                2: "Sam Carter",
+                3: "Assessment",
+                5: "Wed 30/06/2025",
+                6: "115 days late",
+                7: "Wed 30/06/2025",
+                8: "Family's window",
+            },
+            stretch=4,
+            icon_columns=(8,),
+        )
         # Most urgent first: the earliest due date (the longest overdue) at the top.
         self.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
@@ -331,6 +339,7 @@ class DashboardWindow(QMainWindow):
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:
+        self.splitters: dict[QTableView, QSplitter] = {}
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -433,6 +442,7 @@ class DashboardWindow(QMainWindow):
         splitter.addWidget(view)
         splitter.addWidget(panel)
         splitter.setSizes([340, 420])
+        self.splitters[view] = splitter
         layout.addWidget(splitter, 1)
         return view, panel, page
 
@@ -507,6 +517,7 @@ class DashboardWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Vertical, page)
         self.caseload_view = _summary_view(splitter, "Caseloads by caseworker")
         self.caseload_cases = CaseListPanel(splitter)
+        self.splitters[self.caseload_view] = splitter
         self.caseload_cases.clear(
             "Click a caseworker's number to list those cases; select cases and press "
             "Reassign to give them to someone else."
@@ -624,6 +635,7 @@ class DashboardWindow(QMainWindow):
             if old is not None:
                 old.deleteLater()
         self.timeliness_view.resizeColumnsToContents()
+        self._share_splitters()
         self.pipeline_view.horizontalHeader().setStretchLastSection(True)
         for panel in self.summary_views.values():
             panel.clear()
@@ -646,6 +658,17 @@ class DashboardWindow(QMainWindow):
         )
         self._fill_overview(report)
         self._fill_charts(report)
+
+    def _share_splitters(self) -> None:
+        """Each summary table gets the height of its rows (the total row included), up to 60%
+        of its tab, and the case list the rest: a small screen still shows the totals."""
+        for view, splitter in self.splitters.items():
+            rows = view.model().rowCount() if view.model() is not None else 0
+            needed = view.horizontalHeader().sizeHint().height() + 6
+            needed += rows * view.verticalHeader().defaultSectionSize()
+            total = max(sum(splitter.sizes()), 400)
+            top = min(needed, int(total * 0.6))
+            splitter.setSizes([top, total - top])
 
     def _fill_overview(self, report: TeamReport) -> None:
         t, nat = report.timeliness, report.national

@@ -13,7 +13,6 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
-    QHorizontalStackedBarSeries,
     QLineSeries,
     QStackedBarSeries,
     QValueAxis,
@@ -93,17 +92,19 @@ def _bar_set(name: str, colour: QColor, values: list[float]) -> QBarSet:
     return bar_set
 
 
-def _count_axis(value: float, title: str = "") -> QValueAxis:
+def _count_axis(value: float, title: str = "", most_ticks: int = 6) -> QValueAxis:
     """A whole-number axis from 0 to a round number above value, ticks on round steps."""
-    top = max(4.0, value)
+    top = max(4.0, value * 1.05)  # a little headroom: the tallest bar does not touch the top
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000):
-        if top / step <= 6:
+        if top / step <= most_ticks:
             break
     ticks = int(-(-top // step))
     axis = QValueAxis()
     axis.setLabelFormat("%d")
     axis.setRange(0, ticks * step)
     axis.setTickCount(ticks + 1)
+    axis.setTruncateLabels(False)  # "..." for a number says nothing
+    _axis_font(axis)
     if title:
         axis.setTitleText(title)
     return axis
@@ -145,7 +146,7 @@ def timeliness_chart(report: TeamReport, parent: QWidget | None = None) -> QChar
     _axis_font(axis_x)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     top = max((w + lt for w, lt in zip(within, late, strict=True)), default=0.0)
-    counts = _count_axis(top, "Plans issued")
+    counts = _count_axis(top, "Plans", most_ticks=4)
     chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
     pct = QValueAxis()
     pct.setRange(0, 100)
@@ -164,25 +165,31 @@ def caseload_chart(report: TeamReport, parent: QWidget | None = None) -> QChartV
     """Open cases per caseworker, split into assessments, plans and other stages."""
     limit = report.overload_threshold
     chart = _chart(f"Open cases by caseworker (overloaded above {limit})")
-    lines = list(reversed(report.caseloads))  # horizontal bars draw bottom-up
+    # Upright bars with each name wrapped under its bar: a horizontal chart had room for
+    # every other name only (QtCharts drops labels that overlap) or elided them to "...".
+    lines = list(report.caseloads)
     assessing = [float(x.assessments.count) for x in lines]
     plans = [float(x.plans.count) for x in lines]
     other = [float(x.open_cases.count - x.assessments.count - x.plans.count) for x in lines]
-    series = QHorizontalStackedBarSeries()
+    series = QStackedBarSeries()
     series.append(_bar_set("Assessments", ASSESSING, assessing))
     series.append(_bar_set("Plans", PLANS, plans))
     series.append(_bar_set("Other open", OTHER, other))
     chart.addSeries(series)
     names = QBarCategoryAxis()
     names.append(
-        [f"{x.worker.name}  (OVERLOADED)" if x.overloaded else x.worker.name for x in lines]
+        [
+            _wrap(x.worker.name if x.worker.caseworker_id is not None else "Not allocated", 8)
+            + ("<br><b>OVERLOADED</b>" if x.overloaded else "")
+            for x in lines
+        ]
     )
-    # Names in full: an elided "..." label tells a team leader nothing.
     names.setTruncateLabels(False)
     _axis_font(names)
-    chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
-    counts = _count_axis(max((x.open_cases.count for x in lines), default=0))
-    chart.addAxis(counts, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
+    # Few ticks: the chart shares the screen's height with the figures above it.
+    counts = _count_axis(max((x.open_cases.count for x in lines), default=0), most_ticks=3)
+    chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(names)
     series.attachAxis(counts)
     return _view(chart, parent, "Chart: open cases by caseworker")
@@ -203,7 +210,7 @@ def stage_chart(report: TeamReport, parent: QWidget | None = None) -> QChartView
     axis_x.setTruncateLabels(False)
     _axis_font(axis_x)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    counts = _count_axis(max((report.by_stage[s].count for s in stages), default=0))
+    counts = _count_axis(max((report.by_stage[s].count for s in stages), default=0), most_ticks=3)
     chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_x)
     series.attachAxis(counts)

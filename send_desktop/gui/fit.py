@@ -8,7 +8,14 @@ from collections import Counter
 from collections.abc import Iterable
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
-from PySide6.QtGui import QAccessible, QAction, QGuiApplication, QKeySequence, QScreen
+from PySide6.QtGui import (
+    QAccessible,
+    QAction,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QScreen,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -58,12 +65,18 @@ def available_area(widget: QWidget) -> QRect:
     return screen_of(widget).availableGeometry()
 
 
-def fit_size(widget: QWidget, width: int, height: int) -> None:
-    """Resize to the wanted size, or to SCREEN_SHARE of the free screen if that is smaller."""
+def fit_size(widget: QWidget, width: int, height: int, centre: bool = True) -> None:
+    """Resize to the wanted size, or to SCREEN_SHARE of the free screen if that is smaller,
+    and (for a window) centre it on that screen: a window manager's cascade would otherwise
+    push a near-full-screen window's right edge off a laptop screen."""
     area = available_area(widget)
     widget.resize(
         min(width, int(area.width() * SCREEN_SHARE)), min(height, int(area.height() * SCREEN_SHARE))
     )
+    if centre and widget.isWindow():
+        frame = widget.frameGeometry()
+        frame.moveCenter(area.center())
+        widget.move(max(area.left(), frame.left()), max(area.top(), frame.top()))
 
 
 def clamp_to_screen(widget: QWidget) -> None:
@@ -107,6 +120,30 @@ def add_close_keys(widget: QWidget, escape: bool = True) -> list[QAction]:
     action.triggered.connect(widget.close)
     widget.addAction(action)
     return [action]
+
+
+def size_columns(
+    view: QAbstractItemView, samples: dict[int, str], stretch: int, icon_columns: Iterable[int] = ()
+) -> None:
+    """Each listed column as wide as its widest usual value (or its heading), measured in the
+    view's own font, so it holds at 100% and at 150%; `stretch` takes the rest of the width."""
+    header = view.horizontalHeader()  # type: ignore[attr-defined]
+    model = view.model()
+    text = view.fontMetrics()
+    bold = header.font()
+    bold.setBold(True)
+    heading = QFontMetrics(bold)
+    icons = set(icon_columns)
+    header.setStretchLastSection(False)
+    for column, sample in samples.items():
+        if column >= model.columnCount():
+            continue
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        width = max(text.horizontalAdvance(sample), heading.horizontalAdvance(title))
+        width += text.height() + 8 if column in icons else 0
+        view.setColumnWidth(column, width + text.horizontalAdvance("MM") // 2 + 8)  # type: ignore[attr-defined]
+    if stretch < model.columnCount():
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 # ---------------------------------------------------------------- checks used by the tests

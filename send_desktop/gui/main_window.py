@@ -390,27 +390,24 @@ class MainWindow(QMainWindow):
         return page
 
     def _size_caseload_columns(self) -> None:
-        """Narrow columns for codes and dates; "Next step", what a caseworker reads, takes the
-        rest of the width, so nothing needs sideways scrolling at 1280 pixels."""
-        header = self.table.horizontalHeader()
-        ems = self.table.fontMetrics().horizontalAdvance("M")
-        widths = {
-            COL_REF: 7.5,
-            COL_CHILD: 11,
-            COL_AGE: 6.5,
-            COL_STAGE: 7.5,
-            COL_DUE: 7.5,
-            COL_DAYS: 5.5,
-            COL_STATUS: 8.5,
-            COL_WORKER: 9,
-        }
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(int(ems * 3))
-        for column in range(self.model.columnCount()):
-            if column in widths:
-                self.table.setColumnWidth(column, int(widths[column] * ems))
-        if self.model.columnCount() > COL_NEXT:
-            header.setSectionResizeMode(COL_NEXT, QHeaderView.ResizeMode.Stretch)
+        """Codes, dates and status as wide as their values; "Next step", what a caseworker
+        reads, takes the rest, so nothing needs sideways scrolling at 1280 pixels."""
+        fit.size_columns(
+            self.table,
+            {
+                COL_REF: "EHC-2025-00000",
+                COL_CHILD: "Florence Morris",
+                COL_AGE: "17 · Y12",
+                COL_STAGE: "Not assessed",
+                COL_DUE: "Wed 30/06/2025",
+                COL_DAYS: "115 late",
+                COL_STATUS: "Late - exception",
+                COL_WORKER: "Sam Carter",
+            },
+            stretch=COL_NEXT,
+            icon_columns=(COL_STATUS,),
+        )
+        self.table.horizontalHeader().setMinimumSectionSize(40)
 
     def _build_empty_state(self, parent: QWidget) -> QFrame:
         """What to do next when the database holds no case yet."""

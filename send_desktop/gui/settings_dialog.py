@@ -67,6 +67,8 @@ class SettingsDialog(QDialog):
         metrics = ui.warningSpin.fontMetrics()
         for spin, widest in ((ui.warningSpin, "00 working days"), (ui.under5Spin, "00 months")):
             spin.setMinimumWidth(metrics.horizontalAdvance(widest) + 48)
+            # As tall as the drop-downs beside them: the padded spin box cut off "days".
+            spin.setMinimumHeight(ui.weekStartCombo.sizeHint().height())
         ui.browseButton.clicked.connect(self.browse)
         ui.closuresButton.clicked.connect(self.edit_closures)
         ui.buttonBox.accepted.connect(self.save)
