@@ -180,7 +180,7 @@ def caseload_chart(report: TeamReport, parent: QWidget | None = None) -> QChartV
     names.append(
         [
             _wrap(x.worker.name if x.worker.caseworker_id is not None else "Not allocated", 8)
-            + ("<br><b>OVERLOADED</b>" if x.overloaded else "")
+            + ("<br><b>OVER</b>" if x.overloaded else "")  # "OVERLOADED" overlapped its neighbour
             for x in lines
         ]
     )

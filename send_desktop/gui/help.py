@@ -10,7 +10,7 @@ from pathlib import Path
 import PySide6
 import sqlalchemy
 from PySide6.QtCore import Qt, QUrl, qVersion
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -64,7 +64,29 @@ class UserGuideWindow(QDialog):
             self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(guide.parent) + "/"))
             self.browser.setMarkdown(guide.read_text(encoding="utf-8"))
         fit.fit_size(self, 960, 900)
+        self._fit_pictures(self.width() - 80)
         self.browser.setFocus()
+
+    def _fit_pictures(self, width: int) -> None:
+        """Screenshots shown no wider than the window (they are up to 1920 pixels wide), so
+        the guide reads without sideways scrolling; each keeps its proportions."""
+        document = self.browser.document()
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                if fragment.charFormat().isImageFormat():
+                    picture = fragment.charFormat().toImageFormat()
+                    picture.setWidth(min(width, 900))
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                    )
+                    cursor.setCharFormat(picture)
+                fragments += 1
+            block = block.next()
 
 
 def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:

@@ -449,8 +449,19 @@ class MainWindow(QMainWindow):
         configure_table(self.today_table)
         self.today_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.today_table.doubleClicked.connect(self._open_today_index)
-        for column, width in enumerate((130, 120, 130, 170, 300)):
-            self.today_table.setColumnWidth(column, width)
+        # The action to take reads in full; "Why" keeps a fixed share, in full in its tooltip.
+        fit.size_columns(
+            self.today_table,
+            {
+                0: "Wed 30/06/2025",
+                1: "173 days late",
+                2: "EHC-2025-00000",
+                3: "Florence Morris",
+                5: "Annual review due Fri 14 Feb 2025: plan issued",
+            },
+            stretch=4,
+            icon_columns=(1,),
+        )
         layout.addWidget(self.today_table, 1)
         return page
 

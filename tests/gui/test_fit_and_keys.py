@@ -267,6 +267,7 @@ def test_tab_order_starts_with_the_banner_and_follows_the_filters(
 def _windows(qtbot: QtBot, db: Database) -> list[QWidget]:
     from send_desktop.gui.calculator import DeadlineCalculator
     from send_desktop.gui.help import AboutDialog, ShortcutsDialog, UserGuideWindow
+    from send_desktop.gui.record_event import RecordEventDialog
 
     main = _main(qtbot, db)
     with db.session() as session:
@@ -274,6 +275,7 @@ def _windows(qtbot: QtBot, db: Database) -> list[QWidget]:
     widgets: list[QWidget] = [
         main,
         CaseWindow(db, USER, case.id, AS_OF),
+        RecordEventDialog(db, USER, case, AS_OF),
         _dashboard(qtbot, db),
         SettingsDialog(db, USER),
         FirstRunDialog(USER),
@@ -303,6 +305,21 @@ def test_every_widget_is_named_and_every_alt_letter_used_once(
         window.close()
     assert not problems, "\n".join(problems)
     wait_for_workers()
+
+
+@pytest.mark.xfail(
+    reason="ui/new_request.ui uses Alt+B twice (Date of &birth, Received &by): issue 12 "
+    "rewrites that form; remove this mark when it lands",
+    strict=False,
+)
+def test_new_request_dialog_names_and_mnemonics(qtbot: QtBot, demo_db: Database) -> None:
+    from send_desktop.gui.request_dialog import NewRequestDialog
+
+    dialog = NewRequestDialog(demo_db, USER, AS_OF)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not fit.unnamed_widgets(dialog)
+    assert not fit.mnemonic_clashes(dialog)
 
 
 def test_walker_catches_a_missing_name_and_a_mnemonic_used_twice(qtbot: QtBot) -> None:
