@@ -60,7 +60,7 @@ def shoot(names: list[str], home: Path) -> None:
     fresh = not db_path.exists()
     db = Database.open(str(db_path), USER)
     if fresh:
-        make_demo(db, cases=400, seed=2025, as_of=AS_OF)
+        make_demo(db, cases=500, seed=2025, as_of=AS_OF)
     with db.session() as session:
         # Screenshots show one caseworker's desk: the demo's first caseworker.
         user = session.execute(

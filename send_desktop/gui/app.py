@@ -36,7 +36,7 @@ from send_desktop.gui.workers import Progress, progress_dialog, run_in_backgroun
 
 log = logging.getLogger(__name__)
 
-DEMO_CASES = 300
+DEMO_CASES = 500  # the same as `send-desktop demo` and the user guide
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -77,16 +77,20 @@ def run_gui(args: argparse.Namespace) -> int:
 
     user = getattr(args, "user", None) or qt_settings.read_str(qt_settings.CASEWORKER_NAME)
     choice: StartChoice | None = None
-    if not user:
-        first = FirstRunDialog(_login_name())
-        if not first.exec():
-            return 0
-        user, choice = first.name, first.choice
     try:
-        db = Database.open(database_location(args), user)
+        # Opened before the welcome, so a database that already holds cases is not offered
+        # demo data (which goes only into an empty one).
+        db = Database.open(database_location(args), user or _login_name())
     except KnownError as exc:
         show_known_error(exc)
         return exc.exit_code
+    if not user:
+        first = FirstRunDialog(_login_name(), existing_cases=case_count(db))
+        if not first.exec():
+            db.engine.dispose()
+            return 0
+        user, choice = first.name, first.choice
+        db.user = user
     window = MainWindow(db, user)
     window.show()
     show_database_warnings(window, db)
@@ -121,16 +125,38 @@ def _start_daily_backup(db: Database) -> None:
     )
 
 
+def case_count(db: Database) -> int:
+    from sqlalchemy import func, select
+
+    from send_desktop.store.models import Case
+
+    with db.session() as session:
+        return int(session.execute(select(func.count()).select_from(Case)).scalar_one())
+
+
+def demo_refusal(existing: int) -> str:
+    return (
+        f"This database already holds {existing:,} cases, so no demo cases were added: made-up "
+        "cases go only into an empty database, never beside real ones. To try the program, "
+        "choose a new database file in File > Settings and start it again."
+    )
+
+
 def add_demo_cases(window: object, db: Database, cases: int = DEMO_CASES) -> None:
     """Made-up cases for trying the program, written in the background."""
     from send_desktop.store.demo import make_demo
+
+    parent = window if isinstance(window, QWidget) else None
+    existing = case_count(db)
+    if existing:
+        QMessageBox.information(parent, "Demo cases", demo_refusal(existing))
+        return
 
     def job(progress: Progress) -> int:
         make_demo(db, cases=cases, seed=2025, as_of=date.today())
         return cases
 
-    parent = window if hasattr(window, "reload") else None
-    dialog = progress_dialog(parent, "Demo data", f"Writing {cases} made-up cases...")  # type: ignore[arg-type]
+    dialog = progress_dialog(parent, "Demo data", f"Writing {cases} made-up cases...")
     run_in_background(
         job,
         on_success=lambda _n: window.reload(),  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from send_desktop import APP_NAME
+from send_desktop.gui import fit
 from send_desktop.gui.case_data import (
     AdviceLine,
     CaseSnapshot,
@@ -42,7 +42,15 @@ from send_desktop.gui.record_event import (
     REVIEW_OUTCOME_WORDS,
     RecordEventDialog,
 )
-from send_desktop.gui.status import app_icon, look, status_colour, status_icon
+from send_desktop.gui.status import (
+    FAMILY_TIP,
+    app_icon,
+    is_family_step,
+    look,
+    step_colour,
+    step_icon,
+    step_look,
+)
 from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
 from send_desktop.store import Database
 from send_desktop.store.cases import ChronologyEntry, chronology
@@ -78,11 +86,13 @@ STEP_COLUMNS: list[Column[Step]] = [
     Column("Done", lambda s: format_date(s.done), lambda s: date_key(s.done)),
     Column(
         "Status",
-        lambda s: look(s.status).label,
-        lambda s: look(s.status).rank,
-        decoration=lambda s: status_icon(s.status),
-        foreground=lambda s: status_colour(s.status),
-        tooltip=lambda s: s.explanation,
+        lambda s: step_look(s.id, s.status).label,
+        lambda s: step_look(s.id, s.status).rank,
+        decoration=lambda s: step_icon(s.id, s.status),
+        foreground=lambda s: step_colour(s.id, s.status),
+        tooltip=lambda s: (
+            f"{FAMILY_TIP} {s.explanation}" if is_family_step(s.id) else s.explanation
+        ),
     ),
     Column("Days left", _days_text, lambda s: s.days if s.days is not None else 10**6),
     Column("Rule", _detail_line, lambda s: s.source, tooltip=lambda s: s.explanation),
@@ -197,7 +207,9 @@ class CaseWindow(QWidget):
         )
         self._build_ui()
         self.refresh()
-        self.resize(1000, 640)
+        fit.fit_size(self, 1100, 680)
+        # The steps, not the tab bar: arrow keys move through the deadlines straight away.
+        self.steps_table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
@@ -222,12 +234,9 @@ class CaseWindow(QWidget):
         layout.addLayout(top)
         record = QAction(self)
         record.setShortcut(QKeySequence("Ctrl+R"))
-        record.triggered.connect(self.record_event)
+        record.triggered.connect(lambda: self.record_event())
         self.addAction(record)
-        close = QAction(self)
-        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
-        close.triggered.connect(self.close)
-        self.addAction(close)
+        fit.add_close_keys(self)  # Escape and Ctrl+W: a secondary window
 
         self.details = QFormLayout()
         self.details.setHorizontalSpacing(16)
@@ -256,7 +265,7 @@ class CaseWindow(QWidget):
         self.step_detail.setAccessibleName("Selected step explanation")
         self.steps_table.selectionModel().currentRowChanged.connect(self._step_selected)
         self.steps_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.steps_table.setColumnWidth(0, 330)
+        self._size_step_columns()
         timeline_page = QWidget(self)
         timeline_layout = QVBoxLayout(timeline_page)
         timeline_layout.addWidget(self.steps_table, 1)
@@ -274,7 +283,7 @@ class CaseWindow(QWidget):
         chronology_layout.addWidget(self._table(self.chronology_model, "Chronology"), 1)
         export_row = QHBoxLayout()
         export_row.addStretch(1)
-        self.export_button = QPushButton("Export chronology to &CSV...", self)
+        self.export_button = QPushButton("&Export chronology to CSV...", self)
         self.export_button.clicked.connect(self.export_chronology_dialog)
         export_row.addWidget(self.export_button)
         chronology_layout.addLayout(export_row)
@@ -286,14 +295,32 @@ class CaseWindow(QWidget):
         self.tabs.addTab(self.sen2_tab, "SEN&2")
         layout.addWidget(self.tabs, 1)
 
+    def _size_step_columns(self) -> None:
+        """The step's title (what a caseworker reads) takes the spare width; dates and status
+        keep theirs; the rule is elided with its full text in the tooltip, so the table needs
+        no sideways scrolling at 1280 pixels."""
+        fit.size_columns(
+            self.steps_table,
+            {
+                1: "Wed 30/06/2025",
+                2: "Wed 30/06/2025",
+                3: "Late - exception",
+                4: "115 late",
+                5: "reg 13(2) - statutory; window from",
+            },
+            stretch=0,
+            icon_columns=(3,),
+        )
+
     def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
         view = QTableView(self)
         view.setAccessibleName(name)
         view.setModel(model)
         configure_table(view)
         view.horizontalHeader().setMinimumSectionSize(90)
+        ems = view.fontMetrics().horizontalAdvance("M")
         for column in range(model.columnCount() - 1):
-            view.setColumnWidth(column, 150)
+            view.setColumnWidth(column, int(9.5 * ems))
         return view
 
     def refresh(self) -> None:
@@ -311,7 +338,8 @@ class CaseWindow(QWidget):
         self.chronology_model.set_rows(entries)
 
     def _show(self, case: CaseSnapshot, steps: list[Step]) -> None:
-        self.setWindowTitle(f"{case.ref} - {case.child_name} - {APP_NAME}")
+        # The platform adds " - SEND Desktop" after the title (applicationDisplayName).
+        self.setWindowTitle(f"{case.ref} - {case.child_name}")
         self.heading.setText(f"{case.ref}  ·  {case.child_name}")
         labels = self.detail_labels
         labels["Date of birth"].setText(uk(case.date_of_birth))

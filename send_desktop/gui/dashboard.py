@@ -37,8 +37,9 @@ from sqlalchemy.orm import Session
 
 from send_desktop import APP_NAME
 from send_desktop.errors import KnownError
+from send_desktop.gui import fit
 from send_desktop.gui.crash import handle_exception
-from send_desktop.gui.dashboard_charts import caseload_chart, stage_chart, timeliness_chart
+from send_desktop.gui.dashboard_charts import caseload_panel, stage_panel, timeliness_panel
 from send_desktop.gui.dashboard_models import (
     OVERLOAD_COLOUR,
     DrillModel,
@@ -129,10 +130,11 @@ class CaseListPanel(QWidget):
         self.title = QLabel("Click a number above to list its cases.", self)
         self.title.setObjectName("caseHeading")
         self.title.setStyleSheet("font-size: 11pt;")
+        self.title.setWordWrap(True)
         top.addWidget(self.title, 1)
-        self.open_button = QPushButton("&Open case", self)
+        self.open_button = QPushButton("Op&en case", self)
         self.open_button.clicked.connect(self.open_selected)
-        self.reassign_button = QPushButton("&Reassign selected...", self)
+        self.reassign_button = QPushButton("Re&assign selected...", self)
         self.reassign_button.setToolTip("Give the selected cases to another caseworker")
         self.reassign_button.clicked.connect(self._reassign)
         top.addWidget(self.open_button)
@@ -144,8 +146,22 @@ class CaseListPanel(QWidget):
         configure_table(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.doubleClicked.connect(self._open_index)
-        for column, width in enumerate((130, 170, 130, 110, 400, 120, 110)):
-            self.table.setColumnWidth(column, width)
+        # The step counted, what the team leader reads, takes the rest of the width.
+        fit.size_columns(
+            self.table,
+            {
+                0: "EHC-2025-00000",
+                1: "Florence Morris",
+                2: "Sam Carter",
+                3: "Assessment",
+                5: "Wed 30/06/2025",
+                6: "115 days late",
+                7: "Wed 30/06/2025",
+                8: "Family's window",
+            },
+            stretch=4,
+            icon_columns=(8,),
+        )
         # Most urgent first: the earliest due date (the longest overdue) at the top.
         self.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
@@ -312,15 +328,18 @@ class DashboardWindow(QMainWindow):
         self.report: TeamReport | None = None
         self._loading = False
         self._reload_again = False
-        self.setWindowTitle(f"{APP_NAME} - team dashboard")
+        # The platform adds " - SEND Desktop" after the title (applicationDisplayName).
+        self.setWindowTitle("Team dashboard")
         self.setWindowIcon(app_icon())
         self._build()
-        self.resize(*SCREENSHOT_SIZE)
+        fit.add_close_keys(self)  # Ctrl+W and Escape: a secondary window
+        fit.fit_size(self, *SCREENSHOT_SIZE)
         if load:
             self.reload()
 
     # -- building --------------------------------------------------------------------------
     def _build(self) -> None:
+        self.splitters: dict[QTableView, QSplitter] = {}
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -352,18 +371,21 @@ class DashboardWindow(QMainWindow):
         bar.addWidget(self.from_edit)
         bar.addWidget(QLabel("to", central))
         bar.addWidget(self.to_edit)
-        self.refresh_button = QPushButton("Re&fresh", central)
+        self.refresh_button = QPushButton("Refresh", central)
         self.refresh_button.setShortcut("F5")
+        self.refresh_button.setToolTip("Work the figures out again (F5)")
         self.refresh_button.clicked.connect(self.reload)
         bar.addWidget(self.refresh_button)
         self.sen2_button = QPushButton("SEN&2 return...", central)
         self.sen2_button.setToolTip("Check and write the SEN2 return for DfE COLLECT")
         self.sen2_button.clicked.connect(self.open_sen2)
         bar.addWidget(self.sen2_button)
-        bar.addStretch(1)
         self.scope_label = QLabel(central)
         self.scope_label.setObjectName("sectionHint")
-        bar.addWidget(self.scope_label)
+        # Wraps rather than setting the window's minimum width (it was wider than a laptop).
+        self.scope_label.setWordWrap(True)
+        bar.addSpacing(8)
+        bar.addWidget(self.scope_label, 1)
         layout.addLayout(bar)
         for label in central.findChildren(QLabel):
             if label.text() == "&Team:":
@@ -431,6 +453,7 @@ class DashboardWindow(QMainWindow):
         splitter.addWidget(view)
         splitter.addWidget(panel)
         splitter.setSizes([340, 420])
+        self.splitters[view] = splitter
         layout.addWidget(splitter, 1)
         return view, panel, page
 
@@ -444,9 +467,12 @@ class DashboardWindow(QMainWindow):
         layout.setContentsMargins(12, 8, 12, 8)
         heading = QLabel(title, card)
         heading.setObjectName("sectionHint")
+        heading.setWordWrap(True)
         value = QLabel(card)
         value.setStyleSheet("font-size: 20pt; font-weight: 600; color: #1b2733;")
         value.setAccessibleName(title)
+        # Reachable by Tab, so a screen reader user hears each headline figure with its name.
+        value.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         note = QLabel(card)
         note.setWordWrap(True)
         note.setObjectName("sectionHint")
@@ -461,6 +487,7 @@ class DashboardWindow(QMainWindow):
         self.overview_layout.setContentsMargins(0, 6, 0, 0)
         cards = QHBoxLayout()
         self.kpi: dict[str, tuple[QLabel, QLabel]] = {}
+        self.kpi_titles: dict[str, str] = {}
         for key, title in (
             ("overdue", "Open cases with a step overdue"),
             ("timeliness", "New plans within 20 weeks (excl. exceptions)"),
@@ -470,6 +497,7 @@ class DashboardWindow(QMainWindow):
         ):
             card, value, note = self._kpi_card(page, title)
             self.kpi[key] = (value, note)
+            self.kpi_titles[key] = title
             cards.addWidget(card)
         self.overview_layout.addLayout(cards, 0, 0, 1, 2)
         self.charts: dict[str, QWidget] = {}
@@ -484,13 +512,15 @@ class DashboardWindow(QMainWindow):
         top = QHBoxLayout()
         self.caseload_hint = _hint("", page)
         top.addWidget(self.caseload_hint, 1)
-        top.addWidget(QLabel("Overloaded above", page))
+        above = QLabel("Overloaded a&bove", page)
+        top.addWidget(above)
         self.threshold_spin = QSpinBox(page)
         self.threshold_spin.setRange(1, 100_000)
         self.threshold_spin.setSuffix(" open cases")
         self.threshold_spin.setAccessibleName("Overload threshold in open cases")
+        above.setBuddy(self.threshold_spin)
         top.addWidget(self.threshold_spin)
-        save = QPushButton("Save &threshold", page)
+        save = QPushButton("Save thres&hold", page)
         save.setToolTip("Store the threshold for everyone using this database (audited)")
         save.clicked.connect(self.save_threshold)
         top.addWidget(save)
@@ -498,6 +528,7 @@ class DashboardWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Vertical, page)
         self.caseload_view = _summary_view(splitter, "Caseloads by caseworker")
         self.caseload_cases = CaseListPanel(splitter)
+        self.splitters[self.caseload_view] = splitter
         self.caseload_cases.clear(
             "Click a caseworker's number to list those cases; select cases and press "
             "Reassign to give them to someone else."
@@ -519,7 +550,7 @@ class DashboardWindow(QMainWindow):
         configure_table(self.timeliness_view)
         self.timeliness_view.setSortingEnabled(False)
         self.timeliness_view.horizontalHeader().setStretchLastSection(False)
-        self.timeliness_view.setMaximumHeight(240)
+        self.timeliness_view.setMaximumHeight(220)
         self.timeliness_layout.addWidget(self.timeliness_view)
         self.timeliness_chart_slot = QVBoxLayout()
         self.timeliness_layout.addLayout(self.timeliness_chart_slot, 1)
@@ -615,6 +646,7 @@ class DashboardWindow(QMainWindow):
             if old is not None:
                 old.deleteLater()
         self.timeliness_view.resizeColumnsToContents()
+        self._share_splitters()
         self.pipeline_view.horizontalHeader().setStretchLastSection(True)
         for panel in self.summary_views.values():
             panel.clear()
@@ -637,6 +669,17 @@ class DashboardWindow(QMainWindow):
         )
         self._fill_overview(report)
         self._fill_charts(report)
+
+    def _share_splitters(self) -> None:
+        """Each summary table gets the height of its rows (the total row included), up to 60%
+        of its tab, and the case list the rest: a small screen still shows the totals."""
+        for view, splitter in self.splitters.items():
+            rows = view.model().rowCount() if view.model() is not None else 0
+            needed = view.horizontalHeader().sizeHint().height() + 6
+            needed += rows * view.verticalHeader().defaultSectionSize()
+            total = max(sum(splitter.sizes()), 400)
+            top = min(needed, int(total * 0.6))
+            splitter.setSizes([top, total - top])
 
     def _fill_overview(self, report: TeamReport) -> None:
         t, nat = report.timeliness, report.national
@@ -679,6 +722,9 @@ class DashboardWindow(QMainWindow):
             value_label, note_label = self.kpi[key]
             value_label.setText(value)
             note_label.setText(note)
+            title = self.kpi_titles[key]
+            value_label.setAccessibleName(f"{title}: {value}")
+            value_label.setAccessibleDescription(note)
         overloaded = bool(report.overloaded())
         self.kpi["overload"][0].setStyleSheet(
             "font-size: 20pt; font-weight: 600; color: "
@@ -691,10 +737,10 @@ class DashboardWindow(QMainWindow):
             chart.setParent(None)
             chart.deleteLater()
         self.charts = {
-            "timeliness": timeliness_chart(report),
-            "caseload": caseload_chart(report),
-            "stage": stage_chart(report),
-            "timeliness_tab": timeliness_chart(report),
+            "timeliness": timeliness_panel(report),
+            "caseload": caseload_panel(report),
+            "stage": stage_panel(report),
+            "timeliness_tab": timeliness_panel(report),
         }
         self.overview_layout.addWidget(self.charts["timeliness"], 1, 0, 1, 2)
         self.overview_layout.addWidget(self.charts["caseload"], 2, 0)

@@ -13,7 +13,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from send_desktop.gui.status import look, status_colour, status_icon
+from send_desktop.gui.status import look, status_colour, status_icon, step_look
 from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
 from send_desktop.store.reports import (
     FORECAST_WEEKS,
@@ -224,6 +224,38 @@ def forecast_model(report: TeamReport, parent: Any = None) -> SummaryModel[Forec
     return model
 
 
+# The pipeline's rules as a caseworker reads them (the store's own say "R2 done, R5 open").
+PIPELINE_RULE_WORDS = {
+    "Reviews due next term": "The annual review falls due in the term: within 12 months of "
+    "the plan or the last review (Children and Families Act 2014 s.44(1))",
+    "Reviews overdue": "More than 12 months since the plan or the last review, with no review "
+    "decision sent (CFA 2014 s.44(1))",
+    "Meeting notices sent": "Review meeting invitations sent; the decision after the review is "
+    "still to send (reg 20(3))",
+    "Review reports received": "The review report is in; the decision after the review is "
+    "still to send (reg 20(7))",
+    "Decisions due": "The decision after the review is due within 4 weeks of the meeting "
+    "(reg 20(10))",
+    "Amended plans due": "The amended plan is due within 8 weeks of the proposed amendments "
+    "and 12 weeks of the meeting (reg 22(3))",
+}
+
+
+TRANSFER_RULE_WORDS = (
+    "The review and the amended plan naming the next school or college are due by this date "
+    "(reg 18)"
+)
+
+
+def rule_words(stage: PipelineStage) -> str:
+    for name, words in PIPELINE_RULE_WORDS.items():
+        if stage.name.startswith(name):  # "Reviews due next term (Autumn term 2025)"
+            return words
+    if stage.name.startswith(("Phase transfers", "Post-16 transfers")):
+        return TRANSFER_RULE_WORDS
+    return stage.rule
+
+
 def pipeline_model(report: TeamReport, parent: Any = None) -> SummaryModel[PipelineStage]:
     model = SummaryModel[PipelineStage](
         [Column("Stage", lambda r: r.name, lambda r: r.name)],
@@ -231,7 +263,7 @@ def pipeline_model(report: TeamReport, parent: Any = None) -> SummaryModel[Pipel
             CountColumn[PipelineStage]("Cases", lambda r: r.cases),
             CountColumn[PipelineStage]("Of which overdue", lambda r: r.overdue),
         ],
-        [Column("Rule", lambda r: r.rule, lambda r: r.rule)],
+        [Column("Rule", rule_words, rule_words, tooltip=rule_words)],
         parent=parent,
     )
     model.set_rows(list(report.pipeline))
@@ -340,8 +372,21 @@ def _days_words(row: DrillRow) -> str:
 
 
 def _counted_for(row: DrillRow) -> str:
+    """The step's title as a caseworker says it (the engine's ids are ours, not theirs)."""
     item = row.item
-    return f"{item.step_id}: {item.step_title}" if item.step_id else "no open statutory step"
+    if not item.step_id:
+        return "No open statutory step"
+    return item.step_title or "A statutory step"
+
+
+def _next_deadline(row: DrillRow) -> str:
+    return format_date(row.case.next_due) if row.case.next_due else "None open"
+
+
+def _case_status(row: DrillRow) -> str:
+    if row.case.status is None:
+        return "No deadline open"
+    return step_look(row.case.next_step, row.case.status).label
 
 
 DRILL_COLUMNS: list[Column[DrillRow]] = [
@@ -362,9 +407,17 @@ DRILL_COLUMNS: list[Column[DrillRow]] = [
     ),
     Column(
         "Next deadline",
-        lambda r: look(r.case.status).label if r.case.status else "None open",
+        _next_deadline,
+        lambda r: date_key(r.case.next_due),
+        tooltip=lambda r: r.case.next_title,
+        header_tip="The case's earliest open statutory deadline, whichever step it is",
+    ),
+    Column(
+        "Status",
+        _case_status,
         lambda r: look(r.case.status).rank,
         decoration=lambda r: status_icon(r.case.status) if r.case.status else None,
+        foreground=lambda r: status_colour(r.case.status) if r.case.status else None,
         tooltip=lambda r: r.case.next_title,
     ),
 ]

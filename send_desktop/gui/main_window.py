@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSystemTrayIcon,
@@ -35,9 +37,17 @@ from PySide6.QtWidgets import (
 
 from send_desktop import APP_NAME
 from send_desktop.errors import KnownError
-from send_desktop.gui import qt_settings
+from send_desktop.gui import fit, qt_settings
 from send_desktop.gui.caseload import (
+    COL_AGE,
+    COL_CHILD,
+    COL_DAYS,
     COL_DUE,
+    COL_NEXT,
+    COL_REF,
+    COL_STAGE,
+    COL_STATUS,
+    COL_WORKER,
     QUICK_FILTER_TIPS,
     QUICK_KEYS,
     CaseloadModel,
@@ -57,6 +67,8 @@ from send_desktop.timeline import STAGES, Policy, Status
 
 log = logging.getLogger(__name__)
 
+# v2: the column sizing changed (Next step stretches); an older saved header would undo it.
+HEADER_KEY = "main/caseload_header_v2"
 ROW_HEIGHT_LINES = 1.9  # fixed row height in multiples of the font height: no per-row sizing
 
 
@@ -125,12 +137,14 @@ class MainWindow(QMainWindow):
         self._scope: tuple[int | None, int | None] | None = None
         self._scope_counts: Counts | None = None
         self._loading = False
-        self.setWindowTitle(f"{APP_NAME} - {user}")
+        # The platform adds " - SEND Desktop" itself (applicationDisplayName, on Windows and X11).
+        self.setWindowTitle(f"Caseload - {user}")
         self.setWindowIcon(app_icon())
         self.model = CaseloadModel(self.as_of, self, db=db)
         self.today_model = TodayModel(self)
         self._build_actions()
         self._build_ui()
+        self._build_menu_bar()
         self._restore_state()
         if load:
             self.reload()
@@ -166,7 +180,7 @@ class MainWindow(QMainWindow):
             "&Import tracker", "Ctrl+I", self.import_tracker, "Read cases from a tracker workbook"
         )
         self.refresh_action = self._action(
-            "Re&fresh", "F5", self.reload, "Read the caseload again from the database"
+            "&Refresh", "F5", self.reload, "Read the caseload again from the database"
         )
         self.calculator_action = self._action(
             "Deadline &calculator", "Ctrl+D", self.open_calculator, "Work out statutory dates"
@@ -180,6 +194,77 @@ class MainWindow(QMainWindow):
             self.open_dashboard,
             "Overdue cases, caseloads, timeliness and what breaches next, for team leaders",
         )
+
+    def _build_menu_bar(self) -> None:
+        """File, Case, View, Team and Help, each action with its shortcut shown beside it."""
+        self.quit_action = self._action(
+            "&Quit", "Ctrl+Q", self.quit_program, "Close every window and leave the program"
+        )
+        self.guide_action = self._action(
+            "&User guide", "F1", self.show_user_guide, "How to use the program"
+        )
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts, "Every key the program knows"
+        )
+        self.about_action = self._action(
+            f"&About {APP_NAME}", None, self.show_about, "Versions, and where your data is kept"
+        )
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.caseload_tab_action = self._action(
+            "&Caseload", "Ctrl+1", lambda: self.tabs.setCurrentIndex(0), "Show the caseload"
+        )
+        self.today_tab_action = self._action(
+            "&Today and this week",
+            "Ctrl+2",
+            lambda: self.tabs.setCurrentIndex(1),
+            "Show your steps due today and this week",
+        )
+        bar = self.menuBar()
+        menus: list[tuple[str, list[QAction | None]]] = [
+            (
+                "&File",
+                [
+                    self.new_action,
+                    None,
+                    self.import_action,
+                    self.export_action,
+                    None,
+                    self.settings_action,
+                    None,
+                    self.quit_action,
+                ],
+            ),
+            ("&Case", [self.open_action, self.record_action, None, self.calculator_action]),
+            (
+                "&View",
+                [
+                    self.search_action,
+                    None,
+                    self.caseload_tab_action,
+                    self.today_tab_action,
+                    None,
+                    self.refresh_action,
+                ],
+            ),
+            ("&Team", [self.dashboard_action]),
+            ("&Help", [self.guide_action, self.shortcuts_action, None, self.about_action]),
+        ]
+        self.menus: dict[str, QMenu] = {}
+        for title, actions in menus:
+            menu = bar.addMenu(title)
+            menu.setObjectName(f"menu{title.replace('&', '')}")
+            for action in actions:
+                if action is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(action)
+            self.menus[title.replace("&", "")] = menu
+
+    def menu_actions(self) -> list[QAction]:
+        """Every action of the menus, in menu order (the keyboard shortcuts list reads these)."""
+        return [a for m in self.menus.values() for a in m.actions() if not a.isSeparator()]
 
     def _build_ui(self) -> None:
         toolbar = QToolBar("Main", self)
@@ -206,14 +291,30 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         self.tabs = QTabWidget(central)
         self.tabs.setAccessibleName("Views")
-        self.tabs.addTab(self._build_caseload_tab(), "&Caseload")
-        self.tabs.addTab(self._build_today_tab(), "&Today and this week")
+        # Alt+C and Alt+T open the Case and Team menus, so the tabs take other letters.
+        self.tabs.addTab(self._build_caseload_tab(), "Case&load")
+        self.tabs.addTab(self._build_today_tab(), "Toda&y and this week")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.counts_label = QLabel(self)
-        self.counts_label.setAccessibleName("Caseload counts")
-        self.statusBar().addPermanentWidget(self.counts_label)
-        self.resize(1280, 760)
+        self._set_tab_order()
+        fit.fit_size(self, 1280, 760)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the screen: the banner's buttons, the filters left to right, the table."""
+        chain: list[QWidget] = [
+            *self.banner_buttons,
+            self.tabs.tabBar(),
+            self.scope_combo,
+            *self.quick_buttons.values(),
+            self.stage_combo,
+            self.search_box,
+            self.empty_new,
+            self.empty_import,
+            self.empty_demo,
+            self.table,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _build_banner(self, parent: QWidget) -> QFrame:
         banner = QFrame(parent)
@@ -222,15 +323,15 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(10, 6, 10, 6)
         self.banner_label = QLabel(banner)
         self.banner_label.setWordWrap(True)
-        self.banner_label.setAccessibleName("Start-up reminder")
         show = QPushButton("Show &overdue", banner)
         show.clicked.connect(lambda: self.set_quick_filter(QuickFilter.OVERDUE))
-        today = QPushButton("Show t&oday's list", banner)
+        today = QPushButton("Show today'&s list", banner)
         today.clicked.connect(lambda: self.tabs.setCurrentIndex(1))
         dismiss = QPushButton("&Dismiss", banner)
         dismiss.clicked.connect(banner.hide)
         row.addWidget(self.banner_label, 1)
-        for button in (show, today, dismiss):
+        self.banner_buttons = (show, today, dismiss)
+        for button in self.banner_buttons:
             row.addWidget(button)
         banner.hide()
         return banner
@@ -265,16 +366,30 @@ class MainWindow(QMainWindow):
         for stage in STAGES:
             self.stage_combo.addItem(stage, stage)
         self.stage_combo.currentIndexChanged.connect(self._base_changed)
-        bar.addWidget(self.stage_combo)
         bar.addStretch(1)
+        layout.addLayout(bar)
+        # Two rows, so the window fits a 1024-pixel-wide screen: whose cases and the quick
+        # filters; then the stage, the search and the counts.
+        bar = QHBoxLayout()
+        bar.addWidget(self.stage_combo)
         self.search_box = QLineEdit(page)
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText("Search name, ref or UPN")
         self.search_box.setAccessibleName("Search cases by name, reference or UPN")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self.apply_search)
+        self.search_box.returnPressed.connect(self._search_entered)
         bar.addWidget(self.search_box)
+        # The counts sit beside the search (not in the status bar, where the long line set the
+        # window's minimum width); they wrap on a narrow screen and are read as one sentence.
+        self.counts_label = QLabel(page)
+        self.counts_label.setObjectName("sectionHint")
+        self.counts_label.setWordWrap(True)
+        bar.addSpacing(8)
+        bar.addWidget(self.counts_label, 1)
         layout.addLayout(bar)
+        self.empty_state = self._build_empty_state(page)
+        layout.addWidget(self.empty_state)
         self.table = QTableView(page)
         self.table.setObjectName("caseloadTable")
         self.table.setAccessibleName("Caseload")
@@ -282,11 +397,54 @@ class MainWindow(QMainWindow):
         configure_table(self.table)
         self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
-        widths = (130, 180, 110, 110, 260, 130, 90, 170, 140)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width)
+        self._size_caseload_columns()
         layout.addWidget(self.table, 1)
         return page
+
+    def _size_caseload_columns(self) -> None:
+        """Codes, dates and status as wide as their values; "Next step", what a caseworker
+        reads, takes the rest, so nothing needs sideways scrolling at 1280 pixels."""
+        fit.size_columns(
+            self.table,
+            {
+                COL_REF: "EHC-2025-00000",
+                COL_CHILD: "Florence Morris",
+                COL_AGE: "17 · Y12",
+                COL_STAGE: "Not assessed",
+                COL_DUE: "Wed 30/06/2025",
+                COL_DAYS: "115 late",
+                COL_STATUS: "Late - exception",
+                COL_WORKER: "Sam Carter",
+            },
+            stretch=COL_NEXT,
+            icon_columns=(COL_STATUS,),
+        )
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+
+    def _build_empty_state(self, parent: QWidget) -> QFrame:
+        """What to do next when the database holds no case yet."""
+        frame = QFrame(parent)
+        frame.setObjectName("emptyState")
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(10, 8, 10, 8)
+        label = QLabel(
+            "<b>There are no cases yet.</b> Record a child's request for an assessment, read "
+            "your team's tracker spreadsheet, or try the program with made-up cases.",
+            frame,
+        )
+        label.setWordWrap(True)
+        row.addWidget(label, 1)
+        self.empty_new = QPushButton("&New request...", frame)
+        self.empty_new.clicked.connect(self.new_request)
+        self.empty_import = QPushButton("&Import a tracker...", frame)
+        self.empty_import.clicked.connect(self.import_tracker)
+        self.empty_demo = QPushButton("Add &demo cases", frame)
+        self.empty_demo.setToolTip("Made-up children and caseworkers, safe to change")
+        self.empty_demo.clicked.connect(self.add_demo_cases)
+        for button in (self.empty_new, self.empty_import, self.empty_demo):
+            row.addWidget(button)
+        frame.hide()
+        return frame
 
     def _build_today_tab(self) -> QWidget:
         page = QWidget(self)
@@ -303,8 +461,19 @@ class MainWindow(QMainWindow):
         configure_table(self.today_table)
         self.today_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.today_table.doubleClicked.connect(self._open_today_index)
-        for column, width in enumerate((130, 120, 130, 170, 300)):
-            self.today_table.setColumnWidth(column, width)
+        # The action to take reads in full; "Why" keeps a fixed share, in full in its tooltip.
+        fit.size_columns(
+            self.today_table,
+            {
+                0: "Wed 30/06/2025",
+                1: "173 days late",
+                2: "EHC-2025-00000",
+                3: "Florence Morris",
+                5: "Annual review due Fri 14 Feb 2025: plan issued",
+            },
+            stretch=4,
+            icon_columns=(1,),
+        )
         layout.addWidget(self.today_table, 1)
         self.chase_button = chase_button(page, self.db, self.user, lambda: self.as_of)
         layout.addWidget(self.chase_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -313,10 +482,8 @@ class MainWindow(QMainWindow):
     # -- state -----------------------------------------------------------------------------
     def _restore_state(self) -> None:
         settings = qt_settings.app_settings()
-        geometry = settings.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        header = settings.value("main/caseload_header")
+        fit.restore_geometry(self, settings, "main/geometry")
+        header = settings.value(HEADER_KEY)
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
         scope = settings.value("main/scope")
@@ -327,7 +494,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         settings = qt_settings.app_settings()
         settings.setValue("main/geometry", self.saveGeometry())
-        settings.setValue("main/caseload_header", self.table.horizontalHeader().saveState())
+        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
         settings.setValue("main/scope", self.scope_combo.currentText())
         settings.sync()
 
@@ -424,6 +591,9 @@ class MainWindow(QMainWindow):
             f"<b>Good {'morning' if datetime.now().hour < 12 else 'day'}, {self.user}.</b> "
             f"Your cases have <b>{overdue} steps overdue</b> and <b>{due_today} due today</b>."
         )
+        self.banner_label.setAccessibleName(
+            self.banner_label.text().replace("<b>", "").replace("</b>", "")
+        )
         self.banner.show()
         if qt_settings.read_bool(qt_settings.SHOW_TRAY, False):
             self._update_tray(overdue, due_today)
@@ -495,7 +665,7 @@ class MainWindow(QMainWindow):
         if counts_now is None:
             return
         shown = self.model.rowCount()
-        self.counts_label.setText(
+        text = (
             f"Showing {shown:,} of {counts_now.cases:,} cases "
             f"({self.current_scope().value.lower()})"
             f"  ·  {counts_now.overdue:,} cases overdue"
@@ -503,7 +673,12 @@ class MainWindow(QMainWindow):
             f"  ·  {counts_now.this_week:,} due within 7 days"
             f"  ·  {counts_now.exceptions:,} with exceptions"
         )
-        self.counts_label.setAccessibleName(self.counts_label.text().replace("  ·  ", ", "))
+        if not shown and counts_now.cases:
+            text += ". No case matches: clear the search or choose All open."
+        self.counts_label.setText(text)
+        # A screen reader reads the numbers themselves, not a label's name.
+        self.counts_label.setAccessibleName(text.replace("  ·  ", ", "))
+        self.empty_state.setVisible(counts_now.cases == 0)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -527,9 +702,21 @@ class MainWindow(QMainWindow):
         self.open_case(self.today_model.row_at(index.row()).case_id)
 
     def open_selected_case(self) -> None:
+        if self.search_box.hasFocus():
+            self._search_entered()
+            return
         case_id = self.selected_case_id()
         if case_id is not None:
             self.open_case(case_id)
+
+    def _search_entered(self) -> None:
+        """Enter in the search box opens the only match, or goes to the first of several."""
+        shown = self.model.rowCount()
+        if shown == 1:
+            self.open_case(self.model.row_at(0).case_id)
+        elif shown > 1:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.selectRow(0)
 
     def open_dashboard(self) -> QWidget:
         """The team leader's dashboard; a case chosen there opens here."""
@@ -695,6 +882,45 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.db, self.user, self)
         if dialog.exec():
             self.reload()
+
+    def add_demo_cases(self) -> None:
+        from send_desktop.gui.app import add_demo_cases
+
+        add_demo_cases(self, self.db)
+
+    # -- help ------------------------------------------------------------------------------
+    def quit_program(self) -> None:
+        """Ctrl+Q: close this window (which closes the case windows and the dashboard) and quit."""
+        from PySide6.QtWidgets import QApplication
+
+        if self.close():
+            QApplication.quit()
+
+    def database_text(self) -> str:
+        if self.db.path is not None:
+            return str(self.db.path)
+        return self.db.url.render_as_string(hide_password=True)
+
+    def show_user_guide(self) -> QWidget:
+        from send_desktop.gui.help import UserGuideWindow
+
+        self.guide = UserGuideWindow(self)
+        self.guide.show()
+        return self.guide
+
+    def show_shortcuts(self) -> QWidget:
+        from send_desktop.gui.help import ShortcutsDialog
+
+        self.shortcuts = ShortcutsDialog(self.menu_actions(), self)
+        self.shortcuts.show()
+        return self.shortcuts
+
+    def show_about(self) -> QWidget:
+        from send_desktop.gui.help import AboutDialog
+
+        self.about = AboutDialog(self.database_text(), self)
+        self.about.show()
+        return self.about
 
     def show_known_error(self, exc: KnownError) -> None:
         QMessageBox.warning(self, APP_NAME, str(exc))

@@ -63,6 +63,12 @@ class SettingsDialog(QDialog):
         _fill(ui.transferCombo, TRANSFER, self.policy.transfer_deadline)
         _fill(ui.certificateCombo, CERTIFICATE, self.policy.certificate_count)
         ui.validationMessage.hide()
+        # Room for the longest value with its suffix ("10 working days" was clipped).
+        metrics = ui.warningSpin.fontMetrics()
+        for spin, widest in ((ui.warningSpin, "00 working days"), (ui.under5Spin, "00 months")):
+            spin.setMinimumWidth(metrics.horizontalAdvance(widest) + 48)
+            # As tall as the drop-downs beside them: the padded spin box cut off "days".
+            spin.setMinimumHeight(ui.weekStartCombo.sizeHint().height())
         ui.browseButton.clicked.connect(self.browse)
         ui.closuresButton.clicked.connect(self.edit_closures)
         ui.buttonBox.accepted.connect(self.save)
@@ -119,6 +125,8 @@ class SettingsDialog(QDialog):
 
     def _problem(self, text: str) -> None:
         self.ui.validationMessage.setText(text)
+        # Read out as the message itself, not as "Problems to fix".
+        self.ui.validationMessage.setAccessibleName(text)
         self.ui.validationMessage.show()
 
 
@@ -131,11 +139,23 @@ class StartChoice(StrEnum):
 class FirstRunDialog(QDialog):
     """Asks the caseworker's name and how to start: demo data, a tracker spreadsheet, or empty."""
 
-    def __init__(self, suggested_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, suggested_name: str = "", parent: QWidget | None = None, existing_cases: int = 0
+    ) -> None:
         super().__init__(parent)
         self.ui = Ui_FirstRunDialog()
         self.ui.setupUi(self)
         self.ui.nameEdit.setText(suggested_name)
+        self.existing_cases = existing_cases
+        if existing_cases:
+            # Demo data goes only into an empty database: not offered, nor pre-selected.
+            self.ui.demoRadio.hide()
+            self.ui.emptyRadio.setText(
+                f"&Start with the {existing_cases:,} cases already in this database"
+            )
+            self.ui.emptyRadio.setChecked(True)
+        self.ui.nameEdit.setFocus()
+        self.ui.nameEdit.selectAll()
         self.ui.validationMessage.hide()
         self.ui.buttonBox.accepted.connect(self.save)
         self.ui.buttonBox.rejected.connect(self.reject)
@@ -148,16 +168,17 @@ class FirstRunDialog(QDialog):
     def choice(self) -> StartChoice:
         if self.ui.importRadio.isChecked():
             return StartChoice.IMPORT
-        if self.ui.emptyRadio.isChecked():
+        if self.ui.emptyRadio.isChecked() or self.existing_cases:
             return StartChoice.EMPTY
         return StartChoice.DEMO
 
     def save(self) -> None:
         if not self.name:
-            self.ui.validationMessage.setText(
-                "Enter your name: it is written in the audit trail next to your changes."
-            )
+            text = "Enter your name: it is written in the audit trail next to your changes."
+            self.ui.validationMessage.setText(text)
+            self.ui.validationMessage.setAccessibleName(text)
             self.ui.validationMessage.show()
+            self.ui.nameEdit.setFocus()
             return
         qt_settings.write(qt_settings.CASEWORKER_NAME, self.name)
         self.accept()

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from send_desktop.gui.status import look, status_colour, status_icon
+from send_desktop.gui.status import FAMILY_TIP, is_family_step, step_colour, step_icon, step_look
 from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
 from send_desktop.store.queries import CaseloadRow
 from send_desktop.timeline import Facts, Policy, Status, compute_steps
@@ -78,9 +78,12 @@ TODAY_COLUMNS: list[Column[TodayItem]] = [
         "When",
         _when,
         lambda i: i.days,
-        foreground=lambda i: status_colour(i.status),
-        decoration=lambda i: status_icon(i.status),
-        tooltip=lambda i: look(i.status).label,
+        foreground=lambda i: step_colour(i.step_id, i.status),
+        decoration=lambda i: step_icon(i.step_id, i.status),
+        tooltip=lambda i: (
+            step_look(i.step_id, i.status).label
+            + (f": {FAMILY_TIP}" if is_family_step(i.step_id) else "")
+        ),
     ),
     Column("Case ref", lambda i: i.ref, lambda i: i.ref),
     Column("Child", lambda i: i.child_name, lambda i: i.child_name.lower()),

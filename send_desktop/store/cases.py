@@ -1263,15 +1263,48 @@ def chronology(session: Session, case_id: int) -> list[ChronologyEntry]:
         .order_by(AuditEntry.id)
     ).scalars()
     for audit in audits:
-        what = f"{audit.action} {audit.table_name.replace('_', ' ')}"
+        what = _change_words(audit.action, audit.table_name)
         detail = ""
         if audit.field:
-            detail = f"{label(audit.field)}: {audit.old or '-'} -> {audit.new or '-'}"
+            detail = _field_change_words(label(audit.field), audit.old, audit.new)
         entries.append(
             ChronologyEntry(audit.at.date(), audit.at, "change", what, detail, audit.user)
         )
     entries.sort(key=lambda e: (e.day, e.kind != "event", e.at or datetime.min))
     return entries
+
+
+_ACTION_WORDS = {"insert": "Added", "update": "Changed", "delete": "Removed"}
+
+
+def _change_words(action: str, table: str) -> str:
+    """ "Changed the case", "Added an advice request": the chronology is read by parents'
+    advisers and tribunals, not only by us."""
+    thing = table.replace("_", " ")
+    article = "an" if thing[:1] in "aeiou" else "a"
+    noun = f"the {thing}" if table in ("case", "child") else f"{article} {thing}"
+    return f"{_ACTION_WORDS.get(action, action.capitalize())} {noun}"
+
+
+def _value_words(value: str | None) -> str:
+    """A stored ISO date reads as the UK date the caseworker typed; anything else as stored."""
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
+def _field_change_words(name: str, old: str | None, new: str | None) -> str:
+    before, after = _value_words(old), _value_words(new)
+    if before and after:
+        return f"{name} changed from {before} to {after}"
+    if after:
+        return f"{name} set to {after}"
+    if before:
+        return f"{name} cleared (was {before})"
+    return name
 
 
 def editable_fields(model: type[Base]) -> frozenset[str]:

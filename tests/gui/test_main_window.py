@@ -17,7 +17,7 @@ from send_desktop.gui import qt_settings
 from send_desktop.gui.case_window import STEP_COLUMNS, CaseWindow
 from send_desktop.gui.caseload import COL_DUE, QuickFilter, Scope
 from send_desktop.gui.dates import to_qdate
-from send_desktop.gui.main_window import MainWindow
+from send_desktop.gui.main_window import HEADER_KEY, MainWindow
 from send_desktop.gui.request_dialog import NewRequestDialog
 from send_desktop.gui.table_model import RowTableModel
 from send_desktop.gui.workers import wait_for_workers
@@ -105,7 +105,7 @@ def test_caseload_filters_search_and_date_sort(
     assert all(i.days <= 7 for i in today)
     window.close()
     settings = qt_settings.app_settings()
-    assert settings.value("main/caseload_header") is not None
+    assert settings.value(HEADER_KEY) is not None
 
 
 def _section_centre(header: object, section: int) -> object:

@@ -311,7 +311,14 @@ def test_chronology_lists_events_and_changes_in_date_order(db: Database) -> None
         "Advice requested",
     ]
     assert any(e.kind == "change" and "Decision outcome" in e.detail for e in entries)
-    assert any(e.kind == "change" and e.title == "insert child" for e in entries)
+    assert any(e.kind == "change" and e.title == "Added the child" for e in entries)
+    # Plain words and UK dates, never "update case / Decision to assess: - -> 2025-02-10".
+    decided = next(
+        e for e in entries if e.kind == "change" and "Decision whether to assess" in e.detail
+    )
+    assert decided.title == "Changed the case"
+    assert decided.detail == "Decision whether to assess set to 10/02/2025"
+    assert not any("->" in e.detail or "2025-02" in e.detail for e in entries)
     assert [e.day for e in entries] == sorted(e.day for e in entries)
 
 

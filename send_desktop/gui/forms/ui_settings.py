@@ -244,7 +244,7 @@ class Ui_SettingsDialog(object):
         self.under5Spin.setAccessibleName(QCoreApplication.translate("SettingsDialog", u"Under-5s review interval in months", None))
 #endif // QT_CONFIG(accessibility)
         self.under5Spin.setSuffix(QCoreApplication.translate("SettingsDialog", u" months", None))
-        self.closuresButton.setText(QCoreApplication.translate("SettingsDialog", u"School &closures...", None))
+        self.closuresButton.setText(QCoreApplication.translate("SettingsDialog", u"School c&losures...", None))
 #if QT_CONFIG(tooltip)
         self.closuresButton.setToolTip(QCoreApplication.translate("SettingsDialog", u"Holidays of 4 weeks or more: a new request whose advice or consultation weeks fall in one gets a warning", None))
 #endif // QT_CONFIG(tooltip)
