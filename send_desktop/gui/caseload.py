@@ -12,10 +12,18 @@ from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
-from send_desktop.gui.status import look, status_colour, status_icon
+from send_desktop.gui.status import (
+    NOTHING_DUE,
+    StatusLook,
+    _colour,
+    icon,
+    look,
+    status_colour,
+    step_look,
+)
 from send_desktop.gui.table_model import (
     ROW_ROLE,
     SORT_ROLE,
@@ -84,13 +92,23 @@ def days_text(row: CaseloadRow) -> str:
     return str(row.days_left)
 
 
+def row_look(row: CaseloadRow) -> StatusLook:
+    """The status of the case's next duty; an open case with no duty left is not "Closed":
+    it shows the family's open window or right, or "Nothing due"."""
+    if row.status is not None:
+        return look(row.status)
+    if row.family_step and row.family_due:
+        return step_look(row.family_step, "on-track")  # open: the family's time runs
+    return NOTHING_DUE
+
+
 def _status_text(row: CaseloadRow) -> str:
-    text = look(row.status).label
+    text = row_look(row).label
     return f"{text} (exception)" if row.has_exception and "exception" not in text else text
 
 
 def _status_tip(row: CaseloadRow) -> str:
-    parts = [look(row.status).label]
+    parts = [row_look(row).label]
     if row.next_title:
         parts.append(f"Next: {row.next_title}")
     if row.has_exception:
@@ -107,15 +125,11 @@ def _next_tip(row: CaseloadRow) -> str | None:
 
 
 def _status_rank(row: CaseloadRow) -> tuple[int, int]:
-    return (look(row.status).rank, row.days_left if row.days_left is not None else 10**6)
+    return (row_look(row).rank, row.days_left if row.days_left is not None else 10**6)
 
 
 def _urgent_colour(row: CaseloadRow) -> QColor | None:
     return status_colour(row.status) if row.days_left is not None else None
-
-
-def _icon(row: CaseloadRow) -> QIcon:
-    return status_icon(row.status)
 
 
 def caseload_columns(as_of: date) -> list[Column[CaseloadRow]]:
@@ -157,8 +171,8 @@ def caseload_columns(as_of: date) -> list[Column[CaseloadRow]]:
             _status_text,
             _status_rank,
             tooltip=_status_tip,
-            decoration=_icon,
-            foreground=lambda r: status_colour(r.status),
+            decoration=lambda r: icon(row_look(r).icon_name),
+            foreground=lambda r: _colour(row_look(r).colour),
         ),
         Column("Caseworker", lambda r: r.caseworker or "", lambda r: (r.caseworker or "").lower()),
     ]

@@ -32,6 +32,8 @@ LOOKS: dict[str, StatusLook] = {
     "not-applicable": StatusLook("Not applicable", "not-applicable", "#56606b", 6),
 }
 CLOSED = StatusLook("Closed", "closed", "#56606b", 7)
+# An open case with no duty of the authority left to do (e.g. not assessed, no appeal running).
+NOTHING_DUE = StatusLook("Nothing due", "not-applicable", "#56606b", 6)
 NOT_ASSESSED = StatusLook("No deadline open", "not-applicable", "#56606b", 7)
 
 # The family's time, not the LA's duty: a period the parent or young person must be given
