@@ -500,12 +500,38 @@ def _desk_actions(db: Any, as_of: date, user: str) -> list[Result]:
 # --------------------------------------------------------------------------- the command
 
 
+PAGE_SCALING_FROM = 10_000
+
+
+def _page_scaling(db: Any, folder: Path, cases: int, as_of: date, repeats: int) -> Result:
+    """One caseworker's first page and counts at `cases` against the same at 10,000 cases:
+    the cost must follow the page, not the size of the authority."""
+    small, _path, _seconds = _build(folder / "page-scaling", PAGE_SCALING_FROM, as_of)
+    try:
+        big_id, _name, big_n = _busiest_caseworker(db)
+        small_id, _name, small_n = _busiest_caseworker(small)
+        big = _median(page_and_counts(db, big_id, as_of), repeats * 3)
+        little = _median(page_and_counts(small, small_id, as_of), repeats * 3)
+    finally:
+        small.close()
+    return _result(
+        f"one caseworker's first page and counts at {cases:,} vs at {PAGE_SCALING_FROM:,} cases",
+        big,
+        little,
+        1.5,
+        f"{big_n} and {small_n} open cases; SQLite",
+    )
+
+
 def measure(cases: int, workbook_cases: int, repeats: int, gui: bool, folder: Path) -> list[Result]:
     as_of = date.today()
     db, path, demo_s = _build(folder, cases, as_of)
     results = [Result(f"demo --cases {cases:,} (build the database)", demo_s, None, None, None)]
     store_results, rows = _measure_store(db, path, as_of, repeats)
     results += store_results
+    if cases >= 10 * PAGE_SCALING_FROM:
+        (folder / "page-scaling").mkdir(exist_ok=True)
+        results.append(_page_scaling(db, folder, cases, as_of, repeats))
     results += _measure_workbooks(rows, folder, min(workbook_cases, max(cases, 1)), as_of, repeats)
     if gui:
         results += _measure_gui(db, path, as_of, repeats)
