@@ -103,7 +103,7 @@ def chase_button(parent: QWidget, db: object, user: str, as_of: Callable[[], dat
     """One action: the chase letters for every overdue advice request of mine, per adviser."""
     from send_desktop.gui.letters_dialog import write_chase_letters
 
-    button = QPushButton("Write &chase letters for overdue advice...", parent)
+    button = QPushButton("&Write chase letters for overdue advice...", parent)
     button.setObjectName("chaseAdviceButton")
     button.setToolTip("One letter per adviser listing each request past its 6 weeks (reg 8)")
     button.clicked.connect(lambda: write_chase_letters(db, user, as_of(), parent))  # type: ignore[arg-type]
