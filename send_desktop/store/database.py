@@ -33,6 +33,8 @@ DEFAULT_FILE_NAME = "send-desktop.sqlite3"
 # fstype values in /proc/mounts whose file locking SQLite cannot rely on.
 # pg_advisory_xact_lock key held while migrating ("SEND" in ASCII).
 MIGRATION_LOCK = 0x53454E44
+# The audit trail's user column (String(200)).
+MAX_USER_NAME = 200
 NETWORK_FSTYPES = ("nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs")
 
 
@@ -248,7 +250,15 @@ class Database:
             else:
                 current = None
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            if len(who) > MAX_USER_NAME:
+                raise KnownError(
+                    f"The user name is {len(who)} characters long; the audit trail keeps at "
+                    f"most {MAX_USER_NAME}. Give a shorter --user."
+                )
+            # hide_parameters: a refused or failed statement's message must never carry a
+            # child's name, date of birth or postcode into a log or a crash dialog.
+            engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+            _tell_server_the_user(engine, who)
             # Team mode: the server's grants refuse leader-only changes; say so in plain words.
             from send_desktop.store.team import install_permission_messages
 
@@ -323,6 +333,23 @@ def _login_name() -> str:
         return "unknown"
 
 
+def _tell_server_the_user(engine: Engine, who: str) -> None:
+    """Team mode: the name typed at start-up, for audit rows of logins with no caseworker record
+    (the server's triggers read it; the login itself is recorded beside it either way)."""
+    from send_desktop.store.team import USER_SETTING
+
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT set_config(%s, %s, false)", (USER_SETTING, who))
+        finally:
+            cursor.close()
+        # A setting made in a transaction that is later rolled back is undone: commit it.
+        dbapi_connection.commit()
+
+    event.listen(engine, "connect", _on_connect)
+
+
 def _sqlite_path(url: URL) -> Path | None:
     if not url.database or url.database == ":memory:":
         return None
@@ -331,13 +358,18 @@ def _sqlite_path(url: URL) -> Path | None:
 
 def _sqlite_engine(url: URL, path: Path | None) -> Engine:
     if path is None:
-        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,
+        )
     else:
         if path.parent.is_dir() and not path.exists():
             # Create it owner-only before SQLite does (SQLite would honour the umask).
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
 
@@ -358,6 +390,12 @@ def _upgrade(engine: Engine, cfg: Config) -> None:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            if engine.dialect.name == "postgresql":
+                # Tables added by later migrations get their triggers, policies and grants
+                # from their one line in team.TABLES.
+                from send_desktop.store.team import install_server_rules
+
+                install_server_rules(conn)
             conn.commit()
             if sqlite:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
