@@ -33,6 +33,10 @@ DEFAULT_FILE_NAME = "send-desktop.sqlite3"
 # fstype values in /proc/mounts whose file locking SQLite cannot rely on.
 # pg_advisory_xact_lock key held while migrating ("SEND" in ASCII).
 MIGRATION_LOCK = 0x53454E44
+BAD_LOCATION = (
+    "The database location is not one SEND Desktop can use: give a SQLite file path or "
+    "postgresql+psycopg://user@server/database"
+)
 # The audit trail's user column (String(200)).
 MAX_USER_NAME = 200
 NETWORK_FSTYPES = ("nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs")
@@ -46,8 +50,19 @@ def resolve_url(url_or_path: str | None) -> URL:
     """A URL as given, a bare path as a SQLite file, nothing as the env var or the default."""
     chosen = url_or_path or os.environ.get(DATABASE_ENV) or str(default_database_path())
     if "://" in chosen:
-        return make_url(chosen)
+        try:
+            url = make_url(chosen)
+        except Exception as exc:  # sqlalchemy.exc.ArgumentError, ValueError for a bad port
+            raise KnownError(f"{BAD_LOCATION} (the location could not be read)") from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise KnownError(f"{BAD_LOCATION} ({url.get_backend_name()} is not supported)")
+        return url
     path = Path(chosen).expanduser()
+    if path.exists() and not path.is_file():
+        raise KnownError(
+            f"{path} is not a database file (it is a folder or a device): give the path of a "
+            "SQLite file, e.g. ~/send-desktop.sqlite3"
+        )
     return URL.create("sqlite", database=str(path.resolve()))
 
 
@@ -118,6 +133,31 @@ def _sqlite_revision(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         raise KnownError(f"{path} is not a SEND Desktop database ({exc})") from exc
     return str(row[0]) if row else None
+
+
+def refuse_if_damaged(path: Path) -> None:
+    """Refuse to write into a SQLite file that fails SQLite's quick check (a damaged page).
+
+    Run before a migration and an import: writing more into a damaged file spreads the damage
+    and makes the last good backup harder to tell apart. quick_check reads every page but
+    skips the index cross-checks: about a second for 100,000 cases.
+    """
+    from send_desktop.errors import DamagedDatabaseError
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as con:
+            rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        rows = [str(exc)]
+    if rows != ["ok"]:
+        log.error("Refused to write into a damaged database (%d problems)", len(rows))
+        raise DamagedDatabaseError(
+            f"The database {path} is damaged ({rows[0]}): nothing was written into it. Run "
+            "`send-desktop check`, then restore the latest good backup "
+            "(`send-desktop restore FILE`)."
+        )
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -246,6 +286,20 @@ class Database:
                     warnings.append(message)
                 if not path.parent.is_dir():
                     raise KnownError(f"The folder {path.parent} does not exist")
+                from send_desktop.tempfiles import sweep_partial
+
+                sweep_partial(path.parent)  # a restore killed half-way leaves its partial file
+                if not os.access(path.parent, os.W_OK) or (
+                    path.exists() and not os.access(path, os.W_OK)
+                ):
+                    from send_desktop.errors import ReadOnlyError
+
+                    raise ReadOnlyError(
+                        f"Cannot write in {path.parent}: the folder or the database file is "
+                        "read-only (or you lack permission), so nothing could be saved. Use a "
+                        "folder you can write to, or ask IT; `send-desktop check` can still "
+                        "read it."
+                    )
                 current = _sqlite_revision(path)
             else:
                 current = None
@@ -281,6 +335,7 @@ class Database:
 
         if current != head:
             if path is not None and current is not None:
+                refuse_if_damaged(path)
                 backup = (
                     path.parent
                     / "backups"
