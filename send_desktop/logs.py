@@ -22,6 +22,15 @@ _configured = False
 class ScrubbingFormatter(logging.Formatter):
     """Tracebacks with every exception message scrubbed of values (names, dates, postcodes)."""
 
+    def format(self, record: logging.LogRecord) -> str:
+        # logging caches the formatted traceback on the record (exc_text); another handler's
+        # plain formatter may have filled it first, so never reuse it.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
     def formatException(self, ei: Any) -> str:
         exc = ei[1]
         if exc is None:
