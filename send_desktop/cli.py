@@ -62,12 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from send_desktop.logs import setup_logging
 
     setup_logging()
+    from send_desktop.tempfiles import use_private_tempdir
+
+    use_private_tempdir()
     try:
         if args.self_test:
             from send_desktop.commands.selftest import run_self_test
 
             return run_self_test(args)
         if args.command is None:
+            _require_display()
             from send_desktop.gui.app import run_gui
 
             return run_gui(args)
@@ -78,6 +82,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        return _failed(exc)
+
+
+def _require_display() -> None:
+    """Without a display Qt aborts the process in C++ with no word from us: say it first."""
+    import os
+
+    if not sys.platform.startswith("linux"):
+        return
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return  # offscreen, vnc, eglfs...: Qt needs no display server
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise KnownError(
+            "There is no display to show the window on (DISPLAY is not set): start SEND "
+            "Desktop from the desktop, or use a sub-command such as `send-desktop check` "
+            "(`send-desktop --help` lists them)."
+        )
+
+
+def _failed(exc: Exception) -> int:
+    """A failure of the machine (disk, folder, server, input) as a plain message, exit 2; a bug
+    as one scrubbed line pointing at the log, exit 1 - never a traceback with case data."""
+    from send_desktop.errors import known_failure, scrubbed_message
+    from send_desktop.logs import log_file
+
+    known = known_failure(exc)
+    if known is not None:
+        log.warning("known failure: %s (%s)", type(known).__name__, type(exc).__name__)
+        print(f"send-desktop: {known}", file=sys.stderr)
+        return known.exit_code
+    log.error("unexpected error", exc_info=exc)
+    print(
+        f"send-desktop: unexpected error ({type(exc).__name__}: {scrubbed_message(exc)}). "
+        f"Nothing more was done; the details are in {log_file()} - send them to IT.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

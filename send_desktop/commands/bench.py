@@ -56,10 +56,21 @@ def add_parser(sub: Any) -> None:
         "skipped below 1,000)",
     )
     parser.add_argument("--workbook-cases", type=int, default=20_000, help="rows for export/import")
-    parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument("--repeats", type=_at_least_one, default=REPEATS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--no-gui", action="store_true", help="skip the measurements that need Qt")
     parser.set_defaults(func=run)
+
+
+def _at_least_one(text: str) -> int:
+    # argparse turns this into "argument --repeats: ..." and exit 2.
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("give at least 1 (each figure is a median of repeats)")
+    return value
 
 
 def _median(fn: Callable[[], object], repeats: int) -> float:

@@ -37,10 +37,11 @@ def add_parser(subparsers: Any) -> None:
 
     check = subparsers.add_parser(
         "check",
-        help="check the database is whole; exit 1 if it is damaged",
+        help="check the database is whole; exit 1 if it is damaged, 2 if it cannot be written",
         description=(
             "Integrity check, schema version and record counts. Changes nothing: the database "
-            "is not upgraded. Exit status 1 when the integrity check fails."
+            "is not upgraded. Says which of: cannot open (exit 2), damaged (exit 1), cannot "
+            "write - read-only folder or full disk (exit 2)."
         ),
     )
     check.add_argument("--quick", action="store_true", help="a faster, less thorough check")
@@ -83,7 +84,8 @@ def run_backup(args: argparse.Namespace) -> int:
         raise KnownError(PG_BACKUP_MESSAGE)
     db = Database.open(args.database, args.user)
     try:
-        target = backup_now(db, args.out)
+        # Asked for by a person: kept until they delete it (daily backups are pruned).
+        target = backup_now(db, args.out, manual=True)
     finally:
         db.close()
     print(f"Backed up to {target}")
@@ -116,7 +118,7 @@ def run_check(args: argparse.Namespace) -> int:
         db.close()
     for line in report.lines():
         print(line)
-    return 0 if report.ok else 1
+    return {"ok": 0, "damaged": 1}.get(report.status, 2)
 
 
 def run_team_setup(args: argparse.Namespace) -> int:

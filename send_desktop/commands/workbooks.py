@@ -160,8 +160,20 @@ def run_import(args: argparse.Namespace) -> int:
         return 0
     problems = list(plan.problems)
     outcome = 0
+    if args.report is not None:
+        # The report is written after the import: a folder it cannot go into must stop the
+        # import before anything is committed, not after.
+        from send_desktop.store.backup import report_folder_problem
+
+        refused = report_folder_problem(args.report)
+        if refused:
+            raise KnownError(f"Nothing imported: the report {args.report} {refused}")
     db = Database.open(args.database, args.user)
     try:
+        if db.path is not None and not args.dry_run:
+            from send_desktop.store.database import refuse_if_damaged
+
+            refuse_if_damaged(db.path)
         try:
             result = apply_import(db, plan, _user(args, db.user), dry_run=args.dry_run)
             problems = result.problems

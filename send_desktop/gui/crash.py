@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import platform
 import sys
-import traceback
 from collections.abc import Callable
 from types import TracebackType
 
@@ -19,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from send_desktop import __version__
-from send_desktop.errors import KnownError
+from send_desktop.errors import KnownError, known_failure, scrubbed_traceback
 from send_desktop.gui.forms.ui_crash_dialog import Ui_CrashDialog
 
 log = logging.getLogger(__name__)
@@ -31,12 +30,15 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 def crash_details(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> str:
-    """Version, platform and traceback: what support needs, and no case data (no locals)."""
+    """Version, platform and traceback: what support needs, and no case data (no locals, and
+    every exception message scrubbed of names, dates, UPNs and postcodes)."""
+    if exc.__traceback__ is None and tb is not None:
+        exc = exc.with_traceback(tb)
     lines = [
         f"SEND Desktop {__version__}",
         f"Python {platform.python_version()} on {platform.platform()}",
         "",
-        *traceback.format_exception(exc_type, exc, tb),
+        scrubbed_traceback(exc),
     ]
     return "\n".join(line.rstrip("\n") for line in lines)
 
@@ -68,10 +70,12 @@ def handle_exception(
     tb: TracebackType | None,
     parent: QWidget | None = None,
 ) -> None:
-    """Show a KnownError plainly; log anything else and show the crash dialog."""
-    if isinstance(exc, KnownError):
-        log.info("known error shown to the user: %s", type(exc).__name__)
-        show_known_error(exc, parent)
+    """Show a KnownError (or a full disk, a locked database...) plainly; log anything else and
+    show the crash dialog."""
+    known = known_failure(exc)
+    if known is not None:
+        log.info("known error shown to the user: %s (%s)", type(known).__name__, exc_type.__name__)
+        show_known_error(known, parent)
         return
     log.error("unexpected error", exc_info=(exc_type, exc, tb))
     if QApplication.instance() is None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import shutil
 import sqlite3
 from collections.abc import Mapping
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,14 +19,23 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from send_desktop import paths
-from send_desktop.errors import KnownError
-from send_desktop.store.database import Database, alembic_config, make_private, resolve_url
+from send_desktop.errors import KnownError, UnreachableError, scrub
+from send_desktop.store.database import (
+    Database,
+    alembic_config,
+    default_database_path,
+    make_private,
+    resolve_url,
+)
+from send_desktop.tempfiles import partial_name, sweep_partial
 
 log = logging.getLogger(__name__)
 
 BACKUP_PREFIX = "send-desktop-"
-# Automatic and manual backups share one name pattern so pruning sees them all; the copies taken
-# just before a restore use another name and are never pruned.
+# Backups asked for by a person (send-desktop backup): never pruned.
+MANUAL_PREFIX = "send-desktop-manual-"
+# Only the daily backups match: manual backups and the copies taken just before a restore use
+# other names and are never pruned.
 BACKUP_NAME = re.compile(r"^send-desktop-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
 KEEP_SETTING = "backup.keep"
 DEFAULT_KEEP = 14
@@ -46,12 +56,21 @@ PG_RESTORE_MESSAGE = (
 )
 
 
-def backups_dir() -> Path:
-    """The owner-only folder for backups of the SQLite database."""
-    folder = paths.data_dir() / "backups"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
-        os.chmod(folder, 0o700)
+def backups_dir(db_path: Path | None = None) -> Path:
+    """The owner-only folder for the backups of one SQLite database (the default one if None).
+
+    One folder per database, named by its file and a hash of its full path: two databases
+    used by one person never share a folder, so one's daily backups never prune the other's.
+    """
+    path = (db_path or default_database_path()).expanduser().resolve()
+    key = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:10]
+    root = paths.data_dir() / "backups"
+    folder = root / f"{path.stem}-{key}"
+    for made in (root, folder):
+        made.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(made, 0o700)
+    sweep_partial(folder)
     return folder
 
 
@@ -94,7 +113,11 @@ def _quick_check(con: sqlite3.Connection) -> list[str]:
 
 
 def backup_now(
-    db: Database, dest: Path | str | None = None, *, now: datetime | None = None
+    db: Database,
+    dest: Path | str | None = None,
+    *,
+    now: datetime | None = None,
+    manual: bool = False,
 ) -> Path:
     """A consistent copy of the live SQLite database (online backup API), owner-only.
 
@@ -103,7 +126,9 @@ def backup_now(
     """
     source = _sqlite_file(db)
     if dest is None:
-        target = _backup_name(backups_dir(), now or datetime.now())
+        target = _backup_name(
+            backups_dir(source), now or datetime.now(), MANUAL_PREFIX if manual else BACKUP_PREFIX
+        )
     else:
         target = Path(dest).expanduser().resolve()
         if target.exists():
@@ -112,7 +137,8 @@ def backup_now(
             raise KnownError(f"The folder {target.parent} does not exist")
         if target == source.resolve():
             raise KnownError("The backup cannot replace the database itself")
-    partial = target.with_name(target.name + ".part")
+    # Named with this process's id: a backup killed half-way is swept at the next start.
+    partial = partial_name(target)
     try:
         _private_empty_file(partial)
         with db.engine.connect() as conn:
@@ -196,7 +222,7 @@ def daily_backup(
         return None
     now = now or datetime.now()
     keep = keep if keep is not None else backup_keep(db)
-    folder = backups_dir()
+    folder = backups_dir(db.path)
     today = f"{now:%Y%m%d}"
     made: Path | None = None
     try:
@@ -257,7 +283,9 @@ def _read_backup(backup_file: Path) -> str:
 
 def _keep_replaced(db_path: Path) -> Path:
     """Keep the database being replaced, in case the wrong backup was chosen."""
-    target = _backup_name(backups_dir(), datetime.now(), stem=f"{BACKUP_PREFIX}before-restore-")
+    target = _backup_name(
+        backups_dir(db_path), datetime.now(), stem=f"{BACKUP_PREFIX}before-restore-"
+    )
     _private_empty_file(target)
     try:
         with (
@@ -277,7 +305,7 @@ def _keep_replaced(db_path: Path) -> Path:
 
 
 def _replace_file(db_path: Path, backup_file: Path) -> None:
-    partial = db_path.with_name(db_path.name + ".restoring")
+    partial = partial_name(db_path)
     _private_empty_file(partial)
     try:
         with (
@@ -358,6 +386,17 @@ class CheckReport:
     head: str | None
     known_revision: bool
     counts: Mapping[str, int | None] = field(default_factory=dict)
+    # Why nothing could be saved into it now (None: it can be written).
+    cannot_write: str | None = None
+
+    @property
+    def status(self) -> str:
+        """The one word IT needs first: ok, damaged, or cannot write (open failures raise)."""
+        if not self.integrity_ok:
+            return "damaged"
+        if self.cannot_write:
+            return "cannot write"
+        return "ok"
 
     @property
     def schema(self) -> str:
@@ -375,7 +414,13 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         shown = "ok" if self.integrity_ok else "FAILED"
+        verdict = {
+            "ok": "ok",
+            "damaged": "DAMAGED - restore the latest good backup (send-desktop restore FILE)",
+            "cannot write": f"CANNOT WRITE - {self.cannot_write}",
+        }[self.status]
         out = [
+            f"{'Status:':<12}{verdict}",
             f"{'Database:':<12}{self.location} ({self.dialect})",
             f"{'Integrity:':<12}{shown}",
         ]
@@ -397,28 +442,88 @@ def open_for_check(url_or_path: str | None, user: str | None = None) -> Database
         path = Path(url.database) if url.database and url.database != ":memory:" else None
         if path is None or not path.is_file():
             raise KnownError(f"There is no database at {path or location}")
-        engine = create_engine(url, connect_args={"timeout": 5})
+        # Sweeps a backup killed half-way; a read-only data folder must not stop the check.
+        with suppress(OSError):
+            backups_dir(path)
+        problem = _cannot_open(path)
+        if problem:
+            raise KnownError(f"Cannot open {path}: {problem}")
+        engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
 
         def _wait_for_writers(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.execute("PRAGMA busy_timeout=5000")
 
         event.listen(engine, "connect", _wait_for_writers)
         return Database(engine, user or "check", [], path, None)
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     try:
         with engine.connect() as conn:
             db_user = str(conn.execute(text("SELECT current_user")).scalar_one())
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise KnownError(
-            f"Cannot connect to the database {location}: {exc.__class__.__name__}"
+        raise UnreachableError(
+            f"Cannot open: cannot connect to the database {location}: "
+            f"{_problem(exc)}. Check the server name, that the server is running and the "
+            "network, or ask IT."
         ) from exc
     return Database(engine, user or db_user, [], None, db_user)
 
 
 def _problem(exc: BaseException) -> str:
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
-    return str(orig).splitlines()[0] if str(orig) else orig.__class__.__name__
+    return scrub(str(orig).splitlines()[0]) if str(orig) else orig.__class__.__name__
+
+
+def _cannot_open(path: Path) -> str | None:
+    """Why the file cannot be read at all, or None."""
+    if not os.access(path, os.R_OK):
+        return "you do not have permission to read it; ask IT"
+    try:
+        with closing(sqlite3.connect(_read_only_uri(path), uri=True)) as con:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            return None  # opens, but damaged: the integrity check says so
+        return f"{exc}; check the file and its folder"
+    return None
+
+
+def report_folder_problem(target: Path) -> str | None:
+    """Why a file could not be written at target, or None (checked before work that must not
+    be half-done, such as an import whose report comes last)."""
+    folder = Path(target).expanduser().resolve().parent
+    if not folder.is_dir():
+        return f"cannot be written: the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):
+        return f"cannot be written: the folder {folder} is read-only or not yours"
+    try:
+        if shutil.disk_usage(folder).free < MIN_FREE_BYTES:
+            return f"cannot be written: the disk holding {folder} is full"
+    except OSError:
+        pass
+    return None
+
+
+# Below this much free space a save can fail half-way: say so before it does.
+MIN_FREE_BYTES = 4 * 1024 * 1024
+
+
+def cannot_write(path: Path) -> str | None:
+    """Why the SQLite file could not be written now (read-only, no permission, disk full)."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK) or not os.access(path, os.W_OK):
+        return (
+            f"the folder {folder} or the file is read-only (or you lack permission): "
+            "the data can be read but nothing can be saved. Ask IT, or restore it to a "
+            "folder you can write to."
+        )
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free < MIN_FREE_BYTES:
+        return f"the disk holding {folder} is full ({free // 1024} KB free): free some space"
+    return None
 
 
 def check(db: Database, *, quick: bool = False) -> CheckReport:
@@ -427,6 +532,22 @@ def check(db: Database, *, quick: bool = False) -> CheckReport:
     known, head = _known_revisions()
     problems: list[str] = []
     integrity_ok = True
+    unwritable = cannot_write(db.path) if db.is_sqlite and db.path is not None else None
+    if unwritable and db.path is not None:
+        # A read-only folder or a full disk cannot take SQLite's -wal/-shm files: read the file
+        # as it is, so a healthy database is not reported as having no schema.
+        path = db.path
+        db = Database(
+            create_engine(
+                "sqlite://",
+                creator=lambda: sqlite3.connect(_read_only_uri(path), uri=True),
+                hide_parameters=True,
+            ),
+            db.user,
+            [],
+            db.path,
+            None,
+        )
     location = str(db.path) if db.path else db.url.render_as_string(hide_password=True)
     try:
         with db.engine.connect() as conn:
@@ -491,6 +612,7 @@ def check(db: Database, *, quick: bool = False) -> CheckReport:
         head=head,
         known_revision=revision in known,
         counts=counts,
+        cannot_write=unwritable,
     )
     log.info(
         "Check: integrity %s, schema %s, %s cases",

@@ -378,7 +378,8 @@ class CaseWriter:
         """Rows write() will insert or update (its progress counts these)."""
         updated = len(self._changed_rows(self._children_by_id.values()))
         updated += len(self._changed_rows(self._cases_by_id.values()))
-        audit_rows = sum(len(a.fields) for a in self._audits)
+        # On PostgreSQL the server's triggers write the audit rows, not write().
+        audit_rows = sum(len(a.fields) for a in self._audits) if self._sqlite else 0
         return (
             len(self._new_children) + len(self._new_cases) + len(self._new_notes) + updated
         ) + audit_rows
@@ -458,7 +459,8 @@ class CaseWriter:
                     if not advance(len(chunk)):
                         return False
             db_user = database_user(self.session)
-            for audits in _chunks(self._audits, CHUNK // 8):
+            # On PostgreSQL the server's triggers audit every row written above.
+            for audits in _chunks(self._audits if self._sqlite else [], CHUNK // 8):
                 rows = [
                     (
                         stamp,

@@ -138,6 +138,8 @@ FIELD_LABELS: dict[str, str] = {
     "leaving": "Placement left",
 }
 
+# pg_advisory_xact_lock class for case references ("REF" in ASCII), keyed by year.
+REF_LOCK = 0x524546
 # How far ahead a date may be recorded (planned meetings, closures); beyond is a typing error.
 FUTURE_LIMIT = timedelta(days=366)
 
@@ -480,7 +482,13 @@ def write_audit(
     action: str,
     changes: Mapping[str, tuple[Any, Any]],
 ) -> None:
-    """One audit row per changed field, in the caller's transaction."""
+    """One audit row per changed field, in the caller's transaction.
+
+    On PostgreSQL (team mode) the server's triggers write the audit rows, with the login and
+    the server's clock (store/team.py); the program writing its own as well would double them.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return
     at = utc_now()
     fields = audit_fields(action, changes)
     session.add_all(
@@ -775,6 +783,10 @@ def delete_row(
 def next_ref(session: Session, year: int) -> str:
     """The next free reference for a year: EHC-2025-00123."""
     prefix = f"EHC-{year}-"
+    if session.get_bind().dialect.name == "postgresql":
+        # Team mode: people creating cases at the same moment take turns for the year's next
+        # number (held until the transaction ends), so none is handed out twice.
+        session.execute(text("SELECT pg_advisory_xact_lock(:k, :y)"), {"k": REF_LOCK, "y": year})
     last = session.execute(
         select(func.max(Case.ref)).where(Case.ref.like(prefix + "%"))
     ).scalar_one_or_none()

@@ -33,6 +33,12 @@ DEFAULT_FILE_NAME = "send-desktop.sqlite3"
 # fstype values in /proc/mounts whose file locking SQLite cannot rely on.
 # pg_advisory_xact_lock key held while migrating ("SEND" in ASCII).
 MIGRATION_LOCK = 0x53454E44
+BAD_LOCATION = (
+    "The database location is not one SEND Desktop can use: give a SQLite file path or "
+    "postgresql+psycopg://user@server/database"
+)
+# The audit trail's user column (String(200)).
+MAX_USER_NAME = 200
 NETWORK_FSTYPES = ("nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs")
 
 
@@ -44,8 +50,19 @@ def resolve_url(url_or_path: str | None) -> URL:
     """A URL as given, a bare path as a SQLite file, nothing as the env var or the default."""
     chosen = url_or_path or os.environ.get(DATABASE_ENV) or str(default_database_path())
     if "://" in chosen:
-        return make_url(chosen)
+        try:
+            url = make_url(chosen)
+        except Exception as exc:  # sqlalchemy.exc.ArgumentError, ValueError for a bad port
+            raise KnownError(f"{BAD_LOCATION} (the location could not be read)") from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise KnownError(f"{BAD_LOCATION} ({url.get_backend_name()} is not supported)")
+        return url
     path = Path(chosen).expanduser()
+    if path.exists() and not path.is_file():
+        raise KnownError(
+            f"{path} is not a database file (it is a folder or a device): give the path of a "
+            "SQLite file, e.g. ~/send-desktop.sqlite3"
+        )
     return URL.create("sqlite", database=str(path.resolve()))
 
 
@@ -116,6 +133,31 @@ def _sqlite_revision(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         raise KnownError(f"{path} is not a SEND Desktop database ({exc})") from exc
     return str(row[0]) if row else None
+
+
+def refuse_if_damaged(path: Path) -> None:
+    """Refuse to write into a SQLite file that fails SQLite's quick check (a damaged page).
+
+    Run before a migration and an import: writing more into a damaged file spreads the damage
+    and makes the last good backup harder to tell apart. quick_check reads every page but
+    skips the index cross-checks: about a second for 100,000 cases.
+    """
+    from send_desktop.errors import DamagedDatabaseError
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as con:
+            rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        rows = [str(exc)]
+    if rows != ["ok"]:
+        log.error("Refused to write into a damaged database (%d problems)", len(rows))
+        raise DamagedDatabaseError(
+            f"The database {path} is damaged ({rows[0]}): nothing was written into it. Run "
+            "`send-desktop check`, then restore the latest good backup "
+            "(`send-desktop restore FILE`)."
+        )
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -248,11 +290,33 @@ class Database:
                     warnings.append(message)
                 if not path.parent.is_dir():
                     raise KnownError(f"The folder {path.parent} does not exist")
+                from send_desktop.tempfiles import sweep_partial
+
+                sweep_partial(path.parent)  # a restore killed half-way leaves its partial file
+                if not os.access(path.parent, os.W_OK) or (
+                    path.exists() and not os.access(path, os.W_OK)
+                ):
+                    from send_desktop.errors import ReadOnlyError
+
+                    raise ReadOnlyError(
+                        f"Cannot write in {path.parent}: the folder or the database file is "
+                        "read-only (or you lack permission), so nothing could be saved. Use a "
+                        "folder you can write to, or ask IT; `send-desktop check` can still "
+                        "read it."
+                    )
                 current = _sqlite_revision(path)
             else:
                 current = None
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            if len(who) > MAX_USER_NAME:
+                raise KnownError(
+                    f"The user name is {len(who)} characters long; the audit trail keeps at "
+                    f"most {MAX_USER_NAME}. Give a shorter --user."
+                )
+            # hide_parameters: a refused or failed statement's message must never carry a
+            # child's name, date of birth or postcode into a log or a crash dialog.
+            engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+            _tell_server_the_user(engine, who)
             # Team mode: the server's grants refuse leader-only changes; say so in plain words.
             from send_desktop.store.team import install_permission_messages
 
@@ -275,6 +339,7 @@ class Database:
 
         if current != head:
             if path is not None and current is not None:
+                refuse_if_damaged(path)
                 backup = (
                     path.parent
                     / "backups"
@@ -327,6 +392,23 @@ def _login_name() -> str:
         return "unknown"
 
 
+def _tell_server_the_user(engine: Engine, who: str) -> None:
+    """Team mode: the name typed at start-up, for audit rows of logins with no caseworker record
+    (the server's triggers read it; the login itself is recorded beside it either way)."""
+    from send_desktop.store.team import USER_SETTING
+
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT set_config(%s, %s, false)", (USER_SETTING, who))
+        finally:
+            cursor.close()
+        # A setting made in a transaction that is later rolled back is undone: commit it.
+        dbapi_connection.commit()
+
+    event.listen(engine, "connect", _on_connect)
+
+
 def _sqlite_path(url: URL) -> Path | None:
     if not url.database or url.database == ":memory:":
         return None
@@ -335,13 +417,18 @@ def _sqlite_path(url: URL) -> Path | None:
 
 def _sqlite_engine(url: URL, path: Path | None) -> Engine:
     if path is None:
-        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,
+        )
     else:
         if path.parent.is_dir() and not path.exists():
             # Create it owner-only before SQLite does (SQLite would honour the umask).
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
 
@@ -362,6 +449,12 @@ def _upgrade(engine: Engine, cfg: Config) -> None:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            if engine.dialect.name == "postgresql":
+                # Tables added by later migrations get their triggers, policies and grants
+                # from their one line in team.TABLES.
+                from send_desktop.store.team import install_server_rules
+
+                install_server_rules(conn)
             conn.commit()
             if sqlite:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

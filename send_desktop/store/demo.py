@@ -489,115 +489,154 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         conn.exec_driver_sql(sql, batch)
 
 
+def _people_cases(conn: Connection) -> int:
+    """Cases not written by demo: created, imported or edited by a person."""
+    return int(
+        conn.execute(
+            select(func.count()).select_from(Case).where(Case.updated_by != DEMO_USER)
+        ).scalar_one()
+    )
+
+
 def make_demo(
     db: Database, cases: int, seed: int, as_of: date, *, force: bool = False
 ) -> DemoSummary:
-    """Fill the database with `cases` synthetic requests and plans (same seed, same data)."""
+    """Fill the database with `cases` synthetic requests and plans (same seed, same data).
+
+    All or nothing: teams, caseworkers and cases are written in one transaction, so a demo
+    killed or out of disk leaves the database as it was. Never into a database holding cases
+    that people recorded (there is no override for that: invented children must not mix with
+    a real caseload); --force only adds more demo data to a demo database.
+    """
     if cases < 1:
         raise KnownError("Ask for at least one demo case")
     if cases > 1_000_000:
         raise KnownError("At most 1,000,000 demo cases")
     started = time.perf_counter()
     rng = random.Random(seed)
-    with db.session() as s:
-        existing = s.execute(select(func.count()).select_from(Case)).scalar_one()
+    with db.engine.begin() as conn:
+        real = _people_cases(conn)
+        if real:
+            raise KnownError(
+                f"The database holds {real} cases recorded by people: demo data (invented "
+                "children) never goes into a real caseload. Use a new database for the demo, "
+                "e.g. send-desktop --database demo.sqlite3 demo"
+            )
+        existing = conn.execute(select(func.count()).select_from(Case)).scalar_one()
         if existing and not force:
             raise KnownError(
-                f"The database already holds {existing} cases; demo data goes only into an "
-                "empty database (use --force to add it anyway)"
+                f"The database already holds {existing} demo cases; use --force to add more"
             )
+        if conn.dialect.name == "postgresql":
+            # The owner's synthetic rows are not people's changes: one audit row says what was
+            # written (below) instead of one per field. Ignored unless the login owns the tables.
+            from send_desktop.store.team import UNAUDITED_SETTING
+
+            conn.execute(text("SELECT set_config(:k, 'demo', true)"), {"k": UNAUDITED_SETTING})
         team_count = rng.choice((2, 3))
         worker_count = rng.randint(6, 10)
         if cases > worker_count * CASELOAD_MOST:
             # A real authority: about 200 cases a caseworker, teams of about 8.
             worker_count = -(-cases // CASELOAD_TYPICAL)
             team_count = -(-worker_count // TEAM_SIZE)
+        team_table: Table = Team.__table__  # type: ignore[assignment]
+        worker_table: Table = Caseworker.__table__  # type: ignore[assignment]
+        stamp = {"updated_by": DEMO_USER, "updated_at": utc_now(), "version": 1}
         team_ids: list[int] = []
         for name in team_names(team_count):
-            team = s.execute(select(Team).where(Team.name == name)).scalar_one_or_none()
-            if team is None:
-                team = Team(name=name, updated_by=DEMO_USER, updated_at=utc_now())
-                s.add(team)
-                s.flush()
-            team_ids.append(team.id)
+            found = conn.execute(select(Team.id).where(Team.name == name)).scalar_one_or_none()
+            if found is None:
+                found = conn.execute(
+                    insert(team_table).values(name=name, **stamp).returning(team_table.c.id)
+                ).scalar_one()
+            team_ids.append(int(found))
         worker_ids: list[int] = []
         for index, name in enumerate(caseworker_names(worker_count)):
             team_id = team_ids[index % team_count]
-            worker = Caseworker(
-                name=name,
-                team_id=team_id,
-                role="team_leader" if index < team_count else "caseworker",
-                active=True,
-                updated_by=DEMO_USER,
-                updated_at=utc_now(),
-            )
-            s.add(worker)
-            s.flush()
-            worker_ids.append(worker.id)
-        first_case = (s.execute(select(func.max(Case.id))).scalar_one() or 0) + 1
-        first_child = (s.execute(select(func.max(Child.id))).scalar_one() or 0) + 1
-        refs = s.execute(select(Case.ref).where(Case.ref.like("EHC-%"))).scalars().all()
-    taken = set(refs)
+            # A second demo run reuses the demo's caseworkers instead of doubling them.
+            found = conn.execute(
+                select(Caseworker.id)
+                .where(Caseworker.name == name, Caseworker.updated_by == DEMO_USER)
+                .order_by(Caseworker.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            if found is None:
+                found = conn.execute(
+                    insert(worker_table)
+                    .values(
+                        name=name,
+                        team_id=team_id,
+                        role="team_leader" if index < team_count else "caseworker",
+                        active=True,
+                        **stamp,
+                    )
+                    .returning(worker_table.c.id)
+                ).scalar_one()
+            worker_ids.append(int(found))
+        first_case = (conn.execute(select(func.max(Case.id))).scalar_one() or 0) + 1
+        first_child = (conn.execute(select(func.max(Child.id))).scalar_one() or 0) + 1
+        taken = set(conn.execute(select(Case.ref).where(Case.ref.like("EHC-%"))).scalars())
 
-    builder = _Builder(rng, as_of, worker_ids)
-    counters: dict[int, int] = {}
-    for offset in range(cases):
-        # References follow the year the request arrived, numbered in arrival order below.
-        builder.add(first_case + offset, first_child + offset, "")
-    builder.cases.sort(key=lambda c: (c["request_received"], c["id"]))
-    for case in builder.cases:
-        year = case["request_received"].year
-        while True:
-            counters[year] = counters.get(year, 0) + 1
-            ref = f"EHC-{year}-{counters[year]:05d}"
-            if ref not in taken:
-                break
-        case["ref"] = ref
-    placements = _sen2_items(builder, seed)
+        builder = _Builder(rng, as_of, worker_ids)
+        counters: dict[int, int] = {}
+        for offset in range(cases):
+            # References follow the year the request arrived, numbered in arrival order below.
+            builder.add(first_case + offset, first_child + offset, "")
+        builder.cases.sort(key=lambda c: (c["request_received"], c["id"]))
+        for case in builder.cases:
+            year = case["request_received"].year
+            while True:
+                counters[year] = counters.get(year, 0) + 1
+                ref = f"EHC-{year}-{counters[year]:05d}"
+                if ref not in taken:
+                    break
+            case["ref"] = ref
+        placements = _sen2_items(builder, seed)
 
-    with db.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             # The name and UPN indexes take rows in random order: a larger page cache keeps
             # them in memory during the load (this connection only, returned to the default).
             conn.exec_driver_sql("PRAGMA cache_size=-131072")
-        _insert(conn, Child.__table__, builder.children)  # type: ignore[arg-type]
-        _insert(conn, Case.__table__, builder.cases)  # type: ignore[arg-type]
-        _insert(conn, AdviceRequest.__table__, builder.advice)  # type: ignore[arg-type]
-        _insert(conn, CaseException.__table__, builder.exceptions)  # type: ignore[arg-type]
-        _insert(conn, Consultation.__table__, builder.consultations)  # type: ignore[arg-type]
-        _insert(conn, AnnualReview.__table__, builder.reviews)  # type: ignore[arg-type]
-        _insert(conn, Placement.__table__, placements)  # type: ignore[arg-type]
-        conn.execute(
-            insert(AuditEntry.__table__),  # type: ignore[arg-type]
-            [
-                {
-                    "at": utc_now(),
-                    "user": db.user,
-                    "db_user": db.db_user,
-                    "table_name": "case",
-                    "row_id": None,
-                    "case_id": None,
-                    "field": None,
-                    "old": None,
-                    "new": f"{cases} synthetic cases (seed {seed}, as of {as_of.isoformat()})",
-                    "action": "demo",
-                }
-            ],
-        )
-        # The stored deadlines, in the same transaction (store/summaries.py).
-        with Session(bind=conn) as digest_session:
-            refresh(digest_session, (c["id"] for c in builder.cases))
-        if conn.dialect.name == "postgresql":
-            # Explicit ids bypassed the sequences; move them past the rows just written.
-            for table in ("child", "case"):
-                conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                        f'(SELECT max(id) FROM "{table}"))'
+        try:
+            _insert(conn, Child.__table__, builder.children)  # type: ignore[arg-type]
+            _insert(conn, Case.__table__, builder.cases)  # type: ignore[arg-type]
+            _insert(conn, AdviceRequest.__table__, builder.advice)  # type: ignore[arg-type]
+            _insert(conn, CaseException.__table__, builder.exceptions)  # type: ignore[arg-type]
+            _insert(conn, Consultation.__table__, builder.consultations)  # type: ignore[arg-type]
+            _insert(conn, AnnualReview.__table__, builder.reviews)  # type: ignore[arg-type]
+            _insert(conn, Placement.__table__, placements)  # type: ignore[arg-type]
+            conn.execute(
+                insert(AuditEntry.__table__),  # type: ignore[arg-type]
+                [
+                    {
+                        "at": utc_now(),
+                        "user": db.user,
+                        "db_user": db.db_user,
+                        "table_name": "case",
+                        "row_id": None,
+                        "case_id": None,
+                        "field": None,
+                        "old": None,
+                        "new": f"{cases} synthetic cases (seed {seed}, as of {as_of.isoformat()})",
+                        "action": "demo",
+                    }
+                ],
+            )
+            # The stored deadlines, in the same transaction (store/summaries.py).
+            with Session(bind=conn) as digest_session:
+                refresh(digest_session, (c["id"] for c in builder.cases))
+            if conn.dialect.name == "postgresql":
+                # Explicit ids bypassed the sequences; move them past the rows just written.
+                for table in ("child", "case"):
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                            f'(SELECT max(id) FROM "{table}"))'
+                        )
                     )
-                )
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA cache_size=-2000")
+        finally:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA cache_size=-2000")
     seconds = time.perf_counter() - started
     log.info("Demo data: %d cases in %.1f s", cases, seconds)
     return DemoSummary(

@@ -739,9 +739,11 @@ def _discard(book: Workbook) -> None:
 def save_atomically(book: Workbook, target: Path) -> None:
     """Save to a temporary file beside the target, then move it into place (mode 0600)."""
     try:
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent
-        )
+        if not os.access(target.parent, os.W_OK):
+            raise PermissionError(13, "Permission denied")
+        # In the private data folder (tempfile points there, send_desktop.tempfiles), never
+        # beside the target, where a killed export would leave names behind.
+        handle, temp_name = tempfile.mkstemp(prefix="export-", suffix=".tmp")
     except OSError as exc:
         raise KnownError(f"{target}: cannot write in {target.parent} ({exc.strerror})") from exc
     os.close(handle)
@@ -751,7 +753,9 @@ def save_atomically(book: Workbook, target: Path) -> None:
         if os.name == "posix":
             os.chmod(temp, 0o600)
         try:
-            os.replace(temp, target)
+            from send_desktop.tempfiles import move_into_place
+
+            move_into_place(temp, target)
         except PermissionError as exc:
             raise KnownError(
                 f"{target}: cannot replace the file; is it open in Excel? Close it and try again"

@@ -200,9 +200,13 @@ def _read_source(
         raise KnownError(f"{path.name}: the file is empty")
     if head.startswith(_OLE_MAGIC):
         raise KnownError(_ole_message(path))
+    from send_desktop.workbooks.limits import check_unpack_limits
+
     if head.startswith(_ZIP_MAGIC):
+        check_unpack_limits(path, zipped=True)
         return _read_xlsx(path, sheet, wanted)
     if path.suffix.lower() in _CSV_SUFFIXES:
+        check_unpack_limits(path, zipped=False)
         return [(None, _read_csv(path))]
     raise KnownError(
         f"{path.name}: not an Excel workbook (.xlsx) or CSV file. "

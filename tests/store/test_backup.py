@@ -87,7 +87,8 @@ def test_backup_then_restore_gives_identical_data(filled: Database, tmp_path: Pa
     assert filled.path is not None
     before = dump(filled.path)
     backup = backup_now(filled)
-    assert backup.parent == paths.data_dir() / "backups"
+    assert backup.parent.parent == paths.data_dir() / "backups"
+    assert backup.parent == backups_dir(filled.path)
     assert backup.name.startswith("send-desktop-") and backup.suffix == ".db"
     assert dump(backup) == before
 
@@ -195,11 +196,11 @@ def test_backups_and_restored_files_are_owner_only(filled: Database, tmp_path: P
     out = backup_now(filled, tmp_path / "out.db")
     assert mode(backup) == 0o600
     assert mode(out) == 0o600
-    assert mode(backups_dir()) == 0o700
+    assert mode(backups_dir(filled.path)) == 0o700
     restored = tmp_path / "restored.sqlite3"
     restore(restored, backup, confirm=False)
     assert mode(restored) == 0o600
-    assert not list(backups_dir().glob("*.part"))
+    assert not list(backups_dir(filled.path).glob("*part"))
 
 
 def test_backup_refuses_to_overwrite_a_file(filled: Database, tmp_path: Path) -> None:
@@ -218,13 +219,13 @@ def test_daily_backup_runs_once_a_day_and_keeps_the_newest(filled: Database) -> 
     first = daily_backup(filled, keep=3, now=morning)
     assert first is not None and first.name == "send-desktop-20250310-083000.db"
     assert daily_backup(filled, keep=3, now=morning + timedelta(hours=9)) is None
-    assert list_backups() == [first]
+    assert list_backups(backups_dir(filled.path)) == [first]
     made = [first]
     for day in range(1, 6):
         found = daily_backup(filled, keep=3, now=morning + timedelta(days=day))
         assert found is not None
         made.append(found)
-    assert list_backups() == made[-3:]
+    assert list_backups(backups_dir(filled.path)) == made[-3:]
     assert all(p.exists() for p in made[-3:]) and not any(p.exists() for p in made[:-3])
 
 
@@ -232,16 +233,18 @@ def test_daily_backup_keeps_the_number_in_the_settings(filled: Database) -> None
     start = datetime(2025, 4, 1, 9, 0)
     for day in range(4):
         daily_backup(filled, now=start + timedelta(days=day))
-    assert len(list_backups()) == 4  # default 14
+    assert len(list_backups(backups_dir(filled.path))) == 4  # default 14
     with filled.session() as s:
         set_setting(s, "backup.keep", "2", "Test User")
     daily_backup(filled, now=start + timedelta(days=4))
-    names = [p.name for p in list_backups()]
+    names = [p.name for p in list_backups(backups_dir(filled.path))]
     assert names == ["send-desktop-20250404-090000.db", "send-desktop-20250405-090000.db"]
     with filled.session() as s:
         set_setting(s, "backup.keep", "none", "Test User")
     daily_backup(filled, now=start + timedelta(days=5))
-    assert len(list_backups()) == 3  # a bad setting falls back to 14, prunes nothing
+    assert (
+        len(list_backups(backups_dir(filled.path))) == 3
+    )  # a bad setting falls back to 14, prunes nothing
 
 
 def test_check_passes_on_a_good_database(
@@ -315,3 +318,28 @@ def test_restore_from_a_copied_live_database_keeps_its_wal(
     expected = dump(filled.path)
     restore(tmp_path / "restored.sqlite3", copied, confirm=False)
     assert dump(tmp_path / "restored.sqlite3") == expected
+
+
+def test_backups_are_kept_per_database_and_manual_ones_never_pruned(
+    filled: Database, tmp_path: Path
+) -> None:
+    other = Database.open(str(tmp_path / "other.sqlite3"), "Test User")
+    try:
+        assert filled.path is not None and other.path is not None
+        assert backups_dir(filled.path) != backups_dir(other.path)
+        manual = backup_now(filled, manual=True)
+        assert main(["--database", str(filled.path), "backup"]) == 0
+        start = datetime(2025, 4, 1, 9, 0)
+        for day in range(5):
+            daily_backup(filled, keep=2, now=start + timedelta(days=day))
+        # The other database's daily backups prune only its own.
+        for day in range(5):
+            daily_backup(other, keep=1, now=start + timedelta(days=day))
+        mine = sorted(p.name for p in backups_dir(filled.path).iterdir())
+        assert len(list_backups(backups_dir(filled.path))) == 2
+        assert len(list_backups(backups_dir(other.path))) == 1
+        # Both manual backups (the call and the command) are still there.
+        assert manual.name in mine
+        assert sum(1 for n in mine if n.startswith("send-desktop-manual-")) == 2
+    finally:
+        other.close()

@@ -66,29 +66,32 @@ def test_same_seed_same_data(tmp_path: Path) -> None:
 
 
 def test_demo_refuses_a_database_with_cases(db: Database) -> None:
-    with db.session() as s:
-        c.create_case(
-            s,
-            "Test User",
-            child=c.ChildDetails("Real", "Child", date(2015, 1, 1)),
-            request_received=date(2025, 1, 6),
-            as_of=AS_OF,
-        )
-    with pytest.raises(KnownError, match="already holds 1 cases"):
+    # A demo database takes more demo data only when asked (--force), and continues its refs.
+    make_demo(db, 10, seed=1, as_of=AS_OF)
+    with pytest.raises(KnownError, match="already holds 10 demo cases; use --force"):
         make_demo(db, 10, seed=1, as_of=AS_OF)
-    make_demo(db, 10, seed=1, as_of=AS_OF, force=True)
+    make_demo(db, 10, seed=2, as_of=AS_OF, force=True)
     with db.session() as s:
         refs = s.execute(select(Case.ref)).scalars().all()
-        # Ids and references continue after the existing case; sequences still work after.
+        workers = s.execute(select(Caseworker.name)).scalars().all()
+    assert len(refs) == len(set(refs)) == 20
+    # The second run reused the demo's caseworkers: no name twice.
+    assert len(workers) == len(set(workers))
+    # A case a person recorded: never mixed with invented children, --force or not.
+    with db.session() as s:
         extra = c.create_case(
             s,
             "Test User",
-            child=c.ChildDetails("Another", "Child", date(2015, 1, 1)),
+            child=c.ChildDetails("Real", "Child", date(2015, 1, 1)),
             request_received=date(2025, 2, 3),
             as_of=AS_OF,
         )
-        assert extra.id == 12
-    assert len(refs) == len(set(refs)) == 11
+        assert extra.id == 21
+    for force in (False, True):
+        with pytest.raises(KnownError, match="holds 1 cases recorded by people"):
+            make_demo(db, 10, seed=3, as_of=AS_OF, force=force)
+    with db.session() as s:
+        assert s.execute(select(func.count()).select_from(Case)).scalar_one() == 21
 
 
 def test_demo_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -97,7 +100,7 @@ def test_demo_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main([*argv, "--seed", "2", "--as-of", "2025-06-01"]) == 0
     assert "Wrote 50 demo cases" in capsys.readouterr().out
     assert main(argv) == 2
-    assert "already holds 50 cases" in capsys.readouterr().err
+    assert "already holds 50 demo cases" in capsys.readouterr().err
     db = Database.open(target, "Tester")
     with db.session() as s:
         years = Counter(r.year for r in s.execute(select(Case.request_received)).scalars())
