@@ -599,7 +599,6 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     cal = r.cal
     plan_start = _first_known(cols.plan_issued, cols.final_issued)
     moved = cols.plan_transferred
-    active = (plan_start != MISSING) | (moved != MISSING)
     ceased = cols.ceased != MISSING
     reviews = cols.reviews
     width = reviews.width
@@ -611,12 +610,19 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     # The engine sorts reviews by their first known date and ignores ones with none.
     sort_key = _first_known(meeting_all, decision_all, amendment_all, final_all)
     dated = sort_key != MISSING
+    # engine._reviews: a dated review means a plan exists, with or without the plan's date.
+    implied = dated.any(axis=1) if width else np.zeros(len(plan_start), dtype=np.bool_)
+    active = (plan_start != MISSING) | (moved != MISSING) | implied
     has_decision = decision_all != MISSING  # always dated: the decision is in the sort key
     last_decision = _latest(decision_all, has_decision)
 
     # P1-P3 (reg 18): the review and final amended plan before a phase transfer.
     transfer, kind = cols.phase_transfer, cols.transfer_kind
-    has_phase = (transfer != MISSING) & (kind != 0) & (plan_start != MISSING)
+    has_phase = (
+        (transfer != MISSING)
+        & (kind != 0)
+        & ((plan_start != MISSING) | implied | (cols.request_received == MISSING))
+    )
     strict = 1 if r.policy.transfer_deadline == "strict" else 0
     phase_due = np.select(
         [kind == TRANSFER_CODES["school"], kind == TRANSFER_CODES["post16"]],

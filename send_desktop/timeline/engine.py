@@ -354,7 +354,7 @@ def _year_group(dob: date, on: date) -> int:
     return age - 4
 
 
-def _phase_transfer(f: Facts, p: Policy, plan_start: date) -> _Draft | None:
+def _phase_transfer(f: Facts, p: Policy, plan_start: date | None) -> _Draft | None:
     """P1-P3: reg 18's deadline for the review and final amended plan before a transfer."""
     transfer, kind = f.phase_transfer, f.transfer_kind
     if transfer is None or kind is None:
@@ -378,7 +378,7 @@ def _phase_transfer(f: Facts, p: Policy, plan_start: date) -> _Draft | None:
     na: Reason | None = None
     if f.ceased is not None and done is None:
         na = ("the plan ceased ({0})", (f.ceased,))
-    elif plan_start > due and done is None:
+    elif plan_start is not None and plan_start > due and done is None:
         na = ("the plan was issued after this deadline: it should name the new setting", ())
     return _Draft(
         step,
@@ -400,14 +400,27 @@ def _review_sort_key(r: Review) -> date:
 def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
     """R1-R8, P1-P3 and T3 (rules section 3, reg 15(5))."""
     plan_start = f.plan_issued or f.final_issued
-    if plan_start is None and f.plan_transferred is None:
-        return
-    ceased: Reason | None = ("the plan ceased ({0})", (f.ceased,)) if f.ceased is not None else None
     reviews = sorted(
         (r for r in f.reviews if _review_sort_key(r) != date.min), key=_review_sort_key
     )
+    # A review (or amendment) means a plan exists, so its steps are computed without the plan's
+    # date (rules section 7). A phase transfer does too, unless an assessment is under way
+    # (a request without a plan: reg 18 is about reviewing a plan that exists).
+    implied = bool(reviews)
+    if (
+        plan_start is None
+        and f.plan_transferred is None
+        and not implied
+        and (f.phase_transfer is None or f.request_received is not None)
+    ):
+        return
+    ceased: Reason | None = ("the plan ceased ({0})", (f.ceased,)) if f.ceased is not None else None
     decisions = sorted(r.decision_sent for r in reviews if r.decision_sent is not None)
-    phase = _phase_transfer(f, p, plan_start) if plan_start is not None else None
+    phase = (
+        _phase_transfer(f, p, plan_start)
+        if plan_start is not None or implied or f.request_received is None
+        else None
+    )
     if phase is not None:
         out.append(phase)
     longstop = phase.due if phase is not None and phase.not_applicable is None else None

@@ -14,6 +14,7 @@ Pure Python: messages are plain strings, the callers raise their own errors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -166,16 +167,25 @@ def check_dates(scope: str, values: Mapping[str, object], today: date | None) ->
     plan_start) from its case. today: the real date, for "more than a year ahead"; None to
     skip that check.
     """
+    found = record_problems(scope, values, today)
+    return found[0] if found else None
+
+
+def record_problems(scope: str, values: Mapping[str, object], today: date | None) -> list[str]:
+    """Every problem with one record's dates, single dates first, then orders (as check_dates)."""
+    found: list[str] = []
     for name, value in values.items():
         if isinstance(value, date) and (name not in _CONTEXT or scope == "case"):
             problem = date_problem(name, value, today, scope)
             if problem:
-                return problem
+                found.append(problem)
+    if found:
+        return found  # an order between dates that are themselves wrong means nothing
     for later, earlier in ORDERS[scope]:
         a, b = values.get(later), values.get(earlier)
         if isinstance(a, date) and isinstance(b, date) and a < b:
-            return order_message(scope, later, a, earlier, b)
-    return None
+            found.append(order_message(scope, later, a, earlier, b))
+    return found
 
 
 def plan_start(facts_or_row: Mapping[str, object]) -> date | None:
@@ -276,9 +286,9 @@ def impossible(facts: Facts, today: date | None) -> list[str]:
     """Every impossible order or implausible date among the facts (empty when all is well)."""
     found: list[str] = []
     for scope, values in _records(facts):
-        problem = check_dates(scope, values, today)
-        if problem and problem not in found:
-            found.append(problem)
+        for problem in record_problems(scope, values, today):
+            if problem not in found:
+                found.append(problem)
     return found
 
 
@@ -363,3 +373,53 @@ def new_breaches(before: Facts | None, after: Facts) -> list[Breach]:
     """The breaches a change would add (those already recorded were confirmed before)."""
     old = {b.message for b in breaches(before)} if before is not None else set()
     return [b for b in breaches(after) if b.message not in old]
+
+
+# --- typed dates ---------------------------------------------------------------------------
+
+_TYPED = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_day(text: str, today: date | None = None) -> date:
+    """A date as a caseworker types it: 05/03/2017, 5/3/17, 5.3.2017 or 2017-03-05.
+
+    Day first (the UK order). A two-digit year is this century up to next year, else the last
+    (5/3/98 is 1998). Raises ValueError with a message for the field when it is no date at
+    all or no such day (31/02/2025, 29/02/2027): a date is never changed into another one.
+    """
+    iso = _ISO.match(text)
+    typed = None if iso else _TYPED.match(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif typed:
+        day, month, year = (int(g) for g in typed.groups())
+        if len(typed.group(3)) == 2:
+            pivot = ((today or date.today()).year + 1) % 100
+            year += 2000 if year <= pivot else 1900
+    else:
+        raise ValueError(f"{text.strip()!r} is not a date: type it as DD/MM/YYYY, e.g. 05/03/2017")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            raise ValueError(f"{text.strip()}: there is no month {month}") from None
+        raise ValueError(
+            f"{text.strip()}: there is no {day} {_MONTHS[month - 1]} in {year}"
+        ) from None
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
