@@ -27,8 +27,10 @@ LOOKS: dict[str, StatusLook] = {
     "done-late": StatusLook("Done late", "done-late", "#5c4d00", 4),
     "done-on-time": StatusLook("Done", "done-on-time", "#1f6e3d", 5),
     "not-applicable": StatusLook("Not applicable", "not-applicable", "#56606b", 6),
+    # Done in breach of the law (rules section 7): its own shape and colour, never "Done".
+    "breached": StatusLook("Breached", "breached", "#8a1550", 7),
 }
-CLOSED = StatusLook("Closed", "closed", "#56606b", 7)
+CLOSED = StatusLook("Closed", "closed", "#56606b", 8)
 
 
 def look(status: object) -> StatusLook:

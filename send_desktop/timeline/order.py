@@ -181,6 +181,12 @@ def record_problems(scope: str, values: Mapping[str, object], today: date | None
                 found.append(problem)
     if found:
         return found  # an order between dates that are themselves wrong means nothing
+    return order_problems(scope, values)
+
+
+def order_problems(scope: str, values: Mapping[str, object]) -> list[str]:
+    """Every impossible order among one record's dates (and its context), in ORDERS' order."""
+    found: list[str] = []
     for later, earlier in ORDERS[scope]:
         a, b = values.get(later), values.get(earlier)
         if isinstance(a, date) and isinstance(b, date) and a < b:
