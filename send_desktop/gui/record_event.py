@@ -40,7 +40,7 @@ from send_desktop.gui.status import status_icon
 from send_desktop.store import ConflictError, Database
 from send_desktop.store import cases as store_cases
 from send_desktop.store.errors import BreachNeedsReason
-from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS
+from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS, AdviceRequest
 from send_desktop.timeline import order
 
 log = logging.getLogger(__name__)
@@ -287,7 +287,7 @@ def apply_event(
         "decision": lambda: case_change(decision_to_assess=day, decision_outcome=outcome),
         "advice_requested": lambda: store_cases.add_row(
             session,
-            store_cases.AdviceRequest,
+            AdviceRequest,
             user,
             case.id,
             {"kind": outcome, "requested": day, "advice_giver": detail or None},
