@@ -151,7 +151,8 @@ class DateField(QWidget):
         try:
             day = order.parse_day(typed, self.today)
         except ValueError as exc:
-            return f"{self.what}: {exc}."
+            words = str(exc).removeprefix(typed + ": ")  # the field shows what was typed
+            return f"{self.what}: {words}."
         if not order.EARLIEST <= day <= order.LATEST:
             return f"{self.what}: {uk(day)} is outside {uk(order.EARLIEST)} to {uk(order.LATEST)}."
         if not self.allow_future and day > self.today:
