@@ -184,3 +184,48 @@ def test_decision_before_the_request(
         _calc_problem(capsys, f"request_received={RECEIVED}", f"decision_to_assess={early}")
         == message
     )
+
+
+def test_import_keeps_a_breach_as_a_fact_with_a_note(sqlite_db: Database, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(
+        [
+            "Case Ref",
+            "Forename",
+            "Surname",
+            "EHCNA request received",
+            "Officer",
+            "Decision date",
+            "Date draft issued",
+            "Final EHCP issued",
+        ]
+    )
+    sheet.append(
+        [
+            "EHC-T-7",
+            "Jo",
+            "Lee",
+            dt.datetime(2025, 1, 6),
+            "Amy Brown",
+            dt.datetime(2025, 2, 3),
+            dt.datetime(2025, 3, 31),
+            dt.datetime(2025, 3, 31),
+        ]
+    )
+    path = tmp_path / "breach.xlsx"
+    book.save(path)
+    apply_import(sqlite_db, read_tracker(path), "Importer", as_of=AS_OF)
+    from send_desktop.store.cases import chronology
+    from send_desktop.store.facts import case_facts
+    from send_desktop.timeline import Status, compute_steps
+
+    with sqlite_db.session() as session:
+        case_id = session.execute(select(Case.id)).scalar_one()
+        entries = chronology(session, case_id)
+        facts = case_facts(session, [case_id])[case_id]
+    [note] = [e for e in entries if e.title == "Breach recorded"]
+    assert "inside the 15-day window" in note.detail and "Reason: none given" in note.detail
+    steps = {s.id: s for s in compute_steps(facts, AS_OF)}
+    assert steps["N5"].status is Status.BREACHED
