@@ -76,6 +76,7 @@ class DateField(QWidget):
         super().__init__(parent)
         self.what = "The date"
         self.allow_future = True
+        self.empty_ok = False
         self.today = date.today()
         self._shown_error: str | None = None
         outer = QVBoxLayout(self)
@@ -124,8 +125,11 @@ class DateField(QWidget):
         allow_unknown: bool = False,
         allow_future: bool = True,
         accessible_name: str | None = None,
+        empty_ok: bool = False,
     ) -> None:
+        """empty_ok: an empty field means "not recorded" (the calculator's facts)."""
         self.what, self.today, self.allow_future = what, today, allow_future
+        self.empty_ok = empty_ok
         self.not_known.setVisible(allow_unknown)
         self.edit.setAccessibleName(accessible_name or what)
         self._calendar.setMaximumDate(to_qdate(today) if not allow_future else QDate(2200, 12, 31))
@@ -145,6 +149,8 @@ class DateField(QWidget):
             return None
         typed = self.edit.text().strip()
         if not typed:
+            if self.empty_ok:
+                return None
             if self.not_known.isVisibleTo(self):
                 return f"{self.what}: type the date, or tick {NOT_KNOWN_TEXT}."
             return f"{self.what}: type the date (DD/MM/YYYY)."
@@ -161,7 +167,7 @@ class DateField(QWidget):
 
     def value(self) -> date | None:
         """The date typed, or None when not known or not a date (see error())."""
-        if self.is_not_known() or self.error() is not None:
+        if self.is_not_known() or self.error() is not None or not self.edit.text().strip():
             return None
         return order.parse_day(self.edit.text(), self.today)
 

@@ -308,3 +308,24 @@ def test_caseworker_chosen_from_the_list_and_added_with_a_near_duplicate_warning
     assert "'Tom Le' is not on the team's list. Did you mean Tom Lee?" in (
         dialog.ui.validationMessage.text()
     )
+
+
+def test_the_calculator_uses_the_same_field_and_rules(qtbot: QtBot) -> None:
+    from send_desktop.gui.calculator import DeadlineCalculator
+
+    calc = DeadlineCalculator(AS_OF)
+    qtbot.addWidget(calc)
+    final = calc.edits["final_issued"]
+    QTest.keyClicks(final.edit, "31/02/2025")
+    assert "there is no 31 February in 2025" in calc.summary.text()
+    assert final.text() == "31/02/2025"
+    assert calc.model.rowCount() == 0
+    final.edit.clear()
+    QTest.keyClicks(final.edit, "1/1/25")
+    assert (
+        "Final plan issued (01/01/2025) cannot be before request received (02/06/2025)"
+        in calc.summary.text()
+    )
+    final.edit.clear()
+    QTest.keyClicks(final.edit, "2/6/25")
+    assert "steps as of" in calc.summary.text()
