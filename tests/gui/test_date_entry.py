@@ -329,3 +329,37 @@ def test_the_calculator_uses_the_same_field_and_rules(qtbot: QtBot) -> None:
     final.edit.clear()
     QTest.keyClicks(final.edit, "2/6/25")
     assert "steps as of" in calc.summary.text()
+
+
+def test_team_leader_merges_caseworkers_in_the_dialog(qtbot: QtBot, sqlite_db: Database) -> None:
+    from send_desktop.gui.caseworkers_dialog import CaseworkersDialog
+    from send_desktop.store.cases import ChildDetails
+
+    with sqlite_db.session() as session:
+        keep = add_caseworker(session, "setup", "Priya Shah").id
+        typo = add_caseworker(session, "setup", "Priya Sha").id
+        add_caseworker(session, "setup", "Lead Person", role="team_leader")
+        create_case(
+            session,
+            "setup",
+            child=ChildDetails("Amira", "Khan"),
+            request_received=date(2025, 1, 6),
+            caseworker_id=typo,
+            as_of=AS_OF,
+        )
+    not_leader = CaseworkersDialog(sqlite_db, "Priya Shah", AS_OF)
+    qtbot.addWidget(not_leader)
+    rows = [not_leader.list.item(i).text() for i in range(not_leader.list.count())]
+    assert "Priya Sha - 1 open cases  (looks like Priya Shah)" in rows
+    not_leader.list.setCurrentRow(rows.index("Priya Sha - 1 open cases  (looks like Priya Shah)"))
+    assert not_leader.keep_combo.currentText() == "Priya Shah"  # the look-alike is proposed
+    assert not_leader.merge(confirmed=True) is None
+    assert "Only a team leader" in not_leader.message.text()
+
+    dialog = CaseworkersDialog(sqlite_db, "Lead Person", AS_OF)
+    qtbot.addWidget(dialog)
+    dialog.list.setCurrentRow(rows.index("Priya Sha - 1 open cases  (looks like Priya Shah)"))
+    assert dialog.merge(confirmed=True) == 1
+    with sqlite_db.session() as session:
+        assert team_names(session) == ["Lead Person", "Priya Shah"]
+        assert session.execute(select(Case.caseworker_id)).scalar_one() == keep
