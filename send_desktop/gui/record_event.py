@@ -280,6 +280,7 @@ def apply_event(
             user,
             as_of=as_of,
             breach_reason=breach_reason,
+            confirm_breach=True,
             **changes,
         )
 
@@ -293,6 +294,7 @@ def apply_event(
             {"kind": outcome, "requested": day, "advice_giver": detail or None},
             as_of=as_of,
             breach_reason=breach_reason,
+            confirm_breach=True,
         ),
         "advice_received": lambda: store_cases.update_advice_request(
             session, outcome, _version(case.advice, outcome), user, received=day

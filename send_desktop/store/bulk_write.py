@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
 from send_desktop.store.cases import (
-    BREACH_NOTE,
     ChildDetails,
     audit_fields,
     check_row,
@@ -38,7 +37,7 @@ from send_desktop.store.cases import (
 )
 from send_desktop.store.errors import ConflictError
 from send_desktop.store.models import AuditEntry, Case, CaseNote, Child, utc_now
-from send_desktop.timeline import Facts, order
+from send_desktop.timeline import order
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +253,6 @@ class CaseWriter:
         # A new child's id is known only once written: a marker until then.
         inserted["child_id"] = (None, child_state.id or _NEW_CHILD_ID)
         self._audit("case", case, case, "insert", inserted)
-        self._note_breaches(case, {}, values)
         return case
 
     def _add_child(self, details: ChildDetails) -> ChildState:
@@ -325,25 +323,6 @@ class CaseWriter:
         self._cases_by_ref[case.ref] = case
         self._changed(case, changes)
         self._audit("case", case, case, "update", diff)
-        self._note_breaches(case, before, case.values)
-
-    def _note_breaches(
-        self, case: CaseState, before: dict[str, Any], after: dict[str, Any]
-    ) -> None:
-        """A breach a tracker row records (rules section 7) is kept, as a fact, with a note.
-
-        The dialogs ask for the reason; an import cannot, so the note says none was given.
-        Only the case's own dates are known here, so this is the reg 13(1) window.
-        """
-        found = order.new_breaches(_case_facts(before), _case_facts(after))
-        if found:
-            self.add_note(
-                case,
-                BREACH_NOTE
-                + "; ".join(b.message for b in found)
-                + ". Reason: none given (imported from a tracker) - add it in a note",
-                written=self.as_of,
-            )
 
     def _changed(self, row: ChildState | CaseState, changes: dict[str, Any]) -> None:
         row.version += 1  # one UPDATE, as the ORM's version counter would count it
@@ -558,15 +537,6 @@ _DETAILS: Final = tuple(f.name for f in fields(ChildDetails))
 
 # Stands for a new child's id in a new case's audit row until the child is written.
 _NEW_CHILD_ID: Final = "\x00new child id"
-
-
-def _case_facts(values: dict[str, Any]) -> Facts:
-    return Facts(
-        request_received=values.get("request_received"),
-        decision_to_assess=values.get("decision_to_assess"),
-        draft_served=values.get("draft_served"),
-        final_issued=values.get("final_issued"),
-    )
 
 
 def _resolved(value: str | None, row: _Row) -> str | None:

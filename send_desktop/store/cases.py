@@ -541,13 +541,16 @@ def _guard_case(
     user: str,
     as_of: date,
     breach_reason: str | None,
+    confirm_breach: bool,
 ) -> None:
     """After a write to a case (flushed, not committed): the order rules on the whole case.
 
     An impossible order the write introduced (a final plan now before a review meeting
-    recorded earlier...) is refused; a new breach (rules section 7) needs a reason, which
-    is kept as a case note, so it is in the chronology. Raising here rolls the caller's
-    transaction back, so nothing is written.
+    recorded earlier...) is always refused. A new breach (rules section 7) is refused when
+    the caller can ask the user (confirm_breach: the dialogs) until a reason is given, which
+    is kept as a case note, so it is in the chronology; other callers (the import, demo data)
+    record the fact, and the engine shows the step as breached. Raising here rolls the
+    caller's transaction back, so nothing is written.
     """
     after = _facts_of(session, case_id)
     if after is None:
@@ -557,7 +560,7 @@ def _guard_case(
     if fresh:
         raise KnownError(fresh[0])
     breaches = order.new_breaches(before, after)
-    if not breaches:
+    if not breaches or not (confirm_breach or breach_reason):
         return
     reason = (breach_reason or "").strip()
     if not reason:
@@ -617,6 +620,7 @@ def add_row(
     *,
     as_of: date | None = None,
     breach_reason: str | None = None,
+    confirm_breach: bool = False,
 ) -> RowT:
     """Insert one event row (advice, exception, review...) for a case, validated and audited."""
     if model not in _ROW_RULES or model in (Case, Child):
@@ -643,7 +647,7 @@ def add_row(
         {k: (None, v) for k, v in clean.items() if v is not None},
     )
     if case is not None and model is not CaseNote:
-        _guard_case(session, case.id, before, user, as_of, breach_reason)
+        _guard_case(session, case.id, before, user, as_of, breach_reason, confirm_breach)
     return row
 
 
@@ -657,11 +661,12 @@ def update_row(
     *,
     as_of: date | None = None,
     breach_reason: str | None = None,
+    confirm_breach: bool = False,
 ) -> RowT:
     """Change some fields of a row loaded at expected_version; audited field by field.
 
-    A change that makes a breach (rules section 7) raises BreachNeedsReason unless
-    breach_reason is given; the reason is kept as a case note.
+    With confirm_breach, a change that makes a breach (rules section 7) raises
+    BreachNeedsReason unless breach_reason is given; the reason is kept as a case note.
     """
     as_of = as_of or date.today()
     rules = _ROW_RULES[model]
@@ -694,7 +699,7 @@ def update_row(
         diff,
     )
     if guarded and owner is not None:
-        _guard_case(session, owner, facts_before, user, as_of, breach_reason)
+        _guard_case(session, owner, facts_before, user, as_of, breach_reason, confirm_breach)
     return row
 
 
@@ -788,9 +793,14 @@ def create_case(
     request_received: date,
     ref: str | None = None,
     as_of: date | None = None,
+    breach_reason: str | None = None,
+    confirm_breach: bool = False,
     **fields: Any,
 ) -> Case:
     """Record a new request for assessment; creates the child unless an existing id is given.
+
+    With confirm_breach, a case recorded with a breach already in it (a final plan inside the
+    reg 13(1) window) raises BreachNeedsReason unless breach_reason says why, as update_case.
 
     A child given as details is matched to an existing record only by an identical UPN and
     date of birth; anything looser is for the caseworker to decide (find_possible_duplicates).
@@ -849,6 +859,10 @@ def create_case(
         "insert",
         {k: (None, v) for k, v in {**values, "child_id": child_row.id}.items() if v is not None},
     )
+    if values.get("draft_served") is not None and values.get("final_issued") is not None:
+        # A new case has no advice or reviews yet: only these two can make a breach (reg
+        # 13(1)), so the whole-case check is skipped for the other new cases (demo, import).
+        _guard_case(session, case.id, None, user, as_of, breach_reason, confirm_breach)
     log.info("Created case %s", case.id)
     return case
 
@@ -861,12 +875,14 @@ def update_case(
     *,
     as_of: date | None = None,
     breach_reason: str | None = None,
+    confirm_breach: bool = False,
     **changes: Any,
 ) -> Case:
     """Change a case's recorded dates or details; stale versions raise ConflictError.
 
-    A breach the change makes (a final plan inside the reg 13(1) window...) raises
-    BreachNeedsReason unless breach_reason says why; the reason goes into the chronology.
+    With confirm_breach (the dialogs), a breach the change makes (a final plan inside the reg
+    13(1) window...) raises BreachNeedsReason unless breach_reason says why; the reason goes
+    into the chronology.
     """
     return update_row(
         session,
@@ -877,6 +893,7 @@ def update_case(
         changes,
         as_of=as_of,
         breach_reason=breach_reason,
+        confirm_breach=confirm_breach,
     )
 
 

@@ -250,7 +250,9 @@ def test_store_refuses_a_breach_without_a_reason(sqlite_db: Database) -> None:
     ):
         case = session.get(Case, case_id)
         assert case is not None
-        update_case(session, case_id, case.version, "u", final_issued=date(2025, 4, 1))
+        update_case(
+            session, case_id, case.version, "u", final_issued=date(2025, 4, 1), confirm_breach=True
+        )
     assert _counts(sqlite_db) == before
 
 

@@ -186,46 +186,47 @@ def test_decision_before_the_request(
     )
 
 
-def test_import_keeps_a_breach_as_a_fact_with_a_note(sqlite_db: Database, tmp_path: Path) -> None:
+def test_a_breach_from_an_import_is_kept_as_a_fact_and_shows_breached(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """A tracker has no place for the reason, so the import records the fact as it happened
+    and the step shows "Breached"; where a user can be asked (confirm_breach, the dialogs) the
+    store refuses it until a reason is given, in the words below."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(
-        [
-            "Case Ref",
-            "Forename",
-            "Surname",
-            "EHCNA request received",
-            "Officer",
-            "Decision date",
-            "Date draft issued",
-            "Final EHCP issued",
-        ]
-    )
-    sheet.append(
-        [
-            "EHC-T-7",
-            "Jo",
-            "Lee",
-            dt.datetime(2025, 1, 6),
-            "Amy Brown",
-            dt.datetime(2025, 2, 3),
-            dt.datetime(2025, 3, 31),
-            dt.datetime(2025, 3, 31),
-        ]
-    )
+    headers = ["Case Ref", "Forename", "Surname", "EHCNA request received", "Officer"]
+    headers += ["Decision date", "Date draft issued", "Final EHCP issued"]
+    sheet.append(headers)
+    dates = [dt.datetime(2025, 2, 3), dt.datetime(2025, 3, 31), dt.datetime(2025, 3, 31)]
+    sheet.append(["EHC-T-7", "Jo", "Lee", dt.datetime(2025, 1, 6), "Amy Brown", *dates])
     path = tmp_path / "breach.xlsx"
     book.save(path)
     apply_import(sqlite_db, read_tracker(path), "Importer", as_of=AS_OF)
-    from send_desktop.store.cases import chronology
+    from send_desktop.store.errors import BreachNeedsReason
     from send_desktop.store.facts import case_facts
     from send_desktop.timeline import Status, compute_steps
 
     with sqlite_db.session() as session:
         case_id = session.execute(select(Case.id)).scalar_one()
-        entries = chronology(session, case_id)
         facts = case_facts(session, [case_id])[case_id]
-    [note] = [e for e in entries if e.title == "Breach recorded"]
-    assert "inside the 15-day window" in note.detail and "Reason: none given" in note.detail
-    steps = {s.id: s for s in compute_steps(facts, AS_OF)}
-    assert steps["N5"].status is Status.BREACHED
+    assert {s.id: s for s in compute_steps(facts, AS_OF)}["N5"].status is Status.BREACHED
+
+    before = _counts(sqlite_db)
+    with pytest.raises(BreachNeedsReason) as caught, sqlite_db.session() as session:
+        create_case(
+            session,
+            "u",
+            child=ChildDetails("Jo", "Lee"),
+            request_received=RECEIVED,
+            decision_to_assess=DECIDED,
+            decision_outcome="assess",
+            draft_served=dt.date(2025, 3, 31),
+            final_issued=dt.date(2025, 3, 31),
+            as_of=AS_OF,
+            confirm_breach=True,
+        )
+    assert "This would record a breach: Final plan issued (31/03/2025) inside the 15-day" in str(
+        caught.value
+    )
+    assert _counts(sqlite_db) == before
