@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -21,6 +22,7 @@ from send_desktop.timeline import (
     Review,
     Step,
     compute_steps,
+    order,
 )
 from send_desktop.timeline.counting import long_date
 
@@ -74,19 +76,37 @@ KNOWN_FACTS: tuple[str, ...] = (
     *_WORD_FACTS,
 )
 
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# What a fact needs before it determines a step (rules section 7): named when none results.
+_NEEDS: dict[str, str] = {
+    "date_of_birth": "plan_issued or request_received",
+    "aware_of_move": "move_date",
+    "transfer_notice_sent": "plan_transferred",
+    "certificate_issued": "decision_sent (the decision the mediation is about)",
+    "mediation_declined": "decision_sent",
+    "mediation_held": "mediation_requested",
+    "appeal_lodged": "decision_sent",
+    "order_notice_sent": "order_assess",
+    "review_notice_sent": "review_meeting",
+    "review_advice_circulated": "review_meeting",
+    "review_report_sent": "review_meeting",
+    "review_outcome": "review_meeting",
+    "final_amended": "amendment_sent or review_meeting",
+    "decision_outcome": "request_received",
+    "exception": "request_received",
+    "ceased": "plan_issued",
+}
 
 
 def parse_date(text: str, what: str) -> date:
-    """ISO (2025-01-06) or UK (06/01/2025) date; KnownError naming `what` otherwise."""
-    text = text.strip()
+    """ISO (2025-01-06) or UK (06/01/2025, 6/1/25) date in 1900-2200; KnownError otherwise."""
     try:
-        uk = _UK_DATE.match(text)
-        if uk:
-            return date(int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
-        return date.fromisoformat(text)
-    except ValueError:
-        raise KnownError(f"{what}: {text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)") from None
+        day = order.parse_day(text)
+    except ValueError as exc:
+        raise KnownError(f"{what}: {exc} (use YYYY-MM-DD or DD/MM/YYYY)") from None
+    problem = order.date_problem(what, day, None)
+    if problem:
+        raise KnownError(problem)
+    return day
 
 
 def facts_from_args(pairs: Sequence[str]) -> Facts:
@@ -212,21 +232,55 @@ def render_table(steps: Sequence[Step]) -> str:
     return "\n".join(lines)
 
 
+def missing_fact(pairs: Sequence[str]) -> str:
+    """What to add when the facts given determine no step, naming the fact they need."""
+    names = [p.partition("=")[0].strip() for p in pairs]
+    if not names:
+        return "No facts given: give at least one, e.g. request_received=2025-01-06"
+    needs = sorted({_NEEDS.get(n, "request_received") for n in names})
+    return (
+        f"{', '.join(names)} alone {'determines' if len(names) == 1 else 'determine'} no "
+        f"statutory step: give also "
+        f"{' and '.join(needs)}, e.g. request_received=2025-01-06"
+    )
+
+
+def check_facts(facts: Facts, today: date) -> None:
+    """Refuse impossible orders (timeline.order, the same words as every other way in)."""
+    problems = order.impossible(facts, today)
+    if problems:
+        raise KnownError(problems[0])
+
+
 def run(args: argparse.Namespace) -> int:
     policy = policy_from_args(args.policy or [])
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else date.today()
     facts = facts_from_args(args.facts)
+    check_facts(facts, date.today())
     steps = compute_steps(facts, as_of, policy)
+    if not steps:
+        raise KnownError(missing_fact(args.facts))
     if args.json:
-        print(
-            json.dumps(
-                {"as_of": as_of.isoformat(), "steps": [step_to_json(s) for s in steps]},
-                indent=2,
-            )
+        text = json.dumps(
+            {"as_of": as_of.isoformat(), "steps": [step_to_json(s) for s in steps]},
+            indent=2,
         )
     else:
-        print(f"As of {long_date(as_of)}")
-        print(render_table(steps))
+        text = f"As of {long_date(as_of)}\n{render_table(steps)}"
+    return write_out(text)
+
+
+def write_out(text: str) -> int:
+    """Print, ending quietly when the reader has gone (`calc --json | head`)."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would print a second BrokenPipeError when it flushes stdout at exit: point
+        # stdout at /dev/null first. 141 is what a shell reports for a command ended by SIGPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     return 0
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from send_desktop import APP_NAME
 from send_desktop.gui.case_window import STEP_COLUMNS
-from send_desktop.gui.dates import make_optional, optional_date, set_optional_date, to_qdate
+from send_desktop.gui.dates import DateField
 from send_desktop.gui.main_window import configure_table
 from send_desktop.gui.status import app_icon
 from send_desktop.gui.table_model import RowTableModel
-from send_desktop.timeline import Facts, Policy, Step, compute_steps
+from send_desktop.timeline import Facts, Policy, Step, compute_steps, order
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("request_received", "Request received"),
@@ -50,14 +49,12 @@ class DeadlineCalculator(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QHBoxLayout(self)
         form = QFormLayout()
-        self.edits: dict[str, QDateEdit] = {}
+        self.edits: dict[str, DateField] = {}
         for name, label in FIELDS:
-            edit = QDateEdit(self)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
-            edit.setAccessibleName(label)
-            make_optional(edit)
-            edit.dateChanged.connect(self.recalculate)
+            # The dialogs' date field: typed dates kept, impossible ones an error at the field.
+            edit = DateField(self)
+            edit.configure(label, today=as_of, empty_ok=True, accessible_name=label)
+            edit.changed.connect(self.recalculate)
             form.addRow(f"{label}:", edit)
             self.edits[name] = edit
         self.outcome = QComboBox(self)
@@ -67,7 +64,7 @@ class DeadlineCalculator(QWidget):
         self.outcome.addItem("Not assess", "not-assess")
         self.outcome.currentIndexChanged.connect(self.recalculate)
         form.addRow("Decision outcome:", self.outcome)
-        hint = QLabel("Leave a date as 'Not known' if it has not happened.", self)
+        hint = QLabel("Leave a date empty if it has not happened.", self)
         hint.setObjectName("sectionHint")
         hint.setWordWrap(True)
         form.addRow(hint)
@@ -85,19 +82,26 @@ class DeadlineCalculator(QWidget):
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         right.addWidget(self.table, 1)
         layout.addLayout(right, 1)
-        set_optional_date(self.edits["request_received"], as_of)
-        self.edits["request_received"].setDate(to_qdate(as_of))
+        self.edits["request_received"].set_value(as_of)
         self.resize(1100, 520)
         self.recalculate()
 
     def facts(self) -> Facts:
-        values: dict[str, Any] = {n: optional_date(e) for n, e in self.edits.items()}
+        values: dict[str, Any] = {n: e.value() for n, e in self.edits.items()}
         outcome = self.outcome.currentData()
         if outcome is not None and values["decision_to_assess"] is None:
             outcome = None
         return Facts(decision_outcome=outcome, **values)
 
     def recalculate(self) -> None:
+        # The same rules as calc, the dialogs and the store (timeline.order).
+        problems = [p for p in (e.error() for e in self.edits.values()) if p]
+        if not problems:
+            problems = order.impossible(self.facts(), None)
+        if problems:
+            self.summary.setText(f"<b>Check the dates:</b> {problems[0]}")
+            self.model.set_rows([])
+            return
         try:
             steps = compute_steps(self.facts(), self.as_of, self.policy)
         except ValueError as exc:  # e.g. dates in an impossible order

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from send_desktop.errors import KnownError
-from send_desktop.gui.dates import to_date, to_qdate, uk
+from send_desktop.gui.dates import DateField, to_qdate, uk
 from send_desktop.gui.main_window import configure_table
 from send_desktop.gui.table_model import Column, RowTableModel
 from send_desktop.store import Database
@@ -101,16 +100,15 @@ class ClosuresDialog(QDialog):
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("e.g. Summer holiday 2026")
         self.name_edit.setAccessibleName("Closure name")
-        self.start_edit = QDateEdit(self)
-        self.end_edit = QDateEdit(self)
+        self.start_edit = DateField(self)
+        self.end_edit = DateField(self)
+        today = date.today()
         for edit, what in (
             (self.start_edit, "First day closed"),
             (self.end_edit, "Last day closed"),
         ):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setAccessibleName(what)
-        today = date.today()
+            # The dialogs' one date field; closures are planned, so the future is allowed.
+            edit.configure(what, today=today, accessible_name=what)
         self.start_edit.setDate(to_qdate(date(today.year, 7, 22)))
         self.end_edit.setDate(to_qdate(date(today.year, 9, 2)))
         form.addRow("&Name", self.name_edit)
@@ -145,7 +143,13 @@ class ClosuresDialog(QDialog):
         found = []
         if not self.name_edit.text().strip():
             found.append("Give the closure a name, e.g. 'Summer holiday 2026'.")
-        start, end = to_date(self.start_edit.date()), to_date(self.end_edit.date())
+        for edit in (self.start_edit, self.end_edit):
+            problem = edit.show_error()
+            if problem:
+                found.append(problem)
+        start, end = self.start_edit.value(), self.end_edit.value()
+        if start is None or end is None:
+            return found
         if end < start:
             found.append(f"The last day closed ({uk(end)}) is before the first ({uk(start)}).")
         elif end - start > timedelta(days=366):
@@ -158,14 +162,16 @@ class ClosuresDialog(QDialog):
             self.message.setText("\n".join(problems))
             self.message.show()
             return False
+        start, end = self.start_edit.value(), self.end_edit.value()
+        assert start is not None and end is not None  # problems() found none
         try:
             with self.db.session() as session:
                 add_school_closure(
                     session,
                     self.user,
                     name=self.name_edit.text().strip(),
-                    start=to_date(self.start_edit.date()),
-                    end=to_date(self.end_edit.date()),
+                    start=start,
+                    end=end,
                 )
         except KnownError as exc:
             self.message.setText(str(exc))

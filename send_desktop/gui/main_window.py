@@ -194,6 +194,12 @@ class MainWindow(QMainWindow):
             self.open_dashboard,
             "Overdue cases, caseloads, timeliness and what breaches next, for team leaders",
         )
+        self.caseworkers_action = self._action(
+            "Case&workers",
+            None,
+            self.open_caseworkers,
+            "The team's caseworkers: names that look alike, and merging two records",
+        )
 
     def _build_menu_bar(self) -> None:
         """File, Case, View, Team and Help, each action with its shortcut shown beside it."""
@@ -277,6 +283,7 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.import_action,
             self.dashboard_action,
+            self.caseworkers_action,
             self.calculator_action,
             self.refresh_action,
             self.settings_action,
@@ -875,6 +882,12 @@ class MainWindow(QMainWindow):
 
         self.calculator = DeadlineCalculator(self.as_of, self.policy)
         self.calculator.show()
+
+    def open_caseworkers(self) -> None:
+        from send_desktop.gui.caseworkers_dialog import CaseworkersDialog
+
+        CaseworkersDialog(self.db, self.user, self.as_of, self).exec()
+        self.reload()
 
     def open_settings(self) -> None:
         from send_desktop.gui.settings_dialog import SettingsDialog

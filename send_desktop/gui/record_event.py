@@ -2,8 +2,12 @@
 """Record an event on a case (Ctrl+R): pick what happened, give its date, save.
 
 Impossible dates are refused before anything is written, with a message naming both dates
-(a decision before the request, a final plan before the draft...). A save that finds the case
-changed by someone else shows "Changed by X at T" with Reload; the caseworker's input is kept.
+(a decision before the request, a final plan before the draft...), in timeline.order's words,
+the same as the store, the import and calc. A lawful fact that breaches the law (a final plan
+inside the reg 13(1) window, a plan while advice is outstanding) is recorded only after the
+caseworker confirms and gives a reason (BreachDialog), which goes into the chronology. A save
+that finds the case changed by someone else shows "Changed by X at T" with Reload; the
+caseworker's input is kept.
 """
 
 from __future__ import annotations
@@ -15,16 +19,29 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
 from send_desktop.gui.case_data import CaseSnapshot, load_case
-from send_desktop.gui.dates import to_date, to_qdate, uk
+from send_desktop.gui.dates import uk
 from send_desktop.gui.forms.ui_record_event import Ui_RecordEventDialog
+from send_desktop.gui.status import status_icon
 from send_desktop.store import ConflictError, Database
 from send_desktop.store import cases as store_cases
-from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS
+from send_desktop.store.errors import BreachNeedsReason
+from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS, AdviceRequest
+from send_desktop.timeline import order
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +175,22 @@ def outcome_choices(kind: EventKind, case: CaseSnapshot) -> Choices:
     return []
 
 
-def _not_before(day: date, what: str, earlier: date | None, earlier_what: str) -> str | None:
-    if earlier is not None and day < earlier:
-        return f"{what} ({uk(day)}) cannot be before {earlier_what} ({uk(earlier)})."
-    return None
+def _case_dates(case: CaseSnapshot, **change: date) -> dict[str, object]:
+    return {
+        "request_received": case.request_received,
+        "decision_to_assess": case.decision_to_assess,
+        "not_issue_decision": case.not_issue_decision,
+        "draft_served": case.draft_served,
+        "final_issued": case.final_issued,
+        "plan_issued": case.plan_issued,
+        **change,
+    }
+
+
+def _order(scope: str, values: dict[str, object]) -> str | None:
+    """timeline.order's message for the record as it would be written (as the store checks it)."""
+    problem = order.check_dates(scope, values, None)
+    return problem + "." if problem else None
 
 
 def _open_review(case: CaseSnapshot) -> Any:
@@ -174,52 +203,52 @@ def check_event(
 ) -> str | None:
     """The first reason this event cannot be recorded as typed, in the caseworker's words."""
     if day > as_of and not kind.allow_future:
-        return f"{kind.title}: {uk(day)} is in the future. Record an event once it has happened."
+        return f"{kind.title} ({uk(day)}) is in the future: record it once it has happened."
     received = case.request_received
     checks: list[str | None] = []
+    plan = order.plan_start({"plan_issued": case.plan_issued, "final_issued": case.final_issued})
     if kind.key == "decision":
-        checks.append(_not_before(day, "The decision", received, "the request was received"))
+        checks.append(_order("case", _case_dates(case, decision_to_assess=day)))
     elif kind.key == "advice_requested":
         if case.decision_outcome == "not-assess":
             return "The decision was not to assess, so no advice is needed."
-        checks.append(_not_before(day, "The advice request", received, "the request"))
+        checks.append(_order("advice", {"requested": day, "request_received": received}))
     elif kind.key == "advice_received":
         match = next((a for a in case.advice if a.id == outcome), None)
         if match is None:
             return "There is no outstanding advice request: record the request first."
-        checks.append(_not_before(day, "Advice received", match.requested, "it was asked for"))
+        checks.append(_order("advice", {"requested": match.requested, "received": day}))
     elif kind.key == "consultation_sent":
         if not detail.strip():
             return "Name the school or institution consulted."
-        checks.append(_not_before(day, "The consultation", received, "the request"))
+        checks.append(_order("consultation", {"sent": day, "request_received": received}))
     elif kind.key == "consultation_response":
         match_c = next((c for c in case.consultations if c.id == outcome), None)
         if match_c is None:
             return "There is no consultation awaiting a response."
-        checks.append(_not_before(day, "The response", match_c.sent, "the consultation was sent"))
+        checks.append(_order("consultation", {"sent": match_c.sent, "responded": day}))
     elif kind.key in ("not_issue", "draft"):
         if case.decision_to_assess is None or case.decision_outcome != "assess":
             return "Record the decision to assess first: this step follows an assessment."
-        what = "The decision not to issue" if kind.key == "not_issue" else "The draft plan"
-        checks.append(_not_before(day, what, case.decision_to_assess, "the decision to assess"))
+        field = "not_issue_decision" if kind.key == "not_issue" else "draft_served"
+        checks.append(_order("case", _case_dates(case, **{field: day})))
     elif kind.key == "final":
         if case.not_issue_decision is not None:
             return "A decision not to issue a plan is recorded for this request."
         if case.draft_served is None:
             return "Record when the draft plan was served first: the final plan follows it."
-        checks.append(_not_before(day, "The final plan", case.draft_served, "the draft plan"))
-    elif kind.key == "exception":
-        checks.append(_not_before(day, "The exception", received, "the request"))
+        checks.append(_order("case", _case_dates(case, final_issued=day)))
     elif kind.key == "review_meeting":
-        issued = case.final_issued or case.plan_issued
-        if issued is None:
+        if plan is None:
             return "A review needs an issued plan: record the final plan first."
-        checks.append(_not_before(day, "The review meeting", issued, "the plan was issued"))
+        checks.append(_order("review", {"meeting": day, "plan_start": plan}))
     elif kind.key == "review_decision":
         review = _open_review(case)
         if review is None:
             return "Record the review meeting first."
-        checks.append(_not_before(day, "The review decision", review.meeting, "the meeting"))
+        checks.append(
+            _order("review", {"meeting": review.meeting, "decision_sent": day, "plan_start": plan})
+        )
     elif kind.key == "note" and not detail.strip():
         return "Write the note."
     return next((c for c in checks if c), None)
@@ -234,23 +263,38 @@ def apply_event(
     detail: str,
     user: str,
     as_of: date,
+    breach_reason: str | None = None,
 ) -> None:
-    """Write the event through the store (validated, versioned, audited)."""
+    """Write the event through the store (validated, versioned, audited).
+
+    BreachNeedsReason from the store means the event is lawful to record but a breach: ask,
+    then call again with the caseworker's reason.
+    """
     detail = detail.strip()
 
     def case_change(**changes: Any) -> None:
-        store_cases.update_case(session, case.id, case.version, user, as_of=as_of, **changes)
+        store_cases.update_case(
+            session,
+            case.id,
+            case.version,
+            user,
+            as_of=as_of,
+            breach_reason=breach_reason,
+            confirm_breach=True,
+            **changes,
+        )
 
     actions: dict[str, Callable[[], object]] = {
         "decision": lambda: case_change(decision_to_assess=day, decision_outcome=outcome),
-        "advice_requested": lambda: store_cases.add_advice_request(
+        "advice_requested": lambda: store_cases.add_row(
             session,
-            case.id,
+            AdviceRequest,
             user,
-            kind=outcome,
-            requested=day,
-            advice_giver=detail or None,
+            case.id,
+            {"kind": outcome, "requested": day, "advice_giver": detail or None},
             as_of=as_of,
+            breach_reason=breach_reason,
+            confirm_breach=True,
         ),
         "advice_received": lambda: store_cases.update_advice_request(
             session, outcome, _version(case.advice, outcome), user, received=day
@@ -314,12 +358,13 @@ class RecordEventDialog(QDialog):
         ui.caseLabel.setText(f"<b>{case.ref}</b> - {case.child_name}")
         for kind in EVENTS:
             ui.eventCombo.addItem(kind.title, kind.key)
-        ui.dateEdit.setDate(to_qdate(as_of))
+        ui.dateEdit.configure("The date", today=as_of, accessible_name="Date of the event")
+        ui.dateEdit.set_value(as_of)
         ui.validationMessage.hide()
         self.conflict_banner = self._make_conflict_banner()
         ui.mainLayout.insertWidget(ui.mainLayout.count() - 1, self.conflict_banner)
         ui.eventCombo.currentIndexChanged.connect(self._event_changed)
-        ui.dateEdit.dateChanged.connect(self._live_check)
+        ui.dateEdit.changed.connect(self._live_check)
         ui.outcomeCombo.currentIndexChanged.connect(self._live_check)
         ui.buttonBox.accepted.connect(self.save)
         ui.buttonBox.rejected.connect(self.reject)
@@ -379,14 +424,23 @@ class RecordEventDialog(QDialog):
         ui.detailEdit.setVisible(kind.detail_label is not None)
         ui.detailEdit.setAccessibleName(kind.detail_label or "Detail")
         ui.explanationLabel.setText(kind.explanation)
+        ui.dateEdit.configure(
+            f"{kind.title}: the date",
+            today=self.as_of,
+            allow_future=kind.allow_future,
+            accessible_name="Date of the event",
+        )
         self._live_check()
 
     def problem(self) -> str | None:
         ui = self.ui
+        day = ui.dateEdit.value()
+        if day is None:
+            return ui.dateEdit.error()
         return check_event(
             self.kind,
             self.case,
-            to_date(ui.dateEdit.date()),
+            day,
             self.as_of,
             ui.outcomeCombo.currentData() if ui.outcomeCombo.isVisibleTo(self) else None,
             ui.detailEdit.text() if ui.detailEdit.isVisibleTo(self) else "",
@@ -395,7 +449,11 @@ class RecordEventDialog(QDialog):
     def _live_check(self) -> None:
         problem = self.problem()
         # Live feedback only for dates: an empty note is not worth shouting about before Save.
-        if problem and ("cannot be before" in problem or "in the future" in problem):
+        field = self.ui.dateEdit.error()
+        if field is not None:
+            # The field shows its own error once the caseworker leaves it or saves.
+            self.show_problem(None)
+        elif problem and ("cannot be before" in problem or "in the future" in problem):
             self.show_problem(problem)
         else:
             self.show_problem(None)
@@ -404,26 +462,38 @@ class RecordEventDialog(QDialog):
         self.ui.validationMessage.setText(text or "")
         self.ui.validationMessage.setVisible(bool(text))
 
-    def save(self) -> None:
+    def save(self, breach_reason: str | None = None) -> None:
+        ui = self.ui
+        if ui.dateEdit.show_error():
+            self.show_problem(None)
+            return
         problem = self.problem()
         if problem:
             self.show_problem(problem)
             return
-        ui = self.ui
+        day = ui.dateEdit.value()
+        assert day is not None  # show_error() found none
         try:
             with self.db.session() as session:
                 apply_event(
                     session,
                     self.kind,
                     self.case,
-                    to_date(ui.dateEdit.date()),
+                    day,
                     ui.outcomeCombo.currentData(),
                     ui.detailEdit.text(),
                     self.user,
                     self.as_of,
+                    breach_reason=breach_reason,
                 )
         except ConflictError as exc:
             self.show_conflict(exc)
+            return
+        except BreachNeedsReason as exc:
+            confirm = BreachDialog(exc, self)
+            self.breach_dialog = confirm
+            if confirm.exec() == QDialog.DialogCode.Accepted:
+                self.save(breach_reason=confirm.reason())
             return
         except KnownError as exc:
             self.show_problem(str(exc))
@@ -449,3 +519,53 @@ class RecordEventDialog(QDialog):
         self.conflict_banner.hide()
         self._event_changed()  # outcome choices follow the fresh case; typed values stay
         self.reloaded.emit(self.case.id)
+
+
+class BreachDialog(QDialog):
+    """Confirm a fact that breaches the law, with the reason (kept in the case's chronology)."""
+
+    def __init__(self, exc: BreachNeedsReason, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Record a breach?")
+        self.setObjectName("breachDialog")
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        icon = QLabel(self)
+        icon.setPixmap(status_icon("breached").pixmap(32, 32))
+        head.addWidget(icon)
+        title = QLabel("<b>This happened, but it breaches the law.</b>", self)
+        head.addWidget(title, 1)
+        layout.addLayout(head)
+        for breach in exc.breaches:
+            line = QLabel("\u2022 " + breach.message + ".", self)
+            line.setWordWrap(True)
+            layout.addWidget(line)
+        explain = QLabel(
+            "It is recorded as it happened and the step shows as <b>Breached</b>, not Done. "
+            "Say why (for example, the parent agreed in writing to the plan being finalised "
+            "early); the reason goes into the case's chronology.",
+            self,
+        )
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        self.reason_edit = QPlainTextEdit(self)
+        self.reason_edit.setAccessibleName("Reason for recording the breach")
+        self.reason_edit.setPlaceholderText("Reason (required)")
+        self.reason_edit.setFixedHeight(80)
+        layout.addWidget(self.reason_edit)
+        self.buttons = QDialogButtonBox(self)
+        self.record_button = self.buttons.addButton(
+            "Record the breach", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.record_button.setEnabled(False)
+        self.reason_edit.textChanged.connect(
+            lambda: self.record_button.setEnabled(bool(self.reason()))
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def reason(self) -> str:
+        return self.reason_edit.toPlainText().strip()

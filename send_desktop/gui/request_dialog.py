@@ -6,17 +6,31 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from send_desktop.errors import KnownError
-from send_desktop.gui.case_data import caseworker_id_for
 from send_desktop.gui.closures_dialog import closure_periods
-from send_desktop.gui.dates import make_optional, optional_date, to_date, to_qdate, uk
+from send_desktop.gui.dates import uk
 from send_desktop.gui.forms.ui_new_request import Ui_NewRequestDialog
 from send_desktop.store import Database
 from send_desktop.store.cases import ChildDetails, create_case, find_possible_duplicates
+from send_desktop.store.caseworkers import (
+    SimilarCaseworkerError,
+    add_named_caseworker,
+    caseworker_id,
+    team_names,
+)
 from send_desktop.store.models import REQUEST_CHANNELS, REQUEST_SOURCES, Case
-from send_desktop.timeline import closure_warnings
+from send_desktop.timeline import closure_warnings, order
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +48,27 @@ class NewRequestDialog(QDialog):
         self.ui = Ui_NewRequestDialog()
         self.ui.setupUi(self)
         ui = self.ui
-        make_optional(ui.dateOfBirthEdit)
-        ui.dateOfBirthEdit.setMaximumDate(to_qdate(as_of))
-        ui.receivedEdit.setDate(to_qdate(as_of))
+        # A fresh form: the date of birth is empty (type it, or tick "Not known").
+        ui.dateOfBirthEdit.configure(
+            "Date of birth",
+            today=as_of,
+            allow_unknown=True,
+            allow_future=False,
+            accessible_name="Child's date of birth",
+        )
+        ui.receivedEdit.configure(
+            "Request received",
+            today=as_of,
+            allow_future=False,
+            accessible_name="Date the request was received",
+        )
+        ui.receivedEdit.set_value(as_of)
         for code in REQUEST_CHANNELS:
             ui.channelCombo.addItem(CHANNEL_WORDS.get(code, code), code)
         for code in REQUEST_SOURCES:
             ui.sourceCombo.addItem(code.capitalize(), code)
-        ui.caseworkerEdit.setText(user)
+        self.load_caseworkers(select=user)
+        ui.addCaseworkerButton.clicked.connect(self.add_caseworker)
         ui.duplicateWarning.hide()
         ui.closureWarning.hide()
         ui.validationMessage.hide()
@@ -49,15 +76,80 @@ class NewRequestDialog(QDialog):
         ui.buttonBox.rejected.connect(self.reject)
         for edit in (ui.firstNameEdit, ui.lastNameEdit):
             edit.editingFinished.connect(self.check_duplicates)
-        ui.dateOfBirthEdit.dateChanged.connect(self.check_duplicates)
+            edit.textChanged.connect(self._refresh_problems)
+        ui.upnEdit.textChanged.connect(self._refresh_problems)
+        ui.caseworkerCombo.currentTextChanged.connect(self._refresh_problems)
+        ui.dateOfBirthEdit.edit.editingFinished.connect(self.check_duplicates)
+        ui.dateOfBirthEdit.changed.connect(self._refresh_problems)
         self._closures = closure_periods(db)
-        ui.receivedEdit.dateChanged.connect(self.check_closures)
+        ui.receivedEdit.changed.connect(self.check_closures)
+        ui.receivedEdit.changed.connect(self._refresh_problems)
         self.check_closures()
         self.save_button.setText("Save request")
 
     @property
     def save_button(self) -> QPushButton:
         return self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save)
+
+    def load_caseworkers(self, select: str | None = None) -> None:
+        """Fill the chooser from the team's list; typing filters it (type-ahead)."""
+        combo = self.ui.caseworkerCombo
+        typed = select if select is not None else combo.currentText()
+        with self.db.session() as session:
+            names = team_names(session)
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(names)
+        completer = QCompleter(names, combo)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        combo.setCompleter(completer)
+        index = combo.findText(typed, Qt.MatchFlag.MatchFixedString)
+        combo.setCurrentIndex(index)
+        if index < 0:
+            combo.setEditText("")
+        combo.blockSignals(False)
+
+    def add_caseworker(self, name: str | None = None) -> str | None:
+        """The explicit "Add caseworker" action: warns about near-duplicate names first."""
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self, "Add caseworker", "New caseworker's full name:", text=""
+            )
+            if not ok:
+                return None
+        confirmed = False
+        while True:
+            try:
+                with self.db.session() as session:
+                    worker = add_named_caseworker(
+                        session, self.user, name, confirmed_different=confirmed
+                    )
+                    added = worker.name
+            except SimilarCaseworkerError as exc:
+                if not self.confirm_different(exc):
+                    if len(exc.similar) == 1:
+                        self.load_caseworkers(select=exc.similar[0])
+                    return None
+                confirmed = True
+                continue
+            except KnownError as exc:
+                self.show_problems([str(exc)])
+                return None
+            break
+        self.load_caseworkers(select=added)
+        return added
+
+    def confirm_different(self, exc: SimilarCaseworkerError) -> bool:
+        """Ask whether a name like an existing one is really a different person."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Similar caseworker already on the list")
+        box.setText(str(exc))
+        add = box.addButton("Add as a different person", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Use the existing caseworker", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is add
 
     def problems(self) -> list[str]:
         ui = self.ui
@@ -66,31 +158,34 @@ class NewRequestDialog(QDialog):
             found.append("Enter the child's first name.")
         if not ui.lastNameEdit.text().strip():
             found.append("Enter the child's last name.")
-        dob = optional_date(ui.dateOfBirthEdit)
-        received = to_date(ui.receivedEdit.date())
-        if dob is not None and dob > self.as_of:
-            found.append(f"The date of birth ({uk(dob)}) is in the future.")
-        if received > self.as_of:
-            found.append(
-                f"The request received date ({uk(received)}) is in the future: record a "
-                "request once it has arrived."
+        for field in (ui.dateOfBirthEdit, ui.receivedEdit):
+            problem = field.error()
+            if problem:
+                found.append(problem)
+        dob, received = ui.dateOfBirthEdit.value(), ui.receivedEdit.value()
+        if dob is not None and received is not None:
+            # timeline.order's words, as the store, the import and calc give them.
+            problem = order.check_dates(
+                "case", {"request_received": received, "date_of_birth": dob}, None
             )
-        if dob is not None and received < dob:
-            found.append(
-                f"The request ({uk(received)}) cannot be received before the child was "
-                f"born ({uk(dob)})."
-            )
+            if problem:
+                found.append(problem + ".")
         upn = ui.upnEdit.text().strip()
         if upn and (len(upn) != 13 or not upn.isalnum()):
             found.append("A UPN has 13 letters and digits; leave it empty if not known.")
-        if not ui.caseworkerEdit.text().strip():
-            found.append("Enter the caseworker responsible.")
+        if not ui.caseworkerCombo.currentText().strip():
+            found.append("Choose the caseworker responsible from the team's list.")
         return found
+
+    def _refresh_problems(self) -> None:
+        # Once problems are on screen, they follow the typing: a fixed one goes at once.
+        if self.ui.validationMessage.isVisible():
+            self.show_problems(self.problems())
 
     def check_closures(self) -> list[str]:
         """Warn (not block) when advice or consultation weeks fall in a known long closure."""
-        received = to_date(self.ui.receivedEdit.date())
-        warnings = closure_warnings(received, self._closures)
+        received = self.ui.receivedEdit.value()
+        warnings = closure_warnings(received, self._closures) if received else []
         self.ui.closureWarning.setText(
             "School closure ahead: " + " ".join(w + "." for w in warnings) if warnings else ""
         )
@@ -101,7 +196,7 @@ class NewRequestDialog(QDialog):
         """Cases of children with the same name and date of birth (shown, not blocking)."""
         ui = self.ui
         first, last = ui.firstNameEdit.text().strip(), ui.lastNameEdit.text().strip()
-        dob = optional_date(ui.dateOfBirthEdit)
+        dob = ui.dateOfBirthEdit.value()
         if not first or not last:
             ui.duplicateWarning.hide()
             return []
@@ -129,6 +224,8 @@ class NewRequestDialog(QDialog):
 
     def save(self) -> None:
         ui = self.ui
+        for field in (ui.dateOfBirthEdit, ui.receivedEdit):
+            field.show_error()
         problems = self.problems()
         if problems:
             self.show_problems(problems)
@@ -143,17 +240,19 @@ class NewRequestDialog(QDialog):
         details = ChildDetails(
             first_name=ui.firstNameEdit.text().strip(),
             last_name=ui.lastNameEdit.text().strip(),
-            date_of_birth=optional_date(ui.dateOfBirthEdit),
+            date_of_birth=ui.dateOfBirthEdit.value(),
             upn=ui.upnEdit.text().strip().upper() or None,
         )
         try:
             with self.db.session() as session:
-                worker_id = caseworker_id_for(session, ui.caseworkerEdit.text().strip(), self.user)
+                worker_id = caseworker_id(session, ui.caseworkerCombo.currentText())
+                received = ui.receivedEdit.value()
+                assert received is not None  # problems() refused an empty or wrong date
                 case: Case = create_case(
                     session,
                     self.user,
                     child=details,
-                    request_received=to_date(ui.receivedEdit.date()),
+                    request_received=received,
                     request_channel=ui.channelCombo.currentData(),
                     request_source=ui.sourceCombo.currentData(),
                     caseworker_id=worker_id,

@@ -30,8 +30,10 @@ LOOKS: dict[str, StatusLook] = {
     "done-late": StatusLook("Done late", "done-late", "#5d5d5d", 4),
     "done-on-time": StatusLook("Done", "done-on-time", "#0b6e8a", 5),
     "not-applicable": StatusLook("Not applicable", "not-applicable", "#56606b", 6),
+    # Done in breach of the law (rules section 7): its own shape and colour, never "Done".
+    "breached": StatusLook("Breached", "breached", "#8a1550", 7),
 }
-CLOSED = StatusLook("Closed", "closed", "#56606b", 7)
+CLOSED = StatusLook("Closed", "closed", "#56606b", 8)
 # An open case with no duty of the authority left to do (e.g. not assessed, no appeal running).
 NOTHING_DUE = StatusLook("Nothing due", "not-applicable", "#56606b", 6)
 NOT_ASSESSED = StatusLook("No deadline open", "not-applicable", "#56606b", 7)

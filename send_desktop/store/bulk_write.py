@@ -37,6 +37,7 @@ from send_desktop.store.cases import (
 )
 from send_desktop.store.errors import ConflictError
 from send_desktop.store.models import AuditEntry, Case, CaseNote, Child, utc_now
+from send_desktop.timeline import order
 
 log = logging.getLogger(__name__)
 
@@ -293,9 +294,9 @@ class CaseWriter:
             requests = [c.values["request_received"] for c in child.cases]
             first = min(requests) if requests else None
             if first is not None and first < birth:
+                # The same rule and words as every other way in (timeline.order).
                 raise KnownError(
-                    f"Date of birth ({birth:%d/%m/%Y}) cannot be after a request for "
-                    f"this child was received ({first:%d/%m/%Y})"
+                    order.order_message("case", "request_received", first, "date_of_birth", birth)
                 )
         before = {name: child.values.get(name) for name in _CHILD_FIELDS}
         check_row(Child, changes, {**before, **changes}, self.as_of)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select, text
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from send_desktop.errors import KnownError
-from send_desktop.store.errors import ConflictError, NotFoundError
+from send_desktop.store.errors import BreachNeedsReason, ConflictError, NotFoundError
 from send_desktop.store.models import (
     ADVICE_KINDS,
     CONSULTATION_OUTCOMES,
@@ -53,6 +53,7 @@ from send_desktop.store.models import (
     SchoolClosure,
     utc_now,
 )
+from send_desktop.timeline import order
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,9 @@ FIELD_LABELS: dict[str, str] = {
 # pg_advisory_xact_lock class for case references ("REF" in ASCII), keyed by year.
 REF_LOCK = 0x524546
 # How far ahead a date may be recorded (planned meetings, closures); beyond is a typing error.
-FUTURE_LIMIT = timedelta(days=366)
+FUTURE_LIMIT = order.FUTURE_LIMIT
+# A case note that records a confirmed breach and its reason starts with these words.
+BREACH_NOTE = "Breach recorded: "
 
 
 def label(name: str) -> str:
@@ -154,16 +157,15 @@ class _RowRules:
 
     table: str
     fields: frozenset[str]
+    scope: str  # the record's kind in timeline.order, whose rules check its dates
     required: frozenset[str] = frozenset()
     codes: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
-    # (later, earlier): later may not be before earlier.
-    orders: tuple[tuple[str, str], ...] = ()
-    # Fields that must not be before the case's request was received.
-    after_request: frozenset[str] = frozenset()
+    # Which orders of dates are impossible is timeline.order's (ORDERS[scope]), for every way in.
 
 
 _CASE = _RowRules(
     table="case",
+    scope="case",
     fields=frozenset(
         {
             "ref",
@@ -216,21 +218,10 @@ _CASE = _RowRules(
         "plan_work_based": WORK_BASED_CODES,
         "direct_payment": DIRECT_PAYMENT_CODES,
     },
-    orders=(
-        ("decision_to_assess", "request_received"),
-        ("not_issue_decision", "decision_to_assess"),
-        ("not_issue_decision", "request_received"),
-        ("draft_served", "decision_to_assess"),
-        ("draft_served", "request_received"),
-        ("final_issued", "draft_served"),
-        ("final_issued", "decision_to_assess"),
-        ("final_issued", "request_received"),
-        ("ceased", "final_issued"),
-        ("ceased", "plan_issued"),
-    ),
 )
 _CHILD = _RowRules(
     table="child",
+    scope="child",
     fields=frozenset(
         {
             "first_name",
@@ -255,29 +246,28 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
     Child: _CHILD,
     AdviceRequest: _RowRules(
         table="advice_request",
+        scope="advice",
         fields=frozenset({"kind", "advice_giver", "requested", "received", "chased"}),
         required=frozenset({"kind", "requested"}),
         codes={"kind": ADVICE_KINDS},
-        orders=(("received", "requested"), ("chased", "requested")),
-        after_request=frozenset({"requested"}),
     ),
     CaseException: _RowRules(
         table="case_exception",
+        scope="exception",
         fields=frozenset({"code", "start", "end", "note"}),
         required=frozenset({"code"}),
         codes={"code": EXCEPTION_CODES},
-        orders=(("end", "start"),),
     ),
     Consultation: _RowRules(
         table="consultation",
+        scope="consultation",
         fields=frozenset({"institution", "institution_urn", "sent", "responded", "outcome"}),
         required=frozenset({"institution", "sent"}),
         codes={"outcome": CONSULTATION_OUTCOMES},
-        orders=(("responded", "sent"),),
-        after_request=frozenset({"sent"}),
     ),
     AnnualReview: _RowRules(
         table="annual_review",
+        scope="review",
         fields=frozenset(
             {
                 "meeting",
@@ -291,16 +281,10 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
             }
         ),
         codes={"outcome": REVIEW_OUTCOMES},
-        orders=(
-            ("report_sent", "meeting"),
-            ("decision_sent", "meeting"),
-            ("amendment_sent", "meeting"),
-            ("final_amended", "amendment_sent"),
-            ("final_amended", "meeting"),
-        ),
     ),
     Move: _RowRules(
         table="move",
+        scope="move",
         fields=frozenset(
             {
                 "direction",
@@ -313,10 +297,10 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
         ),
         required=frozenset({"direction"}),
         codes={"direction": MOVE_DIRECTIONS},
-        orders=(("plan_transferred", "aware_of_move"),),
     ),
     Mediation: _RowRules(
         table="mediation",
+        scope="mediation",
         fields=frozenset(
             {
                 "decision_sent",
@@ -328,14 +312,10 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
                 "note",
             }
         ),
-        orders=(
-            ("adviser_contacted", "decision_sent"),
-            ("mediation_held", "mediation_requested"),
-            ("certificate_issued", "decision_sent"),
-        ),
     ),
     Appeal: _RowRules(
         table="appeal",
+        scope="appeal",
         fields=frozenset(
             {
                 "subject",
@@ -347,15 +327,16 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
                 "order_notice_sent",
             }
         ),
-        orders=(("hearing", "lodged"), ("order_assess", "lodged"), ("order_plan", "lodged")),
     ),
     CaseNote: _RowRules(
         table="case_note",
+        scope="note",
         fields=frozenset({"written", "author", "text"}),
         required=frozenset({"written", "text"}),
     ),
     Placement: _RowRules(
         table="placement",
+        scope="placement",
         fields=frozenset(
             {
                 "rank",
@@ -378,29 +359,29 @@ _ROW_RULES: dict[type[Base], _RowRules] = {
             "residential": RESIDENTIAL_CODES,
             "work_based": WORK_BASED_CODES,
         },
-        orders=(("leaving", "entry"),),
     ),
     SchoolClosure: _RowRules(
         table="school_closure",
+        scope="closure",
         fields=frozenset({"name", "start", "end"}),
         required=frozenset({"name", "start", "end"}),
-        orders=(("end", "start"),),
     ),
     # Letters (issue 17): who they go to, and each letter written and sent.
     FamilyContact: _RowRules(
         table="family_contact",
+        scope="family_contact",
         fields=frozenset({"name", "role", "address", "email", "preferred_channel", "may_appeal"}),
         required=frozenset({"name", "role"}),
         codes={"role": FAMILY_ROLES, "preferred_channel": LETTER_CHANNELS},
     ),
     Letter: _RowRules(
         table="letter",
+        scope="letter",
         fields=frozenset(
             {"letter", "recipient", "dated", "sent_on", "sent_by", "file_path", "sha256", "inputs"}
         ),
         required=frozenset({"letter", "dated"}),
         codes={"sent_by": LETTER_CHANNELS},
-        orders=(("sent_on", "dated"),),
     ),
 }
 _CASE_ROW_MODELS = (
@@ -544,17 +525,10 @@ def _check_values(
         if name in rules.codes and value not in rules.codes[name]:
             allowed = ", ".join(str(v) for v in rules.codes[name])
             raise KnownError(f"{label(name)}: {value!r} is not one of {allowed}")
-        if isinstance(value, date) and value > as_of + FUTURE_LIMIT:
-            raise KnownError(
-                f"{label(name)}: {value:%d/%m/%Y} is more than a year ahead - check the year"
-            )
-    for later, earlier in rules.orders:
-        a, b = merged.get(later), merged.get(earlier)
-        if isinstance(a, date) and isinstance(b, date) and a < b:
-            raise KnownError(
-                f"{label(later)} ({a:%d/%m/%Y}) cannot be before "
-                f"{label(earlier).lower()} ({b:%d/%m/%Y})"
-            )
+        if isinstance(value, date):
+            problem = order.date_problem(name, value, as_of, rules.scope)
+            if problem:
+                raise KnownError(problem)
 
 
 def _check_case(merged: Mapping[str, Any], dob: date | None) -> None:
@@ -572,18 +546,9 @@ def _check_case(merged: Mapping[str, Any], dob: date | None) -> None:
         )
     if merged.get("cease_reason") is not None and merged.get("ceased") is None:
         raise KnownError(f"{label('ceased')}: give the date the plan ceased")
-    received = merged.get("request_received")
-    if dob is not None and isinstance(received, date) and received < dob:
-        raise KnownError(
-            f"{label('request_received')} ({received:%d/%m/%Y}) cannot be before the "
-            f"child's date of birth ({dob:%d/%m/%Y})"
-        )
 
 
 def _check_child(merged: Mapping[str, Any], as_of: date) -> None:
-    dob = merged.get("date_of_birth")
-    if isinstance(dob, date) and dob > as_of:
-        raise KnownError(f"{label('date_of_birth')} ({dob:%d/%m/%Y}) is in the future")
     upn = merged.get("upn")
     if upn and (len(upn) != 13 or not upn[1:].isalnum()):
         raise KnownError(f"{label('upn')} must be 13 characters")
@@ -615,6 +580,11 @@ def _validate(
         as_of,
         child_birth=birth,
         request_received=case.request_received if case is not None else None,
+        plan_start=(
+            order.plan_start({"plan_issued": case.plan_issued, "final_issued": case.final_issued})
+            if case is not None
+            else None
+        ),
     )
 
 
@@ -626,12 +596,14 @@ def check_row(
     *,
     child_birth: date | None = None,
     request_received: date | None = None,
+    plan_start: date | None = None,
 ) -> None:
     """The store's rules for one row, given what they need from the database; KnownError if broken.
 
     values: the fields being written; merged: the row as it would be afterwards. child_birth:
     the case's child's date of birth (cases); request_received: the case's request date (rows
-    belonging to a case).
+    belonging to a case); plan_start: when the case's plan began (reviews). The orders of
+    dates are timeline.order's, the same words as the dialogs, the import and `calc` give.
     """
     rules = _ROW_RULES[model]
     _check_values(rules, values, merged, as_of)
@@ -639,14 +611,72 @@ def check_row(
         _check_case(merged, child_birth)
     elif model is Child:
         _check_child(merged, as_of)
-    if request_received is not None:
-        for name in sorted(rules.after_request):
-            value = merged.get(name)
-            if isinstance(value, date) and value < request_received:
-                raise KnownError(
-                    f"{label(name)} ({value:%d/%m/%Y}) cannot be before the request was "
-                    f"received ({request_received:%d/%m/%Y})"
-                )
+    dated: dict[str, object] = {k: v for k, v in merged.items() if isinstance(v, date)}
+    if model is Case and child_birth is not None:
+        dated["date_of_birth"] = child_birth
+    if request_received is not None and "request_received" not in dated:
+        dated["request_received"] = request_received
+    if plan_start is not None:
+        dated["plan_start"] = plan_start
+    problems = order.order_problems(rules.scope, dated)
+    if problems:
+        raise KnownError(problems[0])
+
+
+# ---------------------------------------------------------------- the whole case
+
+
+def _facts_of(session: Session, case_id: int) -> Any:
+    # Imported here: facts.py imports this module's models, not the other way round.
+    from send_desktop.store.facts import case_facts
+
+    return case_facts(session, [case_id]).get(case_id)
+
+
+def _guard_case(
+    session: Session,
+    case_id: int,
+    before: Any,
+    user: str,
+    as_of: date,
+    breach_reason: str | None,
+    confirm_breach: bool,
+) -> None:
+    """After a write to a case (flushed, not committed): the order rules on the whole case.
+
+    An impossible order the write introduced (a final plan now before a review meeting
+    recorded earlier...) is always refused. A new breach (rules section 7) is refused when
+    the caller can ask the user (confirm_breach: the dialogs) until a reason is given, which
+    is kept as a case note, so it is in the chronology; other callers (the import, demo data)
+    record the fact, and the engine shows the step as breached. Raising here rolls the
+    caller's transaction back, so nothing is written.
+    """
+    after = _facts_of(session, case_id)
+    if after is None:
+        return
+    old = set(order.impossible(before, None)) if before is not None else set()
+    fresh = [p for p in order.impossible(after, None) if p not in old]
+    if fresh:
+        raise KnownError(fresh[0])
+    breaches = order.new_breaches(before, after)
+    if not breaches or not (confirm_breach or breach_reason):
+        return
+    reason = (breach_reason or "").strip()
+    if not reason:
+        raise BreachNeedsReason(breaches)
+    text = BREACH_NOTE + "; ".join(b.message for b in breaches) + f". Reason: {reason}"
+    note = CaseNote(
+        case_id=case_id,
+        written=as_of,
+        author=user,
+        text=text,
+        updated_by=user,
+        updated_at=utc_now(),
+    )
+    session.add(note)
+    session.flush()
+    write_audit(session, user, "case_note", note.id, case_id, "insert", {"text": (None, text)})
+    log.info("breach recorded with a reason on case %s", case_id)
 
 
 # ---------------------------------------------------------------- generic row editing
@@ -688,6 +718,8 @@ def add_row(
     values: Mapping[str, Any],
     *,
     as_of: date | None = None,
+    breach_reason: str | None = None,
+    confirm_breach: bool = False,
 ) -> RowT:
     """Insert one event row (advice, exception, review...) for a case, validated and audited."""
     if model not in _ROW_RULES or model in (Case, Child):
@@ -698,6 +730,7 @@ def add_row(
         raise KnownError("Choose the case first")
     clean = {k: v for k, v in values.items()}
     _validate(session, model, clean, clean, as_of, case)
+    before = _facts_of(session, case.id) if case is not None and model is not CaseNote else None
     row = model(**clean, updated_by=user, updated_at=utc_now())
     if case is not None:
         row.case_id = case.id  # type: ignore[attr-defined]
@@ -712,6 +745,8 @@ def add_row(
         "insert",
         {k: (None, v) for k, v in clean.items() if v is not None},
     )
+    if case is not None and model is not CaseNote:
+        _guard_case(session, case.id, before, user, as_of, breach_reason, confirm_breach)
     return row
 
 
@@ -724,8 +759,14 @@ def update_row(
     changes: Mapping[str, Any],
     *,
     as_of: date | None = None,
+    breach_reason: str | None = None,
+    confirm_breach: bool = False,
 ) -> RowT:
-    """Change some fields of a row loaded at expected_version; audited field by field."""
+    """Change some fields of a row loaded at expected_version; audited field by field.
+
+    With confirm_breach, a change that makes a breach (rules section 7) raises
+    BreachNeedsReason unless breach_reason is given; the reason is kept as a case note.
+    """
     as_of = as_of or date.today()
     rules = _ROW_RULES[model]
     row = _load_for_edit(session, model, row_id, expected_version)
@@ -739,6 +780,9 @@ def update_row(
     diff = {k: (before.get(k), v) for k, v in changes.items() if before.get(k) != v}
     if not diff:
         return row
+    owner = row_id if model is Case else case_id
+    guarded = owner is not None and model is not CaseNote
+    facts_before = _facts_of(session, owner) if guarded and owner is not None else None
     for name, value in changes.items():
         setattr(row, name, value)
     row.updated_by = user  # type: ignore[attr-defined]
@@ -753,6 +797,8 @@ def update_row(
         "update",
         diff,
     )
+    if guarded and owner is not None:
+        _guard_case(session, owner, facts_before, user, as_of, breach_reason, confirm_breach)
     return row
 
 
@@ -850,9 +896,14 @@ def create_case(
     request_received: date,
     ref: str | None = None,
     as_of: date | None = None,
+    breach_reason: str | None = None,
+    confirm_breach: bool = False,
     **fields: Any,
 ) -> Case:
     """Record a new request for assessment; creates the child unless an existing id is given.
+
+    With confirm_breach, a case recorded with a breach already in it (a final plan inside the
+    reg 13(1) window) raises BreachNeedsReason unless breach_reason says why, as update_case.
 
     A child given as details is matched to an existing record only by an identical UPN and
     date of birth; anything looser is for the caseworker to decide (find_possible_duplicates).
@@ -911,6 +962,10 @@ def create_case(
         "insert",
         {k: (None, v) for k, v in {**values, "child_id": child_row.id}.items() if v is not None},
     )
+    if values.get("draft_served") is not None and values.get("final_issued") is not None:
+        # A new case has no advice or reviews yet: only these two can make a breach (reg
+        # 13(1)), so the whole-case check is skipped for the other new cases (demo, import).
+        _guard_case(session, case.id, None, user, as_of, breach_reason, confirm_breach)
     log.info("Created case %s", case.id)
     return case
 
@@ -922,10 +977,27 @@ def update_case(
     user: str,
     *,
     as_of: date | None = None,
+    breach_reason: str | None = None,
+    confirm_breach: bool = False,
     **changes: Any,
 ) -> Case:
-    """Change a case's recorded dates or details; stale versions raise ConflictError."""
-    return update_row(session, Case, case_id, expected_version, user, changes, as_of=as_of)
+    """Change a case's recorded dates or details; stale versions raise ConflictError.
+
+    With confirm_breach (the dialogs), a breach the change makes (a final plan inside the reg
+    13(1) window...) raises BreachNeedsReason unless breach_reason says why; the reason goes
+    into the chronology.
+    """
+    return update_row(
+        session,
+        Case,
+        case_id,
+        expected_version,
+        user,
+        changes,
+        as_of=as_of,
+        breach_reason=breach_reason,
+        confirm_breach=confirm_breach,
+    )
 
 
 def delete_case(session: Session, case_id: int, expected_version: int, user: str) -> None:
@@ -1262,7 +1334,8 @@ def chronology(session: Session, case_id: int) -> list[ChronologyEntry]:
                 if value is not None:
                     entries.append(ChronologyEntry(value, None, "event", title, _detail(row), None))
     for note in session.execute(select(CaseNote).where(CaseNote.case_id == case_id)).scalars():
-        entries.append(ChronologyEntry(note.written, None, "event", "Note", note.text, note.author))
+        title = "Breach recorded" if note.text.startswith(BREACH_NOTE) else "Note"
+        entries.append(ChronologyEntry(note.written, None, "event", title, note.text, note.author))
     # Changes to the child's details belong to every case of that child.
     audits = session.execute(
         select(AuditEntry)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from send_desktop.errors import KnownError
+from send_desktop.timeline.order import Breach
 
 
 class DatabaseTooNewError(KnownError):
@@ -32,3 +34,15 @@ class ConflictError(KnownError):
 
 class NotFoundError(KnownError):
     """The record asked for does not exist (deleted by someone else, or a wrong id)."""
+
+
+class BreachNeedsReason(KnownError):
+    """The fact is lawful to record but a breach (rules section 7): confirm it with a reason."""
+
+    def __init__(self, breaches: Sequence[Breach]) -> None:
+        self.breaches = tuple(breaches)
+        super().__init__(
+            "This would record a breach: "
+            + "; ".join(b.message for b in self.breaches)
+            + ". To record it as it happened, confirm and give the reason."
+        )

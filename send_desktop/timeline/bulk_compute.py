@@ -59,9 +59,10 @@ STATUSES: Final[tuple[Status | None, ...]] = (
     Status.DUE_SOON,
     Status.ON_TRACK,
     Status.NOT_APPLICABLE,
+    Status.BREACHED,
 )
 STATUS_CODES: Final[dict[Status, int]] = {s: i for i, s in enumerate(STATUSES) if s is not None}
-_ON_TIME, _LATE, _EXCUSED, _OVERDUE, _SOON, _ON_TRACK, _NA = range(1, 8)
+_ON_TIME, _LATE, _EXCUSED, _OVERDUE, _SOON, _ON_TRACK, _NA, _BREACHED = range(1, 9)
 OPEN_CODES: Final = (_EXCUSED, _OVERDUE, _SOON, _ON_TRACK)
 _CODE: Final = tuple(np.int8(i) for i in range(len(STATUSES)))
 # The days array holds this where the scalar engine's Step.days is None.
@@ -283,6 +284,7 @@ class _Steps:
         not_applicable: Mask | None = None,
         covered: Mask | None = None,
         warn_limit: int | npt.NDArray[np.int32] | None = None,
+        breached: Mask | None = None,
     ) -> None:
         row = len(self.slots)
         self.slots.append(slot)
@@ -294,7 +296,7 @@ class _Steps:
             # Common steps: settle every case (flat passes), then blank the cases without it;
             # MISSING and ABSENT are 0, so blanking is a multiplication.
             status, shown_done, days = self._settle(
-                slot.kind, due, done, not_applicable, covered, limit
+                slot.kind, due, done, not_applicable, covered, limit, breached
             )
             self.status[row] = status * present.view(np.int8)
             self.due[row] = due * present
@@ -308,10 +310,12 @@ class _Steps:
             not_applicable = not_applicable[chosen]
         if covered is not None:
             covered = covered[chosen]
+        if breached is not None:
+            breached = breached[chosen]
         if not isinstance(limit, int):
             limit = limit[chosen]
         status, shown_done, days = self._settle(
-            slot.kind, due, done, not_applicable, covered, limit
+            slot.kind, due, done, not_applicable, covered, limit, breached
         )
         self.status[row, chosen] = status
         self.due[row, chosen] = due
@@ -326,6 +330,7 @@ class _Steps:
         not_applicable: Mask | None,
         covered: Mask | None,
         limit: int | npt.NDArray[np.int32],
+        breached: Mask | None = None,
     ) -> tuple[Codes, Ordinals, npt.NDArray[np.int32]]:
         """engine._status for steps the cases have: status code, done as shown, days."""
         has_done = done != MISSING
@@ -348,6 +353,10 @@ class _Steps:
         if not_applicable is not None:
             status = pick_code(not_applicable, _CODE[_NA], status)
             counted &= ~not_applicable
+        if breached is not None:
+            # engine._status: a breach decides the status before anything else.
+            status = pick_code(breached, _CODE[_BREACHED], status)
+            counted &= ~breached
         shown_done = done
         if kind == WINDOW:
             # The engine reports a window that ran its full length as done on its last day.
@@ -511,6 +520,22 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     covers_n2 = cols.has_exception(*EXCEPTIONS_FOR["N2"])
     covers_n3 = cols.has_exception(*EXCEPTIONS_FOR["N3"])
     covers_n5 = cols.has_exception(*EXCEPTIONS_FOR["N5"])
+    has_final, has_draft = final != MISSING, draft != MISSING
+    # engine._assessment: advice outstanding when the final plan ended the assessment is
+    # breached, not "not applicable" (rules section 7).
+    final_ended = no_order & ~not_assessed & (not_issue == MISSING) & has_final
+    advice = cols.advice
+    out_at_final = np.zeros(len(final), dtype=np.bool_)
+    out_at_draft = np.zeros(len(final), dtype=np.bool_)
+    outstanding_k: list[Mask] = []
+    for k in range(advice.width):
+        asked, got = advice.dates["requested"][:, k], advice.dates["received"][:, k]
+        exists = advice.count > k
+        at_final = exists & has_final & (asked <= final) & ((got == MISSING) | (got > final))
+        out_at_final |= at_final
+        out_at_draft |= exists & has_draft & (asked <= draft) & ((got == MISSING) | (got > draft))
+        outstanding_k.append(at_final)
+    in_window = has_final & has_draft & (draft <= final) & (final <= draft + 14)
 
     out.add(
         StepSlot("N1", "Decision whether to assess", True, DUTY),
@@ -519,9 +544,9 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         cols.decision_to_assess,
         covered=covers_n1,
     )
-    advice = cols.advice
     for k in range(advice.width):
         received = advice.dates["received"][:, k]
+        breached = final_ended & outstanding_k[k]
         name = f"N2.{k + 1}"
         # A lone request is called plain "N2", and may carry its own warning setting.
         limit = np.where(advice.count == 1, out.warn_limit("N2"), out.warn_limit(name)).astype(
@@ -532,9 +557,10 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
             advice.count > k,
             r.weeks_after(advice.dates["requested"][:, k], 6),
             received,
-            not_applicable=advice_ended & (received == MISSING),
+            not_applicable=advice_ended & (received == MISSING) & ~breached,
             covered=covers_n2,
             warn_limit=limit,
+            breached=breached,
         )
     consulted = cols.consultations
     for k in range(consulted.width):
@@ -554,6 +580,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         draft != MISSING,
         draft + 14,
         np.zeros_like(draft),
+        breached=in_window,
     )
     n3_na = (not_issue == MISSING) & (not_assessed | (draft != MISSING) | (final != MISSING))
     out.add(
@@ -573,6 +600,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         n5_due - np.where(consulted.count > 0, 30, 15).astype(np.int32),
         draft,
         not_applicable=n5_na,
+        breached=has_draft & ~n5_na & out_at_draft,
     )
     out.add(
         StepSlot("N5", "Final EHC plan issued", True, DUTY),
@@ -581,6 +609,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         np.where(n5_na, MISSING, final).astype(np.int32),
         not_applicable=n5_na,
         covered=covers_n5,
+        breached=has_final & ~n5_na & (in_window | out_at_final),
     )
 
 
@@ -589,7 +618,6 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     cal = r.cal
     plan_start = _first_known(cols.plan_issued, cols.final_issued)
     moved = cols.plan_transferred
-    active = (plan_start != MISSING) | (moved != MISSING)
     ceased = cols.ceased != MISSING
     reviews = cols.reviews
     width = reviews.width
@@ -601,12 +629,19 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     # The engine sorts reviews by their first known date and ignores ones with none.
     sort_key = _first_known(meeting_all, decision_all, amendment_all, final_all)
     dated = sort_key != MISSING
+    # engine._reviews: a dated review means a plan exists, with or without the plan's date.
+    implied = dated.any(axis=1) if width else np.zeros(len(plan_start), dtype=np.bool_)
+    active = (plan_start != MISSING) | (moved != MISSING) | implied
     has_decision = decision_all != MISSING  # always dated: the decision is in the sort key
     last_decision = _latest(decision_all, has_decision)
 
     # P1-P3 (reg 18): the review and final amended plan before a phase transfer.
     transfer, kind = cols.phase_transfer, cols.transfer_kind
-    has_phase = (transfer != MISSING) & (kind != 0) & (plan_start != MISSING)
+    has_phase = (
+        (transfer != MISSING)
+        & (kind != 0)
+        & ((plan_start != MISSING) | implied | (cols.request_received == MISSING))
+    )
     strict = 1 if r.policy.transfer_deadline == "strict" else 0
     phase_due = np.select(
         [kind == TRANSFER_CODES["school"], kind == TRANSFER_CODES["post16"]],
@@ -863,6 +898,7 @@ def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         notified != MISSING,
         r.weeks_after(notified, 14),
         _on_or_after(cols.final_issued, notified),
+        covered=cols.has_exception(*EXCEPTIONS_FOR["O3"]),
     )
 
 

@@ -130,7 +130,13 @@ def digest(facts: Facts, policy: Policy | None = None) -> Digest:
             r1, r1_applies = d.due, d.not_applicable is None
         elif d.id == "T3" and d.not_applicable is None and d.due is not None and transfer is None:
             transfer = d.due
-        if not d.statutory or d.done is not None or d.due is None or d.not_applicable is not None:
+        if (
+            not d.statutory
+            or d.done is not None
+            or d.due is None
+            or d.not_applicable is not None
+            or d.breach is not None  # breached (rules section 7): decided, whatever the day
+        ):
             continue
         warn = (
             policy.warning_days_for(d.id)

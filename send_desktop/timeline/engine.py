@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from send_desktop.timeline import counting as c
+from send_desktop.timeline import order
 from send_desktop.timeline.model import (
     OPEN_STATUSES,
     CaseSummary,
@@ -27,12 +28,16 @@ EXCEPTIONS_FOR: dict[str, frozenset[str]] = {
     "N2": frozenset({"X3", "X4", "X5"}),
     "N3": frozenset({"X1", "X2", "X3", "X4"}),
     "N5": frozenset({"X1", "X2", "X3", "X4"}),
+    # reg 27(3): the re-assessment's time limit does not apply in the circumstances of
+    # reg 10(4)(a)-(d), the same as the 20 weeks'.
+    "O3": frozenset({"X1", "X2", "X3", "X4"}),
 }
 EXCEPTION_SOURCE: dict[str, str] = {
     "N1": "reg 5(4)",
     "N2": "reg 8(2)",
     "N3": "reg 10(4)",
     "N5": "reg 13(3)",
+    "O3": "reg 27(3)",
 }
 _NO_CODES: frozenset[str] = frozenset()
 _DAY = timedelta(days=1)
@@ -48,6 +53,7 @@ class _Draft:
     __slots__ = (
         "args",
         "basis",
+        "breach",
         "covered",
         "done",
         "due",
@@ -77,6 +83,7 @@ class _Draft:
         covered: frozenset[str] = _NO_CODES,
         not_applicable: Reason | None = None,
         window_start: date | None = None,
+        breach: Reason | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -91,10 +98,15 @@ class _Draft:
         self.covered = covered
         self.not_applicable = not_applicable
         self.window_start = window_start
+        # Why the step, done or not, is in breach of the law (rules section 7): a template
+        # with {0}... for dates, as not_applicable.
+        self.breach = breach
 
 
 def _status(d: _Draft, as_of: date, policy: Policy) -> tuple[Status, int | None]:
     """The step's status on `as_of`, and its days left (negative: days late)."""
+    if d.breach is not None:
+        return Status.BREACHED, None
     if d.not_applicable is not None or d.due is None:
         return Status.NOT_APPLICABLE, None
     due = d.due
@@ -154,6 +166,12 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
         )
     )
     advice_ended = assessment_ended if f.order_assess is None and f.order_plan is None else None
+    # Advice still outstanding when the final plan was issued is not "not applicable": the plan
+    # was made without it (regs 8 and 11), so the step shows as breached (rules section 7).
+    final_ended = (
+        advice_ended is not None and ended_at_n1 is None and ended_at_n3 is None
+    ) and f.final_issued is not None
+    at_final = order.outstanding_at(f, f.final_issued) if f.final_issued is not None else []
     trigger = f.request_received
     if trigger is not None:
         out.append(
@@ -182,7 +200,19 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
                 "advice requested {0} + 6 weeks",
                 (advice.requested,),
                 covered=codes & EXCEPTIONS_FOR["N2"],
-                not_applicable=advice_ended if advice.received is None else None,
+                not_applicable=(
+                    advice_ended
+                    if advice.received is None and not (final_ended and n - 1 in at_final)
+                    else None
+                ),
+                breach=(
+                    (
+                        "not received before the final plan was issued {0} (regs 8 and 11)",
+                        (f.final_issued,),
+                    )
+                    if final_ended and n - 1 in at_final and f.final_issued is not None
+                    else None
+                ),
             )
         )
     several = len(f.consultations) > 1
@@ -206,9 +236,12 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
         window_end = c.days_window(served, 15)
         basis = "draft served {0}, at least 15 days beginning with that day; final plan from {1}"
         args: tuple[date, ...] = (served, window_end + _DAY)
+        cut_short: Reason | None = None
         if f.final_issued is not None and served <= f.final_issued <= window_end:
-            basis += " - but the final plan was issued {2}, before the window ended"
-            args = (served, window_end + _DAY, f.final_issued)
+            cut_short = (
+                "the final plan was issued {0}, before the window ended (reg 13(1))",
+                (f.final_issued,),
+            )
         out.append(
             _Draft(
                 "N4",
@@ -221,6 +254,7 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
                 args,
                 kind=WINDOW,
                 window_start=served,
+                breach=cut_short,
             )
         )
     if trigger is None:
@@ -249,6 +283,33 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
     if f.final_issued is not None and f.final_issued >= trigger:
         n5_na = None  # a plan was issued after all (e.g. on a Tribunal order): it is N5's done
     schools = bool(f.consultations)
+    draft_breach: Reason | None = None
+    if f.draft_served is not None and n5_na is None:
+        missing = order.outstanding_at(f, f.draft_served)
+        if missing:
+            draft_breach = (
+                "served {0} while advice from "
+                + ", ".join(f.advice[m].kind for m in missing)
+                + " had not been received (regs 8 and 11)",
+                (f.draft_served,),
+            )
+    final_breach: Reason | None = None
+    if f.final_issued is not None and n5_na is None:
+        why: list[str] = []
+        if f.draft_served is not None and order.final_in_window(f):
+            why.append("inside the 15-day comment window on the draft served {1} (reg 13(1))")
+        missing = order.outstanding_at(f, f.final_issued)
+        if missing:
+            why.append(
+                "while advice from "
+                + ", ".join(f.advice[m].kind for m in missing)
+                + " had not been received (regs 8 and 11)"
+            )
+        if why:
+            final_breach = (
+                "issued {0} " + "; and ".join(why),
+                (f.final_issued, f.draft_served or f.final_issued),
+            )
     out.append(
         _Draft(
             "N4.target",
@@ -265,6 +326,7 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
             (n5_due,),
             statutory=False,
             not_applicable=n5_na,
+            breach=draft_breach,
         )
     )
     out.append(
@@ -279,6 +341,7 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
             (trigger,),
             covered=codes & EXCEPTIONS_FOR["N5"],
             not_applicable=n5_na,
+            breach=final_breach,
         )
     )
 
@@ -291,7 +354,7 @@ def _year_group(dob: date, on: date) -> int:
     return age - 4
 
 
-def _phase_transfer(f: Facts, p: Policy, plan_start: date) -> _Draft | None:
+def _phase_transfer(f: Facts, p: Policy, plan_start: date | None) -> _Draft | None:
     """P1-P3: reg 18's deadline for the review and final amended plan before a transfer."""
     transfer, kind = f.phase_transfer, f.transfer_kind
     if transfer is None or kind is None:
@@ -315,7 +378,7 @@ def _phase_transfer(f: Facts, p: Policy, plan_start: date) -> _Draft | None:
     na: Reason | None = None
     if f.ceased is not None and done is None:
         na = ("the plan ceased ({0})", (f.ceased,))
-    elif plan_start > due and done is None:
+    elif plan_start is not None and plan_start > due and done is None:
         na = ("the plan was issued after this deadline: it should name the new setting", ())
     return _Draft(
         step,
@@ -337,14 +400,27 @@ def _review_sort_key(r: Review) -> date:
 def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
     """R1-R8, P1-P3 and T3 (rules section 3, reg 15(5))."""
     plan_start = f.plan_issued or f.final_issued
-    if plan_start is None and f.plan_transferred is None:
-        return
-    ceased: Reason | None = ("the plan ceased ({0})", (f.ceased,)) if f.ceased is not None else None
     reviews = sorted(
         (r for r in f.reviews if _review_sort_key(r) != date.min), key=_review_sort_key
     )
+    # A review (or amendment) means a plan exists, so its steps are computed without the plan's
+    # date (rules section 7). A phase transfer does too, unless an assessment is under way
+    # (a request without a plan: reg 18 is about reviewing a plan that exists).
+    implied = bool(reviews)
+    if (
+        plan_start is None
+        and f.plan_transferred is None
+        and not implied
+        and (f.phase_transfer is None or f.request_received is not None)
+    ):
+        return
+    ceased: Reason | None = ("the plan ceased ({0})", (f.ceased,)) if f.ceased is not None else None
     decisions = sorted(r.decision_sent for r in reviews if r.decision_sent is not None)
-    phase = _phase_transfer(f, p, plan_start) if plan_start is not None else None
+    phase = (
+        _phase_transfer(f, p, plan_start)
+        if plan_start is not None or implied or f.request_received is None
+        else None
+    )
     if phase is not None:
         out.append(phase)
     longstop = phase.due if phase is not None and phase.not_applicable is None else None
@@ -668,7 +744,7 @@ def _appeals(f: Facts, p: Policy, out: list[_Draft]) -> None:
         )
 
 
-def _orders(f: Facts, p: Policy, out: list[_Draft]) -> None:
+def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> None:
     """O1-O3: Tribunal orders and re-assessment run on their own clocks (reg 44, reg 27)."""
     order = f.order_assess
     if order is not None:
@@ -735,6 +811,7 @@ def _orders(f: Facts, p: Policy, out: list[_Draft]) -> None:
                 "Final plan after re-assessment due",
                 "re-assessment notified {0} + 14 weeks",
                 (notified,),
+                covered=codes & EXCEPTIONS_FOR["O3"],
             )
         )
 
@@ -747,7 +824,7 @@ def _drafts(facts: Facts, policy: Policy) -> list[_Draft]:
     _reviews(facts, policy, out)
     _moves(facts, policy, out)
     _appeals(facts, policy, out)
-    _orders(facts, policy, out)
+    _orders(facts, policy, codes, out)
     out.sort(key=_due_key)
     return out
 
@@ -776,6 +853,11 @@ def _explain(d: _Draft, status: Status, days: int | None) -> str:
         return f"{d.title}: not applicable - {why} ({d.source})"
     assert d.due is not None
     line = f"{d.headline} {c.long_date(d.due)}: {basis} ({d.source})"
+    if d.breach is not None:
+        template, dates = d.breach
+        why = template.format(*(c.long_date(a) for a in dates))
+        done = f"; done {c.long_date(d.done)}" if d.done is not None else ""
+        return f"{line}{done}; breached - {why}"
     if d.done is not None:
         late = (d.done - d.due).days
         if late <= 0:

@@ -224,6 +224,9 @@ class Status(StrEnum):
     DUE_SOON = "due-soon"
     ON_TRACK = "on-track"
     NOT_APPLICABLE = "not-applicable"
+    # Done, but in breach of the law (a final plan inside the reg 13(1) window, advice not
+    # received before the plan): never shown as "Done" (rules section 7).
+    BREACHED = "breached"
 
     @property
     def label(self) -> str:
@@ -239,6 +242,7 @@ _LABELS: dict[Status, str] = {
     Status.DUE_SOON: "Due soon",
     Status.ON_TRACK: "On track",
     Status.NOT_APPLICABLE: "Not applicable",
+    Status.BREACHED: "Breached",
 }
 
 OPEN_STATUSES: frozenset[Status] = frozenset(

@@ -23,7 +23,7 @@ from send_desktop.gui.table_model import RowTableModel
 from send_desktop.gui.workers import wait_for_workers
 from send_desktop.store import Database
 from send_desktop.store.demo import make_demo
-from send_desktop.store.queries import caseload
+from send_desktop.store.queries import add_caseworker, caseload
 from send_desktop.timeline import Policy, Step
 
 pytestmark = pytest.mark.gui
@@ -120,6 +120,8 @@ def test_new_request_recorded_in_the_case_window_changes_status(
 ) -> None:
     window = _window(qtbot, sqlite_db, "Test User")
     assert window.model.rowCount() == 0
+    with sqlite_db.session() as session:  # caseworkers are chosen from the team's list
+        add_caseworker(session, "setup", "Test User")
     dialog = NewRequestDialog(sqlite_db, "Test User", AS_OF, window)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.ui.firstNameEdit, "Leo")

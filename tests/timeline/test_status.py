@@ -33,6 +33,7 @@ def test_status_labels() -> None:
         "Due soon",
         "On track",
         "Not applicable",
+        "Breached",
     ]
 
 
@@ -234,7 +235,8 @@ def test_a_step_done_late_under_an_exception_is_not_still_open() -> None:
 
 def test_outstanding_advice_ends_with_the_assessment() -> None:
     """Advice never received is not a deadline once the final plan is issued or the LA decides
-    not to issue; while the assessment runs, it is (and shows overdue when late)."""
+    not to issue; while the assessment runs, it is (and shows overdue when late). Once the final
+    plan is issued without it, it shows breached - not received before the plan (rules s.7)."""
     base = Facts(
         request_received=date(2024, 1, 8),
         decision_to_assess=date(2024, 2, 12),
@@ -245,8 +247,10 @@ def test_outstanding_advice_ends_with_the_assessment() -> None:
     assert steps_by_id(base, as_of)["N2"].status is Status.OVERDUE
     issued = replace(base, final_issued=date(2024, 5, 20))
     step = steps_by_id(issued, as_of)["N2"]
-    assert step.status is Status.NOT_APPLICABLE
-    assert "final plan was issued" in step.explanation
+    assert step.status is Status.BREACHED
+    assert step.status.label == "Breached"
+    assert "not received before the final plan was issued" in step.explanation
+    assert steps_by_id(issued, as_of)["N5"].status is Status.BREACHED
     not_issuing = replace(base, not_issue_decision=date(2024, 4, 29))
     assert steps_by_id(not_issuing, as_of)["N2"].status is Status.NOT_APPLICABLE
     assert summarise(issued, as_of).next_id != "N2"

@@ -16,10 +16,12 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDateEdit,
-    QDialog, QDialogButtonBox, QFormLayout, QLabel,
-    QLineEdit, QSizePolicy, QSpacerItem, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog,
+    QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
+    QVBoxLayout, QWidget)
+
+from send_desktop.gui.dates import DateField
 
 class Ui_NewRequestDialog(object):
     def setupUi(self, NewRequestDialog):
@@ -64,9 +66,8 @@ class Ui_NewRequestDialog(object):
 
         self.formLayout.setWidget(2, QFormLayout.ItemRole.LabelRole, self.dateOfBirthLabel)
 
-        self.dateOfBirthEdit = QDateEdit(NewRequestDialog)
+        self.dateOfBirthEdit = DateField(NewRequestDialog)
         self.dateOfBirthEdit.setObjectName(u"dateOfBirthEdit")
-        self.dateOfBirthEdit.setCalendarPopup(True)
 
         self.formLayout.setWidget(2, QFormLayout.ItemRole.FieldRole, self.dateOfBirthEdit)
 
@@ -86,9 +87,8 @@ class Ui_NewRequestDialog(object):
 
         self.formLayout.setWidget(4, QFormLayout.ItemRole.LabelRole, self.receivedLabel)
 
-        self.receivedEdit = QDateEdit(NewRequestDialog)
+        self.receivedEdit = DateField(NewRequestDialog)
         self.receivedEdit.setObjectName(u"receivedEdit")
-        self.receivedEdit.setCalendarPopup(True)
 
         self.formLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.receivedEdit)
 
@@ -117,10 +117,27 @@ class Ui_NewRequestDialog(object):
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.LabelRole, self.caseworkerLabel)
 
-        self.caseworkerEdit = QLineEdit(NewRequestDialog)
-        self.caseworkerEdit.setObjectName(u"caseworkerEdit")
+        self.caseworkerRow = QHBoxLayout()
+        self.caseworkerRow.setObjectName(u"caseworkerRow")
+        self.caseworkerCombo = QComboBox(NewRequestDialog)
+        self.caseworkerCombo.setObjectName(u"caseworkerCombo")
+        self.caseworkerCombo.setEditable(True)
+        self.caseworkerCombo.setInsertPolicy(QComboBox.NoInsert)
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        sizePolicy.setHorizontalStretch(1)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.caseworkerCombo.sizePolicy().hasHeightForWidth())
+        self.caseworkerCombo.setSizePolicy(sizePolicy)
 
-        self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.caseworkerEdit)
+        self.caseworkerRow.addWidget(self.caseworkerCombo)
+
+        self.addCaseworkerButton = QPushButton(NewRequestDialog)
+        self.addCaseworkerButton.setObjectName(u"addCaseworkerButton")
+
+        self.caseworkerRow.addWidget(self.addCaseworkerButton)
+
+
+        self.formLayout.setLayout(7, QFormLayout.ItemRole.FieldRole, self.caseworkerRow)
 
 
         self.mainLayout.addLayout(self.formLayout)
@@ -161,7 +178,7 @@ class Ui_NewRequestDialog(object):
         self.receivedLabel.setBuddy(self.receivedEdit)
         self.channelLabel.setBuddy(self.channelCombo)
         self.sourceLabel.setBuddy(self.sourceCombo)
-        self.caseworkerLabel.setBuddy(self.caseworkerEdit)
+        self.caseworkerLabel.setBuddy(self.caseworkerCombo)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.firstNameEdit, self.lastNameEdit)
         QWidget.setTabOrder(self.lastNameEdit, self.dateOfBirthEdit)
@@ -169,7 +186,8 @@ class Ui_NewRequestDialog(object):
         QWidget.setTabOrder(self.upnEdit, self.receivedEdit)
         QWidget.setTabOrder(self.receivedEdit, self.channelCombo)
         QWidget.setTabOrder(self.channelCombo, self.sourceCombo)
-        QWidget.setTabOrder(self.sourceCombo, self.caseworkerEdit)
+        QWidget.setTabOrder(self.sourceCombo, self.caseworkerCombo)
+        QWidget.setTabOrder(self.caseworkerCombo, self.addCaseworkerButton)
 
         self.retranslateUi(NewRequestDialog)
 
@@ -191,7 +209,6 @@ class Ui_NewRequestDialog(object):
 #if QT_CONFIG(accessibility)
         self.dateOfBirthEdit.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Child's date of birth", None))
 #endif // QT_CONFIG(accessibility)
-        self.dateOfBirthEdit.setDisplayFormat(QCoreApplication.translate("NewRequestDialog", u"dd/MM/yyyy", None))
         self.upnLabel.setText(QCoreApplication.translate("NewRequestDialog", u"&UPN (optional)", None))
 #if QT_CONFIG(accessibility)
         self.upnEdit.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Unique pupil number", None))
@@ -201,7 +218,6 @@ class Ui_NewRequestDialog(object):
 #if QT_CONFIG(accessibility)
         self.receivedEdit.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Date the request was received", None))
 #endif // QT_CONFIG(accessibility)
-        self.receivedEdit.setDisplayFormat(QCoreApplication.translate("NewRequestDialog", u"dd/MM/yyyy", None))
         self.channelLabel.setText(QCoreApplication.translate("NewRequestDialog", u"Received &by", None))
 #if QT_CONFIG(accessibility)
         self.channelCombo.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"How the request was received", None))
@@ -212,7 +228,11 @@ class Ui_NewRequestDialog(object):
 #endif // QT_CONFIG(accessibility)
         self.caseworkerLabel.setText(QCoreApplication.translate("NewRequestDialog", u"&Caseworker", None))
 #if QT_CONFIG(accessibility)
-        self.caseworkerEdit.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Caseworker responsible", None))
+        self.caseworkerCombo.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Caseworker responsible", None))
+#endif // QT_CONFIG(accessibility)
+        self.addCaseworkerButton.setText(QCoreApplication.translate("NewRequestDialog", u"&Add caseworker...", None))
+#if QT_CONFIG(accessibility)
+        self.addCaseworkerButton.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Add a new caseworker to the team's list", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.duplicateWarning.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Possible duplicate warning", None))

@@ -16,10 +16,11 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDateEdit,
-    QDialog, QDialogButtonBox, QFormLayout, QLabel,
-    QLineEdit, QSizePolicy, QSpacerItem, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog,
+    QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+    QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
+
+from send_desktop.gui.dates import DateField
 
 class Ui_RecordEventDialog(object):
     def setupUi(self, RecordEventDialog):
@@ -52,9 +53,8 @@ class Ui_RecordEventDialog(object):
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.LabelRole, self.dateLabel)
 
-        self.dateEdit = QDateEdit(RecordEventDialog)
+        self.dateEdit = DateField(RecordEventDialog)
         self.dateEdit.setObjectName(u"dateEdit")
-        self.dateEdit.setCalendarPopup(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.dateEdit)
 
@@ -128,7 +128,6 @@ class Ui_RecordEventDialog(object):
 #if QT_CONFIG(accessibility)
         self.dateEdit.setAccessibleName(QCoreApplication.translate("RecordEventDialog", u"Date of the event", None))
 #endif // QT_CONFIG(accessibility)
-        self.dateEdit.setDisplayFormat(QCoreApplication.translate("RecordEventDialog", u"dd/MM/yyyy", None))
         self.outcomeLabel.setText(QCoreApplication.translate("RecordEventDialog", u"&Outcome", None))
 #if QT_CONFIG(accessibility)
         self.outcomeCombo.setAccessibleName(QCoreApplication.translate("RecordEventDialog", u"Outcome", None))
