@@ -31,6 +31,12 @@ from send_desktop.store.queries import caseload
 from send_desktop.store.settings import load_policy
 from send_desktop.timeline import NATIONAL_TIMELINESS, Status, Timeliness, timeliness
 from send_desktop.workbooks.cells import clean_text, looks_like_formula, sheet_title
+from send_desktop.workbooks.data_sheets import (
+    DataTables,
+    data_sheet_titles,
+    load_data_tables,
+    write_data_sheets,
+)
 
 log = logging.getLogger(__name__)
 
@@ -324,6 +330,7 @@ def build_tables(
     tables.append(_review_table(rows, as_of, pseudonymise))
     if per_caseworker:
         taken = {t.title for t in tables} | {"Summary"}
+        taken |= set(data_sheet_titles())  # a caseworker called "Data - case" gets "(2)"
         by_worker: dict[str, list[CaseloadLike]] = {}
         for row in ordered:
             by_worker.setdefault(row.caseworker or "Unallocated", []).append(row)
@@ -668,6 +675,7 @@ def write_supervision(
     progress: Progress | None = None,
     as_of: dt.date | None = None,
     generated_by: str | None = None,
+    data: DataTables | None = None,
 ) -> ExportResult:
     """Write the supervision workbook for these (open) cases; atomic, owner-only (0600).
 
@@ -676,6 +684,9 @@ def write_supervision(
     The file appears complete or not at all: it is written to a temporary file in the same
     folder and moved into place. When `progress(done, total)` returns False the export stops,
     nothing is left behind and the result says cancelled.
+
+    `data` (see workbooks.data_sheets) adds the data sheets that let the workbook be imported
+    back without loss; a pseudonymised workbook never carries them.
     """
     target = Path(path)
     started = time.perf_counter()
@@ -691,13 +702,25 @@ def write_supervision(
     tables = build_tables(
         rows, scope.as_of, pseudonymise=pseudonymise, per_caseworker=per_caseworker
     )
-    total = sum(len(t.rows) for t in tables) + 1
+    if pseudonymise:
+        data = None  # names, dates of birth and refs stay out of a shared workbook
+    total = sum(len(t.rows) for t in tables) + 1 + (data.count if data is not None else 0)
     book = Workbook(write_only=True)
     writer = _Writer(book, total, progress)
     try:
         writer.summary(scope, rows, pseudonymise)
         for table in tables:
             writer.table(table)
+        data_titles: list[str] = []
+        if data is not None:
+
+            def create(title: str) -> WriteOnlyWorksheet:
+                data_titles.append(title)
+                return writer.sheet(title)
+
+            assert writer.styles is not None
+            for written in write_data_sheets(create, data, writer.styles.header):
+                writer.tick(written)
         save_atomically(book, target)
         writer.tick()
     except ExportCancelled:
@@ -707,7 +730,7 @@ def write_supervision(
     except BaseException:
         _discard(book)
         raise
-    sheets = ("Summary", *(t.title for t in tables))
+    sheets = ("Summary", *(t.title for t in tables), *data_titles)
     seconds = time.perf_counter() - started
     log.info("export written: %d cases, %d sheets, %.2f s", len(rows), len(sheets), seconds)
     return ExportResult(target, len(rows), sheets, seconds)
@@ -917,6 +940,7 @@ def export_caseload(
         if team_id is not None:
             ids = ids.where(Caseworker.team_id == team_id)
         facts = facts_for(session, ids)
+        data = None if pseudonymise else load_data_tables(session, ids)
     start, end = kpi_period(as_of)
     measures = timeliness(facts.values(), start, end, policy)
     scope = ExportScope(
@@ -934,6 +958,7 @@ def export_caseload(
         pseudonymise=pseudonymise,
         per_caseworker=per_caseworker,
         progress=progress,
+        data=data,
     )
 
 
