@@ -611,7 +611,8 @@ def _update(
         changes["decision_outcome"] = outcome
     if worker_id is not None and worker_id != case["caseworker_id"]:
         changes["caseworker_id"] = worker_id
-    child = case.child.values
+    child = dict(case.child.values)  # copies: the lists of changes show the values before
+    before = dict(case.values)
     child_changes: dict[str, Any] = {}
     if row.first_name and row.first_name != child["first_name"]:
         child_changes["first_name"] = row.first_name
@@ -639,7 +640,7 @@ def _update(
             for k, v in sorted(child_changes.items())
         ]
         listed += [
-            f"{label(k)}: {_shown(case[k]) or '(empty)'} -> {_shown(v)}"
+            f"{label(k)}: {_shown(before.get(k)) or '(empty)'} -> {_shown(v)}"
             for k, v in sorted(changes.items())
             if k != "caseworker_id"
         ]

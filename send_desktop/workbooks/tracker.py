@@ -128,7 +128,7 @@ class IgnoredColumn:
     def __str__(self) -> str:
         if not self.column:
             return f"sheet {self.sheet!r}: {self.reason}"
-        where = f"{self.sheet!r} " if self.sheet else ""
+        where = f"sheet {self.sheet!r}, " if self.sheet else ""
         return f"{where}column {self.column} ({self.header}): {self.reason}"
 
 
