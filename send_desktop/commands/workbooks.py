@@ -181,7 +181,7 @@ def run_import(args: argparse.Namespace) -> int:
     for line in iter_problem_lines(problems):
         print(line, file=sys.stderr if line.startswith("error") else sys.stdout)
     if args.report is not None:
-        write_import_report(args.report, plan, problems)
+        write_import_report(args.report, plan, problems, result)
         print(f"Problems written to {args.report}")
     if outcome:
         errors = sum(1 for p in problems if p.severity == "error")

@@ -669,9 +669,14 @@ def import_tracker(
 
 
 def write_import_report(
-    path: str | Path, plan: ImportPlan, problems: Sequence[Problem] | None = None
+    path: str | Path,
+    plan: ImportPlan,
+    problems: Sequence[Problem] | None = None,
+    result: ImportResult | None = None,
 ) -> Path:
-    """A workbook listing every problem (row, column, header, reason) for the user to fix."""
+    """A workbook listing every problem (row, column, header, reason, value, sheet) to fix,
+    and, given the result, what the import did or would do (new names, ignored columns,
+    changed cases). Every text cell is written as text: a tracker's "=..." stays inert."""
     target = Path(path)
     _check_folder(target)
     listed = list(plan.problems if problems is None else problems)
@@ -679,14 +684,19 @@ def write_import_report(
     sheet = book.create_sheet("Problems")
     assert isinstance(sheet, WriteOnlyWorksheet)
     styles = _Styles(sheet)
-    for letter, width in zip("ABCDE", (10, 8, 9, 28, 90), strict=True):
+    for letter, width in zip("ABCDEFG", (10, 8, 9, 28, 90, 20, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:E{len(listed) + 1}"
+    sheet.auto_filter.ref = f"A1:G{len(listed) + 1}"
     sheet.append(
-        [_cell(sheet, h, styles.header) for h in ("Severity", "Row", "Column", "Header", "Reason")]
+        [
+            _cell(sheet, h, styles.header)
+            for h in ("Severity", "Row", "Column", "Header", "Reason", "Value", "Sheet")
+        ]
     )
-    ordered = sorted(listed, key=lambda p: (p.severity != "error", p.row or 0, p.column or ""))
+    ordered = sorted(
+        listed, key=lambda p: (p.severity != "error", p.sheet or "", p.row or 0, p.column or "")
+    )
     for item in ordered:
         sheet.append(
             [
@@ -695,8 +705,16 @@ def write_import_report(
                 _cell(sheet, item.column, styles.text) if item.column else None,
                 _cell(sheet, item.header, styles.user) if item.header else None,
                 _cell(sheet, item.reason, styles.user),
+                _cell(sheet, item.value, styles.user) if item.value else None,
+                _cell(sheet, item.sheet, styles.user) if item.sheet else None,
             ]
         )
+    if result is not None:
+        outcome = book.create_sheet("What the import does")
+        assert isinstance(outcome, WriteOnlyWorksheet)
+        outcome.column_dimensions["A"].width = 120
+        for said in result.summary_lines():
+            outcome.append([_cell(outcome, said, styles.user)])
     about = book.create_sheet("About")
     assert isinstance(about, WriteOnlyWorksheet)
     about.column_dimensions["A"].width = 20
@@ -705,7 +723,7 @@ def write_import_report(
         ("Tracker", plan.path.name),
         ("Sheet", plan.sheet or "(CSV)"),
         ("Header row", plan.header_row),
-        ("Rows read", len(plan.rows)),
+        ("Rows read", plan.rows_read),
         ("Errors", sum(1 for p in listed if p.severity == "error")),
         ("Warnings", sum(1 for p in listed if p.severity == "warning")),
         (),

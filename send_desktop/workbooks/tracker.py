@@ -602,13 +602,18 @@ def _parse_rows(
     letters = {key: get_column_letter(i + 1) for key, i in plan.mapping.items()}
     failed: set[tuple[int, str]] = set()
 
-    def problem(number: int, key: str, reason: str, severity: Severity = "error") -> None:
+    def problem(
+        number: int, key: str, reason: str, severity: Severity = "error", value: object = None
+    ) -> None:
         if (number, key) in failed:
             return  # one error per cell: the first says what is wrong
         if severity == "error":
             failed.add((number, key))
         index = plan.mapping[key]
-        plan.problems.append(Problem(number, letters[key], plan.headers[index], reason, severity))
+        shown = None if value is None else str(value)[:60]
+        plan.problems.append(
+            Problem(number, letters[key], plan.headers[index], reason, severity, value=shown)
+        )
 
     for number, cells in rows:
         if number <= plan.header_row:
@@ -651,7 +656,7 @@ def _parse_rows(
                 else:
                     values[key] = _text(value, key)
             except (DateError, _CellError) as exc:
-                problem(number, key, str(exc))
+                problem(number, key, str(exc), value=value)
                 bad = True
         names_failed = any((number, k) in failed for k in ("child_name", "first_name", "last_name"))
         row = _build_row(plan, number, values, problem, names_failed)

@@ -334,7 +334,9 @@ def test_cli_import_with_errors_exits_2_and_writes_the_report(
     err = capsys.readouterr().err
     assert "row 2, column B (Request date): 'soon' is not a date" in err
     problems = list(load_workbook(report)["Problems"].iter_rows(min_row=2, values_only=True))
-    assert problems == [("error", 2, "B", "Request date", "'soon' is not a date (use dd/mm/yyyy)")]
+    assert problems == [
+        ("error", 2, "B", "Request date", "'soon' is not a date (use dd/mm/yyyy)", "soon", None)
+    ]
     db = Database.open(database, "x")
     try:
         assert row_counts(db)["case"] == 0

@@ -284,7 +284,7 @@ def test_report_workbook_lists_every_problem(
     report = write_import_report(tmp_path / "report.xlsx", plan)
     book = load_workbook(report, read_only=True)
     try:
-        listed = list(book["Problems"].iter_rows(min_row=2, values_only=True))
+        listed = [r[:5] for r in book["Problems"].iter_rows(min_row=2, values_only=True)]
     finally:
         book.close()
     assert listed == [
