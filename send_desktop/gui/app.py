@@ -150,6 +150,6 @@ def choose_tracker(parent: object) -> Path | None:
         parent,  # type: ignore[arg-type]
         "Import a tracker spreadsheet",
         str(Path.home()),
-        "Excel workbook (*.xlsx)",
+        "Trackers (*.xlsx *.csv);;Excel workbook (*.xlsx);;CSV file (*.csv)",
     )
     return Path(path) if path else None

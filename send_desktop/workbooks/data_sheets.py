@@ -22,7 +22,7 @@ from typing import Any, Final
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from sqlalchemy import Boolean, Date, DateTime, Integer, Select, inspect, select
+from sqlalchemy import Boolean, ColumnElement, Date, DateTime, Integer, Select, inspect, or_, select
 from sqlalchemy.orm import RelationshipDirection, Session
 
 from send_desktop.store.models import Base, Case, Caseworker, Child, Team
@@ -110,6 +110,18 @@ class DataTables:
     @property
     def count(self) -> int:
         return len(self.cases) + sum(len(r) for r in self.rows.values())
+
+
+def data_ids(workers: Sequence[str], unallocated: bool) -> Select[Any]:
+    """The ids of every case (open or closed) of these caseworkers, and the unallocated ones."""
+    conditions: list[ColumnElement[bool]] = [Caseworker.name.in_(list(workers))]
+    if unallocated:
+        conditions.append(Case.caseworker_id.is_(None))
+    return (
+        select(Case.id)
+        .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
+        .where(or_(*conditions))
+    )
 
 
 def load_data_tables(session: Session, ids: Select[Any]) -> DataTables:
