@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final
 
 from openpyxl.cell import WriteOnlyCell
@@ -41,6 +42,7 @@ PEOPLE_HEADERS: Final = ("caseworker.name", "team.name")
 _LOAD_CHUNK: Final = 5000
 
 
+@cache
 def fact_columns(model: type[Base]) -> tuple[str, ...]:
     """The model's columns that hold facts, in the model's order."""
     return tuple(
@@ -50,6 +52,7 @@ def fact_columns(model: type[Base]) -> tuple[str, ...]:
     )
 
 
+@cache
 def case_row_models() -> tuple[type[Base], ...]:
     """Every kind of row that belongs to a case (Case's one-to-many relationships), in order."""
     found: list[type[Base]] = []
@@ -83,6 +86,7 @@ def row_headers(model: type[Base]) -> tuple[str, ...]:
     return (REF_HEADER, *(f"{table_name(model)}.{name}" for name in fact_columns(model)))
 
 
+@cache
 def column_kind(model: type[Base], name: str) -> str:
     """How a cell of this column is read back: date, int, bool or text."""
     column_type = inspect(model).columns[name].type
@@ -156,28 +160,24 @@ def load_data_tables(session: Session, ids: Select[Any]) -> DataTables:
     return tables
 
 
-def _value(sheet: WriteOnlyWorksheet, value: object, date_style: object) -> object:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = clean_text(value)
-        if looks_like_formula(text):
-            # A note beginning "=" stays text: openpyxl would otherwise write a formula.
-            cell = WriteOnlyCell(sheet, text)
-            cell.data_type = "s"
-            return cell
-        return text
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(sheet, value)
-        cell._style = date_style
+def _inert(sheet: WriteOnlyWorksheet, text: str) -> object:
+    text = clean_text(text)
+    if looks_like_formula(text):
+        # A note beginning "=" stays text: openpyxl would otherwise write a formula.
+        cell = WriteOnlyCell(sheet, text)
+        cell.data_type = "s"
         return cell
-    return value
+    return text
 
 
-def _date_style(sheet: WriteOnlyWorksheet) -> object:
-    cell = WriteOnlyCell(sheet)
-    cell.number_format = "yyyy-mm-dd"
-    return cell._style
+def _row(sheet: WriteOnlyWorksheet, values: Sequence[object]) -> list[object]:
+    """Values as openpyxl writes them fastest (dates get its default date format); only text
+    is looked at, so that none of it can become a formula."""
+    out = list(values)
+    for index, value in enumerate(out):
+        if value.__class__ is str:
+            out[index] = _inert(sheet, value)
+    return out
 
 
 def write_data_sheets(
@@ -204,16 +204,26 @@ def write_data_sheets(
             sheet.append(heads)
         else:
             sheet.append(list(headers))
-        style = _date_style(sheet)
         pending = 0
         for values in rows:
-            sheet.append([_value(sheet, v, style) for v in values])
+            sheet.append(_row(sheet, values))
             pending += 1
             if pending == 500:
                 yield pending
                 pending = 0
         if pending:
             yield pending
+
+
+def plain_data_sheets(book: Any, tables: DataTables) -> None:
+    """The data sheets' values appended with openpyxl's defaults: the benchmark's baseline."""
+    sheets = [(CASES_SHEET, case_headers(), tables.cases)]
+    sheets += [(sheet_for(m), row_headers(m), tables.rows.get(m, [])) for m in case_row_models()]
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(list(headers))
+        for values in rows:
+            sheet.append(values)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from send_desktop.workbooks.data_sheets import (
     DataTables,
     data_sheet_titles,
     load_data_tables,
+    plain_data_sheets,
     write_data_sheets,
 )
 from send_desktop.workbooks.pseudonyms import pseudonym_secret, ref_coder
@@ -818,8 +819,14 @@ def save_atomically(book: Workbook, target: Path) -> None:
 # --- benchmark helpers ------------------------------------------------------------------------
 
 
-def write_plain(path: str | Path, rows: Sequence[CaseloadLike], scope: ExportScope) -> None:
-    """The same values with openpyxl's defaults and no formatting: the benchmark's baseline."""
+def write_plain(
+    path: str | Path,
+    rows: Sequence[CaseloadLike],
+    scope: ExportScope,
+    data: DataTables | None = None,
+) -> None:
+    """The same values with openpyxl's defaults and no formatting: the benchmark's baseline
+    (with `data`, the data sheets too, values appended as they are)."""
     book = Workbook(write_only=True)
     summary = book.create_sheet("Summary")
     for line in summary_lines(scope, len(rows), False):
@@ -839,6 +846,8 @@ def write_plain(path: str | Path, rows: Sequence[CaseloadLike], scope: ExportSco
                 status = values[status_at]
                 values[status_at] = status_text(status if isinstance(status, Status) else None)
             sheet.append(values)
+    if data is not None:
+        plain_data_sheets(book, data)
     book.save(path)
 
 
