@@ -86,8 +86,15 @@ class ImportResult:
 
     def summary_lines(self) -> list[str]:
         """What the import did (or would do), for a terminal or the wizard, in plain words."""
-        verb = "would be" if self.dry_run else "were"
-        if self.dry_run:
+        refused = bool(self.errors) and not self.dry_run
+        verb = "would be" if self.dry_run or refused else "were"
+        if refused:
+            counts = (
+                f"Nothing was imported. With the errors fixed it would create "
+                f"{plural(self.created, 'case')}, update {self.updated}, "
+                f"leave {self.unchanged} unchanged"
+            )
+        elif self.dry_run:
             counts = (
                 f"Would create {plural(self.created, 'case')}, update {self.updated}, "
                 f"leave {self.unchanged} unchanged"
@@ -513,8 +520,9 @@ def _add_rows(
         added += 1
     result.rows_added += added
     if added and case.id is not None and row.ref not in result.changes:
+        # The case itself was counted unchanged a moment ago; its new rows make it updated.
         result.changes[row.ref] = [f"{plural(added, 'recorded event')} added"]
-        if result.unchanged and not row.bad:
+        if result.unchanged:
             result.unchanged -= 1
             result.updated += 1
 

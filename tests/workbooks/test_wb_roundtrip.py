@@ -211,6 +211,8 @@ def test_tracker_and_store_problems_come_in_one_pass(
     captured = capsys.readouterr()
     assert "nothing imported: 2 errors" in captured.err
     assert "5 rows read" in captured.out
+    assert "Nothing was imported. With the errors fixed it would create" in captured.out
+    assert "Created" not in captured.out
 
 
 def test_one_error_is_singular(sqlite_db: Database, write_rows: Callable[..., Path]) -> None:
