@@ -150,6 +150,6 @@ def choose_tracker(parent: object) -> Path | None:
         parent,  # type: ignore[arg-type]
         "Import a tracker spreadsheet",
         str(Path.home()),
-        "Trackers (*.xlsx *.csv);;Excel workbook (*.xlsx);;CSV file (*.csv)",
+        "Excel workbook (*.xlsx)",
     )
     return Path(path) if path else None
