@@ -154,7 +154,7 @@ def load_data_tables(session: Session, ids: Select[Any]) -> DataTables:
             select(Case.ref, *(getattr(model, n) for n in names))
             .join(Case, Case.id == case_id)
             .where(case_id.in_(ids.scalar_subquery()))
-            .order_by(model.id)  # type: ignore[attr-defined]
+            .order_by(case_id, model.id)  # type: ignore[attr-defined]
         )
         tables.rows[model] = [list(row) for row in session.execute(row_query)]
     return tables
