@@ -142,18 +142,22 @@ def run_import(args: argparse.Namespace) -> int:
     from send_desktop.store import Database
     from send_desktop.workbooks.importer import (
         ImportRefused,
+        ImportResult,
         apply_import,
         iter_problem_lines,
+        plural,
         read_tracker,
         write_import_report,
     )
+
+    result: ImportResult | None
 
     plan = read_tracker(
         args.file, _load_mapping(args.mapping), dayfirst=args.dayfirst, sheet=args.sheet
     )
     print(
         f"{args.file.name}: sheet {plan.sheet or '(CSV)'}, header row {plan.header_row}, "
-        f"{len(plan.rows)} rows read"
+        f"{plural(plan.rows_read, 'row')} read"
     )
     if args.show_mapping:
         print(json.dumps(plan.mapping_by_header, indent=2))
@@ -177,25 +181,21 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             result = apply_import(db, plan, _user(args, db.user), dry_run=args.dry_run)
             problems = result.problems
-            verb = "Would create" if args.dry_run else "Created"
-            print(
-                f"{verb} {result.created}, update {result.updated}, "
-                f"leave {result.unchanged} unchanged"
-                if args.dry_run
-                else f"{verb} {result.created}, updated {result.updated}, "
-                f"{result.unchanged} unchanged"
-            )
         except ImportRefused as exc:
             problems = exc.problems
             outcome = exc.exit_code
+            result = exc.result
     finally:
         db.close()
+    if result is not None:
+        for line in result.summary_lines():
+            print(line)
     for line in iter_problem_lines(problems):
         print(line, file=sys.stderr if line.startswith("error") else sys.stdout)
     if args.report is not None:
-        write_import_report(args.report, plan, problems)
+        write_import_report(args.report, plan, problems, result)
         print(f"Problems written to {args.report}")
     if outcome:
         errors = sum(1 for p in problems if p.severity == "error")
-        print(f"send-desktop: nothing imported: {errors} errors", file=sys.stderr)
+        print(f"send-desktop: nothing imported: {plural(errors, 'error')}", file=sys.stderr)
     return outcome

@@ -3,7 +3,6 @@ reviews, notes and the chronology (audit) with CSV export."""
 
 from __future__ import annotations
 
-import csv
 import logging
 from datetime import date, timedelta
 from pathlib import Path
@@ -419,28 +418,16 @@ class CaseWindow(QWidget):
             self,
             "Export the chronology",
             str(Path.home() / f"{self.case.ref}-chronology.csv"),
-            "CSV file (*.csv)",
+            "CSV file (*.csv);;Excel workbook (*.xlsx)",
         )
         if path:
             self.export_chronology(Path(path))
 
     def export_chronology(self, path: Path) -> int:
-        """Write the chronology as CSV (UTF-8 with BOM so Excel reads accents); returns rows."""
+        """Write the chronology as CSV or .xlsx, formula-injection safe; returns rows."""
+        from send_desktop.workbooks.chronology import write_chronology
+
         entries = self.chronology_model.all_rows()
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["Date", "Recorded at", "Kind", "What", "Detail", "By"])
-            for e in entries:
-                writer.writerow(
-                    [
-                        e.day.isoformat(),
-                        e.at.isoformat(sep=" ", timespec="seconds") if e.at else "",
-                        e.kind,
-                        e.title,
-                        e.detail,
-                        e.user or "",
-                    ]
-                )
-        path.chmod(0o600)
-        log.info("chronology of case %s exported: %d rows", self.case_id, len(entries))
-        return len(entries)
+        count = write_chronology(path, entries)
+        log.info("chronology of case %s exported: %d rows", self.case_id, count)
+        return count

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -774,27 +773,40 @@ class MainWindow(QMainWindow):
         window.record_event()  # type: ignore[attr-defined]
 
     # -- long work -------------------------------------------------------------------------
-    def export_workbook(self) -> None:
-        suggested = str(Path.home() / f"supervision-{self.as_of:%Y-%m-%d}.xlsx")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the supervision workbook", suggested, "Excel workbook (*.xlsx)"
-        )
-        if path:
-            self.export_to(Path(path))
+    def export_workbook(self) -> Any:
+        from send_desktop.gui.export_dialog import ExportDialog
 
-    def export_to(self, path: Path) -> None:
-        """Write the visible cases to a workbook in the background, with progress and Cancel."""
+        dialog = ExportDialog(Path.home() / f"supervision-{self.as_of:%Y-%m-%d}.xlsx", self)
+        dialog.accepted.connect(
+            lambda: self.export_to(
+                dialog.path(),
+                pseudonymise=dialog.pseudonymise.isChecked(),
+                per_caseworker=dialog.per_caseworker.isChecked(),
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def export_to(
+        self, path: Path, *, pseudonymise: bool = False, per_caseworker: bool = False
+    ) -> None:
+        """Write the visible cases to a workbook in the background, with progress and Cancel.
+
+        The data sheets carry every case of the caseworkers shown (and the unallocated cases
+        shown), open or closed, so the workbook imports back without loss."""
         from sqlalchemy import select
 
         from send_desktop.store.facts import facts_for
         from send_desktop.store.models import Case, Caseworker
         from send_desktop.timeline import timeliness
+        from send_desktop.workbooks.data_sheets import data_ids, load_data_tables
         from send_desktop.workbooks.export import (
             ExportScope,
             kpi_period,
             timeliness_kpis,
             write_supervision,
         )
+        from send_desktop.workbooks.pseudonyms import pseudonym_secret
 
         query = self.model.query
         if query is None:
@@ -803,6 +815,7 @@ class MainWindow(QMainWindow):
             rows = counts.rows(session, query, self.model.sort_key(), self.model._descending)
         db, as_of, policy = self.db, self.as_of, self.policy
         workers = sorted({r.caseworker for r in rows if r.caseworker})
+        unallocated = any(r.caseworker is None for r in rows)
         scope_text = self.current_scope().value
 
         def job(progress: Progress) -> Any:
@@ -811,6 +824,11 @@ class MainWindow(QMainWindow):
             ids = select(Case.id).join(Caseworker, Caseworker.id == Case.caseworker_id)
             with db.session() as session:
                 facts = facts_for(session, ids.where(Caseworker.name.in_(workers)))
+                data = secret = None
+                if pseudonymise:
+                    secret = pseudonym_secret(session, self.user)
+                else:
+                    data = load_data_tables(session, data_ids(workers, unallocated))
             start, end = kpi_period(as_of)
             scope = ExportScope(
                 as_of=as_of,
@@ -820,7 +838,16 @@ class MainWindow(QMainWindow):
                 kpis=timeliness_kpis(timeliness(facts.values(), start, end, policy)),
                 kpi_period=f"{start:%d/%m/%Y} to {end:%d/%m/%Y}",
             )
-            return write_supervision(path, rows, scope, progress=progress)
+            return write_supervision(
+                path,
+                rows,
+                scope,
+                progress=progress,
+                pseudonymise=pseudonymise,
+                per_caseworker=per_caseworker,
+                data=data,
+                pseudonym_secret=secret,
+            )
 
         dialog = progress_dialog(self, "Export", f"Writing {len(rows):,} cases to {path.name}...")
         run_in_background(
@@ -840,12 +867,20 @@ class MainWindow(QMainWindow):
         )
         self.last_export = result
 
-    def import_tracker(self) -> None:
-        from send_desktop.gui.app import choose_tracker
+    def import_tracker(self) -> Any:
+        """The import wizard: file, columns, dry run, import; its result stays until closed."""
+        from send_desktop.gui.import_wizard import ImportWizard
 
-        path = choose_tracker(self)
-        if path is not None:
-            self.import_from(path)
+        wizard = ImportWizard(self.db, self.user, self)
+        wizard.imported.connect(self._imported_quietly)
+        wizard.open()
+        self.import_wizard = wizard
+        return wizard
+
+    def _imported_quietly(self, result: Any) -> None:
+        # The wizard shows the result; the status bar must not replace it with a load message.
+        self.last_import = result
+        self.reload()
 
     def import_from(self, path: Path) -> None:
         """Read and apply a tracker spreadsheet in the background (one transaction)."""

@@ -36,7 +36,7 @@ from send_desktop.store.cases import (
     editable_fields,
 )
 from send_desktop.store.errors import ConflictError
-from send_desktop.store.models import AuditEntry, Case, CaseNote, Child, utc_now
+from send_desktop.store.models import AuditEntry, Base, Case, CaseNote, Child, utc_now
 from send_desktop.timeline import order
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,17 @@ class _Note:
     id: int | None = None
 
 
-_Row = ChildState | CaseState | _Note
+@dataclass(eq=False)
+class _CaseRow:
+    """A row that belongs to a case (advice request, exception, review...), inserted by write()."""
+
+    model: type[Base]
+    case: CaseState
+    values: dict[str, Any]
+    id: int | None = None
+
+
+_Row = ChildState | CaseState | _Note | _CaseRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +153,7 @@ class CaseWriter:
         self._new_children: list[ChildState] = []
         self._new_cases: list[CaseState] = []
         self._new_notes: list[_Note] = []
+        self._new_rows: list[_CaseRow] = []
         self._audits: list[_Audit] = []
         self._max_ref: dict[str, str | None] = {}
         self._sqlite = session.get_bind().dialect.name == "sqlite"
@@ -287,6 +298,23 @@ class CaseWriter:
             {k: (None, v) for k, v in values.items() if v is not None},
         )
 
+    def add_row(self, case: CaseState, model: type[Base], values: dict[str, Any]) -> None:
+        """As store.cases.add_row for a row that belongs to a case (advice, exception, review,
+        consultation, move, mediation, appeal, note), checked against the batch's as-of date."""
+        if model in (Case, Child) or model not in _ROW_MODELS:
+            raise TypeError(f"add_row does not handle {model.__name__}")
+        clean = dict(values)
+        check_row(model, clean, clean, self.as_of, request_received=case["request_received"])
+        row = _CaseRow(model, case, clean)
+        self._new_rows.append(row)
+        self._audit(
+            str(model.__tablename__),
+            row,
+            case,
+            "insert",
+            {k: (None, v) for k, v in clean.items() if v is not None},
+        )
+
     def update_child(self, child: ChildState, **changes: Any) -> None:
         """As store.cases.update_child at the child's current version."""
         birth = changes.get("date_of_birth")
@@ -382,7 +410,11 @@ class CaseWriter:
         # On PostgreSQL the server's triggers write the audit rows, not write().
         audit_rows = sum(len(a.fields) for a in self._audits) if self._sqlite else 0
         return (
-            len(self._new_children) + len(self._new_cases) + len(self._new_notes) + updated
+            len(self._new_children)
+            + len(self._new_cases)
+            + len(self._new_notes)
+            + len(self._new_rows)
+            + updated
         ) + audit_rows
 
     @staticmethod
@@ -451,6 +483,22 @@ class CaseWriter:
                     note.id = new_id
                 if not advance(len(notes)):
                     return False
+            by_model: dict[type[Base], list[_CaseRow]] = {}
+            for case_row in self._new_rows:
+                by_model.setdefault(case_row.model, []).append(case_row)
+            for model, model_rows in by_model.items():
+                names = tuple(sorted(editable_fields(model)))
+                model_table: Table = model.__table__  # type: ignore[assignment]
+                for chunk in _chunks(model_rows):
+                    rows = [
+                        (*(r.values.get(n) for n in names), r.case.id, 1, stamp, self.user)
+                        for r in chunk
+                    ]
+                    ids = writer.insert(model_table, (*names, "case_id", *_STAMP), rows, stamped)
+                    for case_row, new_id in zip(chunk, ids, strict=True):
+                        case_row.id = new_id
+                    if not advance(len(chunk)):
+                        return False
             for table, states in (
                 (_CHILD_TABLE, self._changed_rows(self._children_by_id.values())),
                 (_CASE_TABLE, self._changed_rows(self._cases_by_id.values())),
@@ -539,6 +587,9 @@ class CaseWriter:
 
 
 _STAMP: Final = ("version", "updated_at", "updated_by")
+_ROW_MODELS: Final = frozenset(
+    rel.mapper.class_ for rel in Case.__mapper__.relationships if rel.uselist
+)
 _DETAILS: Final = tuple(f.name for f in fields(ChildDetails))
 
 

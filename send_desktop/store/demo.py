@@ -272,6 +272,9 @@ class _Builder:
         on_time = rng.random() < 0.5
         final_day = rng.randint(105, 140) if on_time else rng.randint(141, 330)
         draft = received + _days(max(60, final_day - rng.randint(21, 45)))
+        # A draft follows the decision to assess (the store refuses the other order, so an
+        # exported demo caseload would not import back).
+        draft = max(draft, decision + _days(14))
         if draft > as_of:
             return
         case["draft_served"] = draft

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import secrets
 import tempfile
 import time
 from collections import Counter
@@ -31,6 +32,14 @@ from send_desktop.store.queries import caseload
 from send_desktop.store.settings import load_policy
 from send_desktop.timeline import NATIONAL_TIMELINESS, Status, Timeliness, timeliness
 from send_desktop.workbooks.cells import clean_text, looks_like_formula, sheet_title
+from send_desktop.workbooks.data_sheets import (
+    DataTables,
+    data_sheet_titles,
+    load_data_tables,
+    plain_data_sheets,
+    write_data_sheets,
+)
+from send_desktop.workbooks.pseudonyms import pseudonym_secret, ref_coder
 
 log = logging.getLogger(__name__)
 
@@ -211,8 +220,17 @@ def caseload_columns(pseudonymise: bool) -> tuple[Column, ...]:
     return tuple(columns)
 
 
-def caseload_values(row: CaseloadLike, pseudonymise: bool) -> list[object]:
-    values: list[object] = [row.ref, _child(row, pseudonymise)]
+RefCode = Callable[[str], str]
+
+
+def _ref(row: CaseloadLike, code: RefCode | None) -> str:
+    return code(row.ref) if code is not None else row.ref
+
+
+def caseload_values(
+    row: CaseloadLike, pseudonymise: bool, code: RefCode | None = None
+) -> list[object]:
+    values: list[object] = [_ref(row, code), _child(row, pseudonymise)]
     if not pseudonymise:
         values += [row.date_of_birth, row.upn]
     values += [
@@ -240,10 +258,12 @@ def _deadline_order(row: CaseloadLike) -> tuple[int, dt.date, str]:
     return (status, row.next_due or dt.date.max, row.ref)
 
 
-def _caseload_table(title: str, rows: Iterable[CaseloadLike], pseudonymise: bool) -> Table:
+def _caseload_table(
+    title: str, rows: Iterable[CaseloadLike], pseudonymise: bool, code: RefCode | None = None
+) -> Table:
     columns = caseload_columns(pseudonymise)
     table = Table(title, columns, status_column=_index(columns, "Status"))
-    table.rows = [caseload_values(r, pseudonymise) for r in rows]
+    table.rows = [caseload_values(r, pseudonymise, code) for r in rows]
     return table
 
 
@@ -251,7 +271,9 @@ def _index(columns: Sequence[Column], header: str) -> int:
     return next(i for i, c in enumerate(columns) if c.header == header)
 
 
-def _review_table(rows: Sequence[CaseloadLike], as_of: dt.date, pseudonymise: bool) -> Table:
+def _review_table(
+    rows: Sequence[CaseloadLike], as_of: dt.date, pseudonymise: bool, code: RefCode | None = None
+) -> Table:
     columns = (
         Column("Case ref", 12, "user"),
         Column("Child", 24, "user"),
@@ -276,7 +298,7 @@ def _review_table(rows: Sequence[CaseloadLike], as_of: dt.date, pseudonymise: bo
         )
         table.rows.append(
             [
-                row.ref,
+                _ref(row, code),
                 _child(row, pseudonymise),
                 row.caseworker,
                 row.final_issued,
@@ -306,13 +328,18 @@ def build_tables(
     *,
     pseudonymise: bool = False,
     per_caseworker: bool = False,
+    ref_code: RefCode | None = None,
 ) -> list[Table]:
-    """Every case table of the workbook (all but the Summary) as plain values."""
+    """Every case table of the workbook (all but the Summary) as plain values.
+
+    `ref_code` (pseudonymised workbooks) turns each case ref into its stable code.
+    """
+    code = ref_code if pseudonymise else None
     ordered = sorted(rows, key=_deadline_order)
-    tables = [_caseload_table("Caseload", ordered, pseudonymise)]
+    tables = [_caseload_table("Caseload", ordered, pseudonymise, code)]
     overdue = [r for r in ordered if r.status is Status.OVERDUE]
     overdue.sort(key=lambda r: (r.next_due or dt.date.max, r.ref))
-    tables.append(_caseload_table("Overdue", overdue, pseudonymise))
+    tables.append(_caseload_table("Overdue", overdue, pseudonymise, code))
     horizon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
     soon = [
         r
@@ -320,16 +347,17 @@ def build_tables(
         if r.next_due is not None and as_of <= r.next_due <= horizon and r.status in _OPEN_NOT_LATE
     ]
     soon.sort(key=lambda r: (r.next_due or dt.date.max, r.ref))
-    tables.append(_caseload_table("Due in 4 weeks", soon, pseudonymise))
-    tables.append(_review_table(rows, as_of, pseudonymise))
+    tables.append(_caseload_table("Due in 4 weeks", soon, pseudonymise, code))
+    tables.append(_review_table(rows, as_of, pseudonymise, code))
     if per_caseworker:
         taken = {t.title for t in tables} | {"Summary"}
+        taken |= set(data_sheet_titles())  # a caseworker called "Data - case" gets "(2)"
         by_worker: dict[str, list[CaseloadLike]] = {}
         for row in ordered:
             by_worker.setdefault(row.caseworker or "Unallocated", []).append(row)
         for name in sorted(by_worker, key=str.casefold):
             title = sheet_title(name, taken)
-            tables.append(_caseload_table(title, by_worker[name], pseudonymise))
+            tables.append(_caseload_table(title, by_worker[name], pseudonymise, code))
     return tables
 
 
@@ -385,7 +413,12 @@ def summary_lines(scope: ExportScope, cases: int, pseudonymise: bool) -> list[li
         ["Open cases", cases],
     ]
     if pseudonymise:
-        lines.append(["Pseudonymised", "names shown as initials; dates of birth and UPNs removed"])
+        lines.append(
+            [
+                "Pseudonymised",
+                "names shown as initials; case refs as codes; dates of birth and UPNs removed",
+            ]
+        )
     return lines
 
 
@@ -668,6 +701,8 @@ def write_supervision(
     progress: Progress | None = None,
     as_of: dt.date | None = None,
     generated_by: str | None = None,
+    data: DataTables | None = None,
+    pseudonym_secret: bytes | None = None,
 ) -> ExportResult:
     """Write the supervision workbook for these (open) cases; atomic, owner-only (0600).
 
@@ -676,6 +711,11 @@ def write_supervision(
     The file appears complete or not at all: it is written to a temporary file in the same
     folder and moved into place. When `progress(done, total)` returns False the export stops,
     nothing is left behind and the result says cancelled.
+
+    `data` (see workbooks.data_sheets) adds the data sheets that let the workbook be imported
+    back without loss; a pseudonymised workbook never carries them. A pseudonymised workbook
+    shows each case ref as a code keyed by `pseudonym_secret` (the database's, for codes that
+    stay the same between exports; a one-off random key when not given).
     """
     target = Path(path)
     started = time.perf_counter()
@@ -688,16 +728,31 @@ def write_supervision(
             generated_at=dt.datetime.now().replace(microsecond=0),
         )
     _check_folder(target)
+    code = None
+    if pseudonymise:
+        code = ref_coder(pseudonym_secret or secrets.token_bytes(32))
     tables = build_tables(
-        rows, scope.as_of, pseudonymise=pseudonymise, per_caseworker=per_caseworker
+        rows, scope.as_of, pseudonymise=pseudonymise, per_caseworker=per_caseworker, ref_code=code
     )
-    total = sum(len(t.rows) for t in tables) + 1
+    if pseudonymise:
+        data = None  # names, dates of birth and refs stay out of a shared workbook
+    total = sum(len(t.rows) for t in tables) + 1 + (data.count if data is not None else 0)
     book = Workbook(write_only=True)
     writer = _Writer(book, total, progress)
     try:
         writer.summary(scope, rows, pseudonymise)
         for table in tables:
             writer.table(table)
+        data_titles: list[str] = []
+        if data is not None:
+
+            def create(title: str) -> WriteOnlyWorksheet:
+                data_titles.append(title)
+                return writer.sheet(title)
+
+            assert writer.styles is not None
+            for written in write_data_sheets(create, data, writer.styles.header):
+                writer.tick(written)
         save_atomically(book, target)
         writer.tick()
     except ExportCancelled:
@@ -707,7 +762,7 @@ def write_supervision(
     except BaseException:
         _discard(book)
         raise
-    sheets = ("Summary", *(t.title for t in tables))
+    sheets = ("Summary", *(t.title for t in tables), *data_titles)
     seconds = time.perf_counter() - started
     log.info("export written: %d cases, %d sheets, %.2f s", len(rows), len(sheets), seconds)
     return ExportResult(target, len(rows), sheets, seconds)
@@ -768,8 +823,14 @@ def save_atomically(book: Workbook, target: Path) -> None:
 # --- benchmark helpers ------------------------------------------------------------------------
 
 
-def write_plain(path: str | Path, rows: Sequence[CaseloadLike], scope: ExportScope) -> None:
-    """The same values with openpyxl's defaults and no formatting: the benchmark's baseline."""
+def write_plain(
+    path: str | Path,
+    rows: Sequence[CaseloadLike],
+    scope: ExportScope,
+    data: DataTables | None = None,
+) -> None:
+    """The same values with openpyxl's defaults and no formatting: the benchmark's baseline
+    (with `data`, the data sheets too, values appended as they are)."""
     book = Workbook(write_only=True)
     summary = book.create_sheet("Summary")
     for line in summary_lines(scope, len(rows), False):
@@ -789,6 +850,8 @@ def write_plain(path: str | Path, rows: Sequence[CaseloadLike], scope: ExportSco
                 status = values[status_at]
                 values[status_at] = status_text(status if isinstance(status, Status) else None)
             sheet.append(values)
+    if data is not None:
+        plain_data_sheets(book, data)
     book.save(path)
 
 
@@ -921,6 +984,8 @@ def export_caseload(
         if team_id is not None:
             ids = ids.where(Caseworker.team_id == team_id)
         facts = facts_for(session, ids)
+        data = None if pseudonymise else load_data_tables(session, ids)
+        secret = pseudonym_secret(session, user) if pseudonymise else None
     start, end = kpi_period(as_of)
     measures = timeliness(facts.values(), start, end, policy)
     scope = ExportScope(
@@ -938,6 +1003,8 @@ def export_caseload(
         pseudonymise=pseudonymise,
         per_caseworker=per_caseworker,
         progress=progress,
+        data=data,
+        pseudonym_secret=secret,
     )
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,11 +19,14 @@ from sqlalchemy.orm import Session
 from send_desktop.errors import KnownError
 from send_desktop.store import Database
 from send_desktop.store.bulk_write import CaseState, CaseWriter
-from send_desktop.store.cases import ChildDetails
+from send_desktop.store.cases import ChildDetails, label
 from send_desktop.store.models import Case, Caseworker, Child, Team
 from send_desktop.store.queries import add_caseworker, add_team
+from send_desktop.timeline.names import near_duplicates
+from send_desktop.workbooks.data_sheets import case_row_models, fact_columns, table_name
 from send_desktop.workbooks.export import _cell, _check_folder, _Styles, save_atomically
 from send_desktop.workbooks.tracker import (
+    IgnoredColumn,
     ImportPlan,
     Problem,
     TrackerRow,
@@ -41,6 +46,23 @@ _CASE_DATES: Final = (
     "final_issued",
 )
 _SHOWN_PROBLEMS: Final = 25
+_CHILD_DETAILS: Final = frozenset(f.name for f in dataclass_fields(ChildDetails))
+_SHOWN_CHANGES: Final = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NewName:
+    """A caseworker or team the import creates, and existing names that look like it."""
+
+    kind: Literal["caseworker", "team"]
+    name: str
+    near: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        text = f"new {self.kind}: {self.name}"
+        if self.near:
+            text += f" (looks like {', '.join(self.near)} - check it is not a typo)"
+        return text
 
 
 @dataclass
@@ -54,6 +76,51 @@ class ImportResult:
     dry_run: bool = False
     cancelled: bool = False
     created_refs: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    ignored: list[IgnoredColumn] = field(default_factory=list)
+    not_carried: list[str] = field(default_factory=list)
+    new_names: list[NewName] = field(default_factory=list)
+    # Cases updated: ref -> "Field: old -> new" for each field that changes.
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    rows_added: int = 0  # advice requests, exceptions, reviews... added to cases
+
+    def summary_lines(self) -> list[str]:
+        """What the import did (or would do), for a terminal or the wizard, in plain words."""
+        refused = bool(self.errors) and not self.dry_run
+        verb = "would be" if self.dry_run or refused else "were"
+        if refused:
+            counts = (
+                f"Nothing was imported. With the errors fixed it would create "
+                f"{plural(self.created, 'case')}, update {self.updated}, "
+                f"leave {self.unchanged} unchanged"
+            )
+        elif self.dry_run:
+            counts = (
+                f"Would create {plural(self.created, 'case')}, update {self.updated}, "
+                f"leave {self.unchanged} unchanged"
+            )
+        else:
+            counts = (
+                f"Created {plural(self.created, 'case')}, updated {self.updated}, "
+                f"{self.unchanged} unchanged"
+            )
+        lines = [f"{plural(self.rows_read, 'row')} read", counts]
+        if self.rows_added:
+            lines.append(
+                f"{plural(self.rows_added, 'recorded event')} (advice, exceptions, reviews...) "
+                f"{verb} added"
+            )
+        lines.append(
+            f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
+        )
+        lines += [str(n) for n in self.new_names]
+        lines += [f"ignored: {c}" for c in self.ignored]
+        lines += [f"not carried: {t}" for t in self.not_carried]
+        for ref, changes in list(self.changes.items())[:_SHOWN_CHANGES]:
+            lines.append(f"update {ref}: " + "; ".join(changes))
+        if len(self.changes) > _SHOWN_CHANGES:
+            lines.append(f"... and {len(self.changes) - _SHOWN_CHANGES} more cases updated")
+        return lines
 
     @property
     def errors(self) -> list[Problem]:
@@ -64,18 +131,26 @@ class ImportResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+def plural(count: int, word: str) -> str:
+    """ "1 error", "2 errors"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 class ImportRefused(KnownError):
     """The tracker has errors, so nothing was imported; `problems` lists every one."""
 
-    def __init__(self, path: Path, problems: Sequence[Problem]) -> None:
+    def __init__(
+        self, path: Path, problems: Sequence[Problem], result: ImportResult | None = None
+    ) -> None:
         self.problems = list(problems)
+        self.result = result
         errors = [p for p in self.problems if p.severity == "error"]
         lines = [f"  {p}" for p in errors[:_SHOWN_PROBLEMS]]
         if len(errors) > _SHOWN_PROBLEMS:
             lines.append(f"  ... and {len(errors) - _SHOWN_PROBLEMS} more")
         super().__init__(
-            f"{path.name}: nothing imported; {len(errors)} problem"
-            f"{'' if len(errors) == 1 else 's'} to fix first:\n" + "\n".join(lines)
+            f"{path.name}: nothing imported; {plural(len(errors), 'problem')} to fix first:\n"
+            + "\n".join(lines)
         )
 
 
@@ -92,6 +167,11 @@ class _Known:
     by_child_request: dict[tuple[str, str, dt.date | None, dt.date], str]
     workers: dict[str, int]
     teams: dict[str, int]
+    worker_names: list[str] = field(default_factory=list)
+    team_names: list[str] = field(default_factory=list)
+    # Rows already recorded for loaded cases: (case id, table) -> their values, so importing
+    # the same workbook twice adds nothing.
+    existing: dict[tuple[int, str], set[tuple[Any, ...]]] = field(default_factory=dict)
 
 
 def _load_known(session: Session, plan: ImportPlan, cases: CaseWriter) -> _Known:
@@ -124,14 +204,32 @@ def _load_known(session: Session, plan: ImportPlan, cases: CaseWriter) -> _Known
         {row.upn for row in plan.rows if row.upn},
         notes=any(row.notes for row in plan.rows),
     )
-    workers = {
-        name.casefold(): worker_id
-        for worker_id, name in session.execute(select(Caseworker.id, Caseworker.name))
-    }
-    teams = {
-        name.casefold(): team_id for team_id, name in session.execute(select(Team.id, Team.name))
-    }
-    return _Known(cases, by_child, by_child_request, workers, teams)
+    worker_rows = list(session.execute(select(Caseworker.id, Caseworker.name)))
+    team_rows = list(session.execute(select(Team.id, Team.name)))
+    known = _Known(
+        cases,
+        by_child,
+        by_child_request,
+        {name.casefold(): worker_id for worker_id, name in worker_rows},
+        {name.casefold(): team_id for team_id, name in team_rows},
+        [name for _, name in worker_rows],
+        [name for _, name in team_rows],
+    )
+    if plan.data:
+        case_ids = [c.id for ref in refs if (c := cases.case_by_ref(ref)) and c.id is not None]
+        for model in case_row_models():
+            names = fact_columns(model)
+            case_id = model.case_id  # type: ignore[attr-defined]
+            for start in range(0, len(case_ids), 500):
+                chunk = case_ids[start : start + 500]
+                found = session.execute(
+                    select(case_id, *(getattr(model, n) for n in names)).where(case_id.in_(chunk))
+                )
+                for row_case, *values in found:
+                    known.existing.setdefault((int(row_case), table_name(model)), set()).add(
+                        tuple(values)
+                    )
+    return known
 
 
 class _Progress:
@@ -184,20 +282,32 @@ def apply_import(
     them are written in a few statements per table: the same rows, versions and audit rows as
     create_case/update_case would write one by one, in a fraction of the time.
     """
-    if plan.errors:
-        raise ImportRefused(plan.path, plan.problems)
     as_of = as_of or dt.date.today()
-    result = ImportResult(problems=list(plan.problems), dry_run=dry_run)
+    # Every row goes through the store's checks even when the tracker itself has errors, so
+    # the user sees every problem in one pass; nothing is written unless there are none.
+    result = ImportResult(
+        problems=list(plan.problems),
+        dry_run=dry_run,
+        rows_read=plan.rows_read,
+        ignored=list(plan.ignored),
+        not_carried=list(plan.not_carried),
+    )
     reporter = _Progress(progress, len(plan.rows))
     try:
         with db.session() as session:
             cases = CaseWriter(session, user, as_of)
             known = _load_known(session, plan, cases)
+            locator = _Locator(plan)
+            reported = {(p.row, p.column) for p in plan.errors}
             for done, row in enumerate(plan.rows, start=1):
                 try:
-                    _apply_row(session, plan, row, user, as_of, known, result)
+                    _apply_row(session, plan, row, user, as_of, known, result, locator)
                 except KnownError as exc:
-                    result.problems.append(Problem(row.row_number, None, None, str(exc)))
+                    found = locator.problem(row, str(exc))
+                    # A row whose cell is already reported may trip a store rule because that
+                    # cell was left out; the first report says what to fix.
+                    if not (row.bad and (found.row, found.column) in reported):
+                        result.problems.append(found)
                 if not reporter.checked(done):
                     result.cancelled = True
                     raise _Stop
@@ -211,7 +321,7 @@ def apply_import(
     except _Stop:
         pass
     if result.errors and not result.cancelled:
-        raise ImportRefused(plan.path, result.problems)
+        raise ImportRefused(plan.path, result.problems, result)
     if result.cancelled:
         log.info("import cancelled; nothing written")
         result.created = result.updated = result.unchanged = 0
@@ -236,7 +346,9 @@ def _column(plan: ImportPlan, key: str) -> tuple[str | None, str | None]:
     return (found[0], found[1]) if found else (None, None)
 
 
-def _caseworker_id(session: Session, user: str, row: TrackerRow, known: _Known) -> int | None:
+def _caseworker_id(
+    session: Session, user: str, row: TrackerRow, known: _Known, result: ImportResult
+) -> int | None:
     if not row.caseworker:
         return None
     key = row.caseworker.casefold()
@@ -245,10 +357,98 @@ def _caseworker_id(session: Session, user: str, row: TrackerRow, known: _Known) 
         if row.team:
             team_id = known.teams.get(row.team.casefold())
             if team_id is None:
-                team_id = add_team(session, user, row.team).id
+                team = add_team(session, user, row.team)
+                team_id = team.id
+                near = tuple(near_duplicates(team.name, known.team_names))
+                result.new_names.append(NewName("team", team.name, near))
                 known.teams[row.team.casefold()] = team_id
-        known.workers[key] = add_caseworker(session, user, row.caseworker, team_id).id
+                known.team_names.append(team.name)
+        worker = add_caseworker(session, user, row.caseworker, team_id)
+        near = tuple(near_duplicates(worker.name, known.worker_names))
+        result.new_names.append(NewName("caseworker", worker.name, near))
+        known.workers[key] = worker.id
+        known.worker_names.append(worker.name)
     return known.workers[key]
+
+
+class _Locator:
+    """Turns a store rule's message about a row into a problem at the cell it is about.
+
+    The store names the field by its label ("Final plan issued (..) cannot be before ...");
+    the label found at the start of the message (else anywhere in it) picks the column.
+    """
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        self.columns: dict[str | None, dict[str, tuple[str, str]]] = {}
+        tracker: dict[str, tuple[str, str]] = {}
+        for key in plan.mapping:
+            found = plan.column(key)
+            if found is not None:
+                tracker[key] = found
+        self.columns[None] = tracker
+        for sheet, headers in plan.sheet_headers.items():
+            by_name: dict[str, tuple[str, str]] = {}
+            for number, header in enumerate(headers, start=1):
+                _, _, name = header.partition(".")
+                if name:
+                    by_name.setdefault(name, (get_column_letter(number), header))
+            self.columns[sheet] = by_name
+
+    def cell(self, sheet: str | None, message: str) -> tuple[str | None, str | None, str | None]:
+        """(field, letter, header) the message is about, or Nones."""
+        names = self.columns.get(sheet if self.plan.data else None, {})
+        best: str | None = None
+        for name in names:
+            text = label(name)
+            if message.startswith(text) and (best is None or len(text) > len(label(best))):
+                best = name
+        if best is None:
+            lowered = message.casefold()
+            best = next((n for n in names if label(n).casefold() in lowered), None)
+        if best is None:
+            return None, None, None
+        letter, header = names[best]
+        return best, letter, header
+
+    def problem(
+        self,
+        row: TrackerRow,
+        message: str,
+        sheet: str | None = None,
+        row_number: int | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> Problem:
+        sheet = sheet or (self.plan.sheet if self.plan.data else None)
+        name, letter, header = self.cell(sheet, message)
+        shown = None
+        if name is not None:
+            source = (
+                values
+                if values is not None
+                else {
+                    **(row.child_values or {}),
+                    **(row.case_values or {}),
+                }
+            )
+            value = source.get(name, getattr(row, name, None))
+            shown = _shown(value)
+        return Problem(
+            row_number or row.row_number,
+            letter,
+            header,
+            message,
+            sheet=sheet if self.plan.data else None,
+            value=shown,
+        )
+
+
+def _shown(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)[:60]
 
 
 def _apply_row(
@@ -259,6 +459,7 @@ def _apply_row(
     as_of: dt.date,
     known: _Known,
     result: ImportResult,
+    locator: _Locator,
 ) -> None:
     assert row.request_received is not None
     case = known.cases.case_by_ref(row.ref) if row.ref else None
@@ -279,11 +480,51 @@ def _apply_row(
                     "warning",
                 )
             )
-    worker_id = _caseworker_id(session, user, row, known) if "caseworker" in plan.mapping else None
+    worker_id = (
+        _caseworker_id(session, user, row, known, result) if "caseworker" in plan.mapping else None
+    )
     if case is None:
-        _create(plan, row, as_of, known, result, worker_id)
+        case = _create(plan, row, as_of, known, result, worker_id)
     else:
         _update(known.cases, row, as_of, case, result, worker_id)
+    if plan.data and row.ref:
+        _add_rows(plan, row, case, known, result, locator)
+
+
+def _add_rows(
+    plan: ImportPlan,
+    row: TrackerRow,
+    case: CaseState,
+    known: _Known,
+    result: ImportResult,
+    locator: _Locator,
+) -> None:
+    """The case's advice requests, exceptions, reviews... from the data sheets, each checked
+    by the store; rows the case already has (same values) are not added again."""
+    assert row.ref is not None
+    added = 0
+    for event in plan.events.get(row.ref, []):
+        values = {k: v for k, v in event.values.items() if v is not None}
+        if case.id is not None:
+            names = fact_columns(event.model)
+            key = tuple(event.values.get(n) for n in names)
+            if key in known.existing.get((case.id, table_name(event.model)), set()):
+                continue
+        try:
+            known.cases.add_row(case, event.model, values)
+        except KnownError as exc:
+            result.problems.append(
+                locator.problem(row, str(exc), event.sheet, event.row_number, event.values)
+            )
+            continue
+        added += 1
+    result.rows_added += added
+    if added and case.id is not None and row.ref not in result.changes:
+        # The case itself was counted unchanged a moment ago; its new rows make it updated.
+        result.changes[row.ref] = [f"{plural(added, 'recorded event')} added"]
+        if result.unchanged:
+            result.unchanged -= 1
+            result.updated += 1
 
 
 def _create(
@@ -293,7 +534,7 @@ def _create(
     known: _Known,
     result: ImportResult,
     worker_id: int | None,
-) -> None:
+) -> CaseState:
     assert row.request_received is not None
     key = name_key(row.first_name, row.last_name, row.date_of_birth)
     # Only a row without a ref is a possible duplicate: a ref says it is a request of its own.
@@ -310,28 +551,48 @@ def _create(
                 "warning",
             )
         )
-    fields: dict[str, Any] = {
-        name: getattr(row, name) for name in _CASE_DATES[1:] if getattr(row, name) is not None
-    }
-    if row.decision_outcome is not None:
-        fields["decision_outcome"] = row.decision_outcome
+    fields: dict[str, Any]
+    if row.case_values is not None:
+        fields = {
+            k: v
+            for k, v in row.case_values.items()
+            if v is not None and k not in ("ref", "request_received")
+        }
+    else:
+        fields = {
+            name: getattr(row, name) for name in _CASE_DATES[1:] if getattr(row, name) is not None
+        }
+        if row.decision_outcome is not None:
+            fields["decision_outcome"] = row.decision_outcome
     if worker_id is not None:
         fields["caseworker_id"] = worker_id
-    child = ChildDetails(
-        first_name=row.first_name,
-        last_name=row.last_name,
-        date_of_birth=row.date_of_birth,
-        upn=row.upn,
-    )
+    extra: dict[str, Any] = {}
+    if row.child_values is not None:
+        given = {k: v for k, v in row.child_values.items() if v is not None}
+        details = {k: v for k, v in given.items() if k in _CHILD_DETAILS}
+        details.setdefault("first_name", "")
+        details.setdefault("last_name", "")
+        child = ChildDetails(**details)
+        extra = {k: v for k, v in given.items() if k not in _CHILD_DETAILS}
+    else:
+        child = ChildDetails(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            date_of_birth=row.date_of_birth,
+            upn=row.upn,
+        )
     case = known.cases.create_case(
         child=child, request_received=row.request_received, ref=row.ref, **fields
     )
+    if extra and case.child.loaded_version is None:
+        known.cases.update_child(case.child, **extra)
     if row.notes:
         known.cases.add_note(case, row.notes, written=as_of)
     result.created += 1
     result.created_refs.append(case.ref)
     known.by_child.setdefault(key, []).append((row.request_received, case.ref))
     known.by_child_request[(*key, row.request_received)] = case.ref
+    return case
 
 
 def _update(
@@ -347,6 +608,10 @@ def _update(
         value = getattr(row, name)
         if value is not None and case[name] != value:
             changes[name] = value
+    # The program's own workbook carries every field; an empty cell still never clears one.
+    for name, value in (row.case_values or {}).items():
+        if name != "ref" and value is not None and case[name] != value:
+            changes[name] = value
     # An outcome guessed from a decision date never overrides one recorded in the program.
     outcome = row.decision_outcome
     recorded = case["decision_outcome"]
@@ -354,7 +619,8 @@ def _update(
         changes["decision_outcome"] = outcome
     if worker_id is not None and worker_id != case["caseworker_id"]:
         changes["caseworker_id"] = worker_id
-    child = case.child.values
+    child = dict(case.child.values)  # copies: the lists of changes show the values before
+    before = dict(case.values)
     child_changes: dict[str, Any] = {}
     if row.first_name and row.first_name != child["first_name"]:
         child_changes["first_name"] = row.first_name
@@ -364,6 +630,9 @@ def _update(
         child_changes["date_of_birth"] = row.date_of_birth
     if row.upn is not None and row.upn != child["upn"]:
         child_changes["upn"] = row.upn
+    for name, value in (row.child_values or {}).items():
+        if value is not None and child.get(name) != value:
+            child_changes[name] = value
     note_added = False
     if row.notes and row.notes not in case.notes:
         cases.add_note(case, row.notes, written=as_of)
@@ -374,6 +643,20 @@ def _update(
         cases.update_case(case, **changes)
     if changes or child_changes or note_added:
         result.updated += 1
+        listed = [
+            f"{label(k)}: {_shown(child.get(k)) or '(empty)'} -> {_shown(v)}"
+            for k, v in sorted(child_changes.items())
+        ]
+        listed += [
+            f"{label(k)}: {_shown(before.get(k)) or '(empty)'} -> {_shown(v)}"
+            for k, v in sorted(changes.items())
+            if k != "caseworker_id"
+        ]
+        if "caseworker_id" in changes:
+            listed.append(f"Caseworker -> {row.caseworker}")
+        if note_added:
+            listed.append("note added")
+        result.changes[case.ref] = listed
     else:
         result.unchanged += 1
 
@@ -394,9 +677,14 @@ def import_tracker(
 
 
 def write_import_report(
-    path: str | Path, plan: ImportPlan, problems: Sequence[Problem] | None = None
+    path: str | Path,
+    plan: ImportPlan,
+    problems: Sequence[Problem] | None = None,
+    result: ImportResult | None = None,
 ) -> Path:
-    """A workbook listing every problem (row, column, header, reason) for the user to fix."""
+    """A workbook listing every problem (row, column, header, reason, value, sheet) to fix,
+    and, given the result, what the import did or would do (new names, ignored columns,
+    changed cases). Every text cell is written as text: a tracker's "=..." stays inert."""
     target = Path(path)
     _check_folder(target)
     listed = list(plan.problems if problems is None else problems)
@@ -404,14 +692,19 @@ def write_import_report(
     sheet = book.create_sheet("Problems")
     assert isinstance(sheet, WriteOnlyWorksheet)
     styles = _Styles(sheet)
-    for letter, width in zip("ABCDE", (10, 8, 9, 28, 90), strict=True):
+    for letter, width in zip("ABCDEFG", (10, 8, 9, 28, 90, 20, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:E{len(listed) + 1}"
+    sheet.auto_filter.ref = f"A1:G{len(listed) + 1}"
     sheet.append(
-        [_cell(sheet, h, styles.header) for h in ("Severity", "Row", "Column", "Header", "Reason")]
+        [
+            _cell(sheet, h, styles.header)
+            for h in ("Severity", "Row", "Column", "Header", "Reason", "Value", "Sheet")
+        ]
     )
-    ordered = sorted(listed, key=lambda p: (p.severity != "error", p.row or 0, p.column or ""))
+    ordered = sorted(
+        listed, key=lambda p: (p.severity != "error", p.sheet or "", p.row or 0, p.column or "")
+    )
     for item in ordered:
         sheet.append(
             [
@@ -420,8 +713,16 @@ def write_import_report(
                 _cell(sheet, item.column, styles.text) if item.column else None,
                 _cell(sheet, item.header, styles.user) if item.header else None,
                 _cell(sheet, item.reason, styles.user),
+                _cell(sheet, item.value, styles.user) if item.value else None,
+                _cell(sheet, item.sheet, styles.user) if item.sheet else None,
             ]
         )
+    if result is not None:
+        outcome = book.create_sheet("What the import does")
+        assert isinstance(outcome, WriteOnlyWorksheet)
+        outcome.column_dimensions["A"].width = 120
+        for said in result.summary_lines():
+            outcome.append([_cell(outcome, said, styles.user)])
     about = book.create_sheet("About")
     assert isinstance(about, WriteOnlyWorksheet)
     about.column_dimensions["A"].width = 20
@@ -430,7 +731,7 @@ def write_import_report(
         ("Tracker", plan.path.name),
         ("Sheet", plan.sheet or "(CSV)"),
         ("Header row", plan.header_row),
-        ("Rows read", len(plan.rows)),
+        ("Rows read", plan.rows_read),
         ("Errors", sum(1 for p in listed if p.severity == "error")),
         ("Warnings", sum(1 for p in listed if p.severity == "warning")),
         (),

@@ -9,7 +9,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol
 
@@ -24,6 +24,7 @@ from send_desktop.workbooks.headers import (
     apply_hand_mapping,
     find_header_row,
     header_text,
+    match_header,
 )
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ _NOT_ASSESS_WORDS: Final = {
     "nta",
     "not assessed",
 }
-# Dates that must not come before the request: the clocks start there.
-_AFTER_REQUEST: Final = ("decision_to_assess", "draft_served", "not_issue_decision", "final_issued")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +61,19 @@ class Problem:
     header: str | None
     reason: str
     severity: Severity = "error"
+    sheet: str | None = None  # given when the workbook has several sheets that are read
+    value: str | None = None  # what the cell holds, when the reason does not already say
+
+    def __str__(self) -> str:
+        text = f"{self.where()}: {self.reason}"
+        if self.value and self.value not in self.reason:
+            text += f" (the cell holds {self.value!r})"
+        return text
 
     def where(self) -> str:
         parts = []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
@@ -73,9 +82,6 @@ class Problem:
                 label += f" ({self.header})"
             parts.append(label)
         return ", ".join(parts) or "file"
-
-    def __str__(self) -> str:
-        return f"{self.where()}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +104,42 @@ class TrackerRow:
     not_issue_decision: dt.date | None = None
     final_issued: dt.date | None = None
     notes: str | None = None
+    # From the program's own workbook (its data sheets): every case and child field.
+    case_values: dict[str, Any] | None = None
+    child_values: dict[str, Any] | None = None
+    # A cell of this row has an error: the row is still checked with the store's rules, so
+    # every problem shows in one pass, but it can never be written.
+    bad: bool = False
 
     @property
     def child_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoredColumn:
+    """A column the import does not read, and why: shown in the dry run and the report."""
+
+    sheet: str | None
+    column: str  # letter
+    header: str
+    reason: str
+
+    def __str__(self) -> str:
+        if not self.column:
+            return f"sheet {self.sheet!r}: {self.reason}"
+        where = f"sheet {self.sheet!r}, " if self.sheet else ""
+        return f"{where}column {self.column} ({self.header}): {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """A row of a data sheet that belongs to a case: an advice request, exception, review..."""
+
+    model: Any  # the store model (type[Base]); Any keeps this module free of SQLAlchemy
+    sheet: str
+    row_number: int
+    values: dict[str, Any]
 
 
 @dataclass
@@ -116,6 +154,13 @@ class ImportPlan:
     rows: list[TrackerRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     dayfirst: bool = True
+    rows_read: int = 0  # every non-blank row under the header, whether or not it parsed
+    ignored: list[IgnoredColumn] = field(default_factory=list)
+    # The program's own workbook: rows come from its data sheets, with their events by ref.
+    data: bool = False
+    events: dict[str, list[EventRow]] = field(default_factory=dict)
+    sheet_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_carried: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -154,6 +199,10 @@ def read_tracker(
     source = Path(path)
     hand = dict(mapping or {})
     wanted = [h for h in hand.values() if h]
+    if not hand and sheet is None and _has_data_sheets(source):
+        from send_desktop.workbooks.data_import import read_data_workbook
+
+        return read_data_workbook(source, dayfirst=dayfirst)
     sheets = _read_source(source, sheet, wanted)
     found = _best_header(sheets, wanted)
     if found is None:
@@ -169,7 +218,8 @@ def read_tracker(
     for message in mapping_errors:
         plan.problems.append(Problem(header.row_number, None, None, message))
     _check_required_columns(plan)
-    _parse_rows(plan, rows)
+    _note_ignored(plan)
+    _parse_rows(plan, rows, getattr(rows, "formulas", {}))
     _check_duplicates(plan)
     log.info(
         "tracker read: %d rows, %d errors, %d warnings, header row %d",
@@ -182,6 +232,64 @@ def read_tracker(
 
 
 # --- reading the file -------------------------------------------------------------------------
+
+
+def _has_data_sheets(path: Path) -> bool:
+    """True for the program's own supervision workbook (it has the data sheets)."""
+    from send_desktop.workbooks.data_sheets import CASES_SHEET
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            listing = archive.read("xl/workbook.xml")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+    return f'name="{CASES_SHEET}"'.encode() in listing
+
+
+class SheetRows(list[RawRow]):
+    """A sheet's rows, with the cells that hold a formula but no saved value: {(row, col): f}."""
+
+    formulas: dict[tuple[int, int], str]
+
+    def __init__(self, rows: list[RawRow], formulas: dict[tuple[int, int], str]) -> None:
+        super().__init__(rows)
+        self.formulas = formulas
+
+
+def _formulas_without_values(path: Path, name: str, rows: list[RawRow]) -> SheetRows:
+    """Find formula cells that have no saved value (a file written by a script, never opened
+    in Excel): read with data_only they are empty, which would be misreported as blank."""
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # the first read succeeded; a failure here only loses this check
+        return SheetRows(rows, {})
+    found: dict[tuple[int, int], str] = {}
+    try:
+        worksheet = book[name]
+        xml = getattr(worksheet, "_worksheet_path", None)
+        if xml is not None:
+            with zipfile.ZipFile(path) as archive, archive.open(xml) as handle:
+                has_formula = False
+                while chunk := handle.read(1 << 20):
+                    if b"<f>" in chunk or b"<f " in chunk:
+                        has_formula = True
+                        break
+            if not has_formula:
+                return SheetRows(rows, {})
+        reset = getattr(worksheet, "reset_dimensions", None)
+        if reset is not None:
+            reset()
+        values_by_row = dict(rows)
+        for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            saved = values_by_row.get(number, ())
+            for index, cell in enumerate(cells):
+                if isinstance(cell, str) and cell.startswith("="):
+                    value = saved[index] if index < len(saved) else None
+                    if value is None:
+                        found[(number, index)] = cell
+    finally:
+        book.close()
+    return SheetRows(rows, found)
 
 
 def _read_source(
@@ -269,7 +377,12 @@ def _read_xlsx(
         if found is not None:
             best = found[0]
             result = [
-                (name, _sheet_rows(book[name], None) if name == best else rows)
+                (
+                    name,
+                    _formulas_without_values(path, name, _sheet_rows(book[name], None))
+                    if name == best and name is not None
+                    else rows,
+                )
                 for name, rows in result
             ]
         return result
@@ -377,6 +490,22 @@ def _best_header(
 # --- checking the rows ------------------------------------------------------------------------
 
 
+def _note_ignored(plan: ImportPlan) -> None:
+    """Every header the import will not read, with the reason, for the dry run and report."""
+    used = set(plan.mapping.values())
+    for index, text in enumerate(plan.headers):
+        if not text or index in used:
+            continue
+        if match_header(text) == "computed":
+            reason = (
+                "worked out by the program from the recorded facts (exceptions, reviews, "
+                "deadlines); not imported - record those facts on the case"
+            )
+        else:
+            reason = "not a column the import knows; ignored (map it by hand if it should be read)"
+        plan.ignored.append(IgnoredColumn(plan.sheet, get_column_letter(index + 1), text, reason))
+
+
 def _check_required_columns(plan: ImportPlan) -> None:
     names = {"child_name", "first_name", "last_name"} & plan.mapping.keys()
     if not names:
@@ -471,22 +600,50 @@ def split_name(full: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
-def _parse_rows(plan: ImportPlan, rows: list[RawRow]) -> None:
+def _parse_rows(
+    plan: ImportPlan, rows: list[RawRow], formulas: Mapping[tuple[int, int], str]
+) -> None:
     letters = {key: get_column_letter(i + 1) for key, i in plan.mapping.items()}
+    failed: set[tuple[int, str]] = set()
 
-    def problem(number: int, key: str, reason: str, severity: Severity = "error") -> None:
+    def problem(
+        number: int, key: str, reason: str, severity: Severity = "error", value: object = None
+    ) -> None:
+        if (number, key) in failed:
+            return  # one error per cell: the first says what is wrong
+        if severity == "error":
+            failed.add((number, key))
         index = plan.mapping[key]
-        plan.problems.append(Problem(number, letters[key], plan.headers[index], reason, severity))
+        shown = None if value is None else str(value)[:60]
+        plan.problems.append(
+            Problem(number, letters[key], plan.headers[index], reason, severity, value=shown)
+        )
 
     for number, cells in rows:
         if number <= plan.header_row:
             continue
         raw = {key: (cells[i] if i < len(cells) else None) for key, i in plan.mapping.items()}
-        if all(is_empty(v) for v in raw.values()):
+        pending = {
+            key: formulas[(number, i)] for key, i in plan.mapping.items() if (number, i) in formulas
+        }
+        if all(is_empty(v) for v in raw.values()) and not pending:
             continue  # blank or "N/A"-only rows, e.g. spacing between blocks
+        plan.rows_read += 1
         values: dict[str, object] = {}
         bad = False
+        for key, formula in pending.items():
+            cell = f"{letters[key]}{number}"
+            problem(
+                number,
+                key,
+                f"cell {cell} holds the formula {formula[:60]} but no saved value (the file was "
+                "written by a program that does not calculate formulas). Open it in Excel and "
+                "save it, or copy the column and paste values, then import again",
+            )
+            bad = True
         for key, value in raw.items():
+            if key in pending:
+                continue
             kind = FIELDS_BY_KEY[key].kind
             try:
                 if kind == "date":
@@ -503,13 +660,14 @@ def _parse_rows(plan: ImportPlan, rows: list[RawRow]) -> None:
                 else:
                     values[key] = _text(value, key)
             except (DateError, _CellError) as exc:
-                problem(number, key, str(exc))
+                problem(number, key, str(exc), value=value)
                 bad = True
-        if bad:
-            continue  # one problem per cell is enough; row-level checks follow once it is fixed
-        row = _build_row(plan, number, values, problem)
+        names_failed = any((number, k) in failed for k in ("child_name", "first_name", "last_name"))
+        row = _build_row(plan, number, values, problem, names_failed)
         if row is not None:
-            plan.rows.append(row)
+            # A row with a bad cell still goes on to the store's checks (so every problem of
+            # the tracker shows in one pass); it is never written.
+            plan.rows.append(replace(row, bad=True) if bad else row)
 
 
 def _build_row(
@@ -517,6 +675,7 @@ def _build_row(
     number: int,
     values: dict[str, object],
     report: _Report,
+    names_failed: bool = False,
 ) -> TrackerRow | None:
     first = values.get("first_name")
     last = values.get("last_name")
@@ -532,31 +691,20 @@ def _build_row(
     if name_field is None:
         ok = False  # already reported once for the whole sheet
     elif not (first_name or last_name):
-        report(number, name_field, "no child's name")
+        if not names_failed:
+            report(number, name_field, "no child's name")
         ok = False
     elif len(first_name) > 100 or len(last_name) > 100:
         report(number, name_field, "name too long (at most 100 characters for each part)")
         ok = False
-    elif not (first_name and last_name):
+    elif not (first_name and last_name) and not names_failed:
         report(number, name_field, "only one name given; the other is left blank", "warning")
     request = values.get("request_received")
     if "request_received" in plan.mapping and request is None:
         report(number, "request_received", "no date (the request date starts the 20-week clock)")
         ok = False
-    if isinstance(request, dt.date):
-        for key in _AFTER_REQUEST:
-            when = values.get(key)
-            if isinstance(when, dt.date) and when < request:
-                report(
-                    number,
-                    key,
-                    f"{when:%d/%m/%Y} is before the request was received ({request:%d/%m/%Y})",
-                )
-                ok = False
-        birth = values.get("date_of_birth")
-        if isinstance(birth, dt.date) and birth > request:
-            report(number, "date_of_birth", "date of birth is after the request date")
-            ok = False
+    # The order of the dates (decision after request, birth before it...) is the store's rule,
+    # checked with every other store rule when the row is applied.
     if not ok or not isinstance(request, dt.date):
         return None
     outcome = values.get("decision_outcome")
@@ -658,6 +806,8 @@ def iter_problem_lines(problems: Sequence[Problem], limit: int | None = None) ->
 
 
 __all__ = [
+    "EventRow",
+    "IgnoredColumn",
     "ImportPlan",
     "Problem",
     "TrackerRow",

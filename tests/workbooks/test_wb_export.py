@@ -21,6 +21,7 @@ from send_desktop.store.facts import case_facts
 from send_desktop.store.queries import CaseloadRow, caseload
 from send_desktop.store.settings import load_policy
 from send_desktop.timeline import Policy, Status, compute_steps, next_deadline, timeliness
+from send_desktop.workbooks.data_sheets import data_sheet_titles
 from send_desktop.workbooks.export import (
     ExportScope,
     bench_export,
@@ -117,6 +118,7 @@ def test_layout_formats_and_file_mode(imported: Database, tmp_path: Path) -> Non
         "Amy Brown",
         "Ben Clark",
         "Cara Davis",
+        *data_sheet_titles(),
     )
     if os.name == "posix":
         assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -311,7 +313,7 @@ def test_cli_import_dry_run_import_and_export(
     assert main([*base, "import", str(sample_tracker), "--dry-run"]) == 0
     assert "Would create 5" in capsys.readouterr().out
     assert main([*base, "import", str(sample_tracker)]) == 0
-    assert "Created 5, updated 0" in capsys.readouterr().out
+    assert "Created 5 cases, updated 0" in capsys.readouterr().out
     out = tmp_path / "team.xlsx"
     assert (
         main([*base, "export", "--out", str(out), "--as-of", "2025-06-01", "--pseudonymise"]) == 0
@@ -332,7 +334,9 @@ def test_cli_import_with_errors_exits_2_and_writes_the_report(
     err = capsys.readouterr().err
     assert "row 2, column B (Request date): 'soon' is not a date" in err
     problems = list(load_workbook(report)["Problems"].iter_rows(min_row=2, values_only=True))
-    assert problems == [("error", 2, "B", "Request date", "'soon' is not a date (use dd/mm/yyyy)")]
+    assert problems == [
+        ("error", 2, "B", "Request date", "'soon' is not a date (use dd/mm/yyyy)", "soon", None)
+    ]
     db = Database.open(database, "x")
     try:
         assert row_counts(db)["case"] == 0
@@ -352,7 +356,9 @@ def test_import_is_one_transaction_on_postgresql(
         rows[1][5] = "01/01/2027"  # the store refuses this row only
         bad = write_tracker(sample_tracker.with_name("bad.xlsx"), rows)
         before = row_counts(db)
-        with pytest.raises(Exception, match="row 5: Request received"):
+        with pytest.raises(
+            Exception, match=r"row 5, column F \(EHCNA request received\): Request received"
+        ):
             apply_import(db, read_tracker(bad), "PG User", as_of=AS_OF)
         assert row_counts(db) == before
         result = apply_import(db, read_tracker(sample_tracker), "PG User", as_of=AS_OF)

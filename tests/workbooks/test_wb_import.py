@@ -197,7 +197,10 @@ def test_dates_in_the_wrong_order(sqlite_db: Database, write_rows: Callable[...,
     rows = [list(SAMPLE_ROWS[0])]
     rows[0][7] = "01/01/2025"  # decision before the request
     text = str(_refused(sqlite_db, write_rows(rows)))
-    assert "row 4, column H (Decision date): 01/01/2025 is before the request" in text
+    assert (
+        "row 4, column H (Decision date): Decision whether to assess (01/01/2025) cannot be "
+        "before request received (06/01/2025)" in text
+    )
 
 
 def test_store_rules_are_reported_by_row(
@@ -206,7 +209,10 @@ def test_store_rules_are_reported_by_row(
     rows = [list(SAMPLE_ROWS[0]), list(SAMPLE_ROWS[1])]
     rows[1][5] = "01/01/2027"  # far in the future: the store refuses it
     text = str(_refused(sqlite_db, write_rows(rows)))
-    assert "row 5: Request received: 01/01/2027 is more than a year ahead" in text
+    assert (
+        "row 5, column F (EHCNA request received): Request received: 01/01/2027 is more than "
+        "a year ahead" in text
+    )
 
 
 def test_formula_like_names_are_kept_as_text(
@@ -278,7 +284,7 @@ def test_report_workbook_lists_every_problem(
     report = write_import_report(tmp_path / "report.xlsx", plan)
     book = load_workbook(report, read_only=True)
     try:
-        listed = list(book["Problems"].iter_rows(min_row=2, values_only=True))
+        listed = [r[:5] for r in book["Problems"].iter_rows(min_row=2, values_only=True)]
     finally:
         book.close()
     assert listed == [
