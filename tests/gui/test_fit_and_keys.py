@@ -307,11 +307,6 @@ def test_every_widget_is_named_and_every_alt_letter_used_once(
     wait_for_workers()
 
 
-@pytest.mark.xfail(
-    reason="ui/new_request.ui uses Alt+B twice (Date of &birth, Received &by): issue 12 "
-    "rewrites that form; remove this mark when it lands",
-    strict=False,
-)
 def test_new_request_dialog_names_and_mnemonics(qtbot: QtBot, demo_db: Database) -> None:
     from send_desktop.gui.request_dialog import NewRequestDialog
 

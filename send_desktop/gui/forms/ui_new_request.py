@@ -218,7 +218,7 @@ class Ui_NewRequestDialog(object):
 #if QT_CONFIG(accessibility)
         self.receivedEdit.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"Date the request was received", None))
 #endif // QT_CONFIG(accessibility)
-        self.channelLabel.setText(QCoreApplication.translate("NewRequestDialog", u"Received &by", None))
+        self.channelLabel.setText(QCoreApplication.translate("NewRequestDialog", u"Recei&ved by", None))
 #if QT_CONFIG(accessibility)
         self.channelCombo.setAccessibleName(QCoreApplication.translate("NewRequestDialog", u"How the request was received", None))
 #endif // QT_CONFIG(accessibility)
