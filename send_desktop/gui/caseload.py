@@ -26,9 +26,9 @@ from send_desktop.gui.status import (
 )
 from send_desktop.gui.table_model import (
     ROW_ROLE,
-    SORT_ROLE,
     AnyIndex,
     Column,
+    cell,
     date_key,
     format_date,
 )
@@ -281,25 +281,9 @@ class CaseloadModel(QAbstractTableModel):
         if index.column() >= len(self.columns):
             return None
         row = self.row_at(index.row())
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return column.decoration(row) if column.decoration else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return column.foreground(row) if column.foreground else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.align_right:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == SORT_ROLE:
-            key = column.sort_key(row)
-            return key if isinstance(key, int | float | str) else str(key)
         if role == ROW_ROLE:
             return row.case_id
-        return None
+        return cell(self.columns[index.column()], row, role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -53,6 +53,26 @@ class Column(Generic[R]):
     header_tip: str = ""
 
 
+def cell(column: Column[R], row: R, role: int) -> Any:
+    """What a column shows of a row for one Qt role (every table model here answers alike)."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return column.display(row)
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return column.tooltip(row) if column.tooltip else None
+    if role == Qt.ItemDataRole.DecorationRole:
+        return column.decoration(row) if column.decoration else None
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return column.foreground(row) if column.foreground else None
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        if column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+    if role == SORT_ROLE:
+        key = column.sort_key(row)
+        return key if isinstance(key, int | float | str) else str(key)
+    return None
+
+
 class RowTableModel(QAbstractTableModel, Generic[R]):
     """Rows are kept in `_rows`; `_order` is the sorted row numbers; `_visible` the shown ones."""
 
@@ -79,24 +99,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         row_number = index.row()
         if row_number >= len(self._visible) or index.column() >= len(self.columns):
             return None
-        row = self._rows[self._visible[row_number]]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        if role == Qt.ItemDataRole.DecorationRole:
-            return column.decoration(row) if column.decoration else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return column.foreground(row) if column.foreground else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.align_right:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == SORT_ROLE:
-            key = column.sort_key(row)
-            return key if isinstance(key, int | float | str) else str(key)
-        return None
+        return cell(self.columns[index.column()], self._rows[self._visible[row_number]], role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
@@ -53,20 +53,11 @@ class CaseloadRow(NamedTuple):
 
 
 def _search_condition(search: str) -> ColumnElement[bool]:
-    """Every word must appear in the reference, a name or the UPN (case-insensitive)."""
-    words = [w for w in search.lower().split() if w]
-    conditions = []
-    for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                func.lower(Case.ref).like(pattern, escape="\\"),
-                func.lower(Child.first_name).like(pattern, escape="\\"),
-                func.lower(Child.last_name).like(pattern, escape="\\"),
-                func.lower(Child.upn).like(pattern, escape="\\"),
-            )
-        )
-    return and_(*conditions)
+    """Every word must appear in the reference, a name or the UPN (store/counts.py's rule)."""
+    from send_desktop.store.counts import search_condition
+
+    found = search_condition(search)
+    return found if found is not None else true()
 
 
 def _filtered(
