@@ -25,6 +25,7 @@ from send_desktop.gui.status import (
     step_look,
 )
 from send_desktop.gui.table_model import (
+    ANSWERED_ROLES,
     ROW_ROLE,
     AnyIndex,
     Column,
@@ -276,7 +277,9 @@ class CaseloadModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._total:
+        if role not in ANSWERED_ROLES or not index.isValid():
+            return None
+        if not 0 <= index.row() < self._total:
             return None
         if index.column() >= len(self.columns):
             return None

@@ -53,6 +53,21 @@ class Column(Generic[R]):
     header_tip: str = ""
 
 
+#: The roles the models answer; Qt asks for about ten per cell on every paint, and a role
+#: outside these is answered before any row is looked up.
+ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SORT_ROLE,
+        ROW_ROLE,
+    }
+)
+
+
 def cell(column: Column[R], row: R, role: int) -> Any:
     """What a column shows of a row for one Qt role (every table model here answers alike)."""
     if role == Qt.ItemDataRole.DisplayRole:
@@ -94,7 +109,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
         row_number = index.row()
         if row_number >= len(self._visible) or index.column() >= len(self.columns):
