@@ -535,7 +535,7 @@ class MainWindow(QMainWindow):
             from send_desktop.store import summaries
 
             # Deadlines computed under another policy or program version: bring them up to
-            # date first (in chunks; the progress shows in the status bar).
+            # date first (in chunks, a transaction each).
             summaries.recompute(db.session, progress)
             with db.session() as session:
                 policy = load_policy(session)
