@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from send_desktop.errors import KnownError
 from send_desktop.paths import resource
+from send_desktop.store.models import NEED_TYPES, SETTING_CODES
 
 # Census day (ReferenceDate) of each collection, from gov.uk "Special educational needs survey"
 # (change of 26 September 2025): the third Thursday of January in these years.
@@ -206,22 +207,8 @@ WORK_BASED = ("A", "T", "S")
 DIRECT_PAYMENT = ("E", "S", "H", "I")
 CEASE_REASON = tuple(str(n) for n in range(1, 10))
 PLAN_SETTING = ("OLA", "OPA", "EHE", "EYP", "OTH")
-PLACEMENT_SETTING = (*PLAN_SETTING, "NEET", "NIEC", "NIEO")
-SEN_TYPE = (
-    "SPLD",
-    "MLD",
-    "SLD",
-    "PMLD",
-    "SEMH",
-    "SLCN",
-    "HI",
-    "VI",
-    "MSI",
-    "PD",
-    "ASD",
-    "DS",
-    "OTH",
-)
+PLACEMENT_SETTING = SETTING_CODES  # SENsetting: the plan settings and NEET/NIEC/NIEO
+SEN_TYPE = NEED_TYPES  # the store keeps SEN2's own codes (store/models.py)
 RANK = ("1", "2")
 REVIEW_OUTCOME = ("M", "A", "C")
 

@@ -20,7 +20,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
-from send_desktop.store.fast_caseload import dates as _dates
 from send_desktop.store.models import AnnualReview, Case, CaseException
 from send_desktop.timeline.bulk import (
     ABSENT,
@@ -106,7 +105,7 @@ class ReportSteps:
         cases = np.arange(n)
         at = np.where(rows >= 0, rows, 0)
         codes = np.where(rows >= 0, steps.status[at, cases], ABSENT)
-        dues = _dates(steps.due[at, cases])
+        dues = dates(steps.due[at, cases])
         days = _days(steps.days[at, cases])
         ids: list[str | None] = [None] * n
         titles: list[str | None] = [None] * n
@@ -243,3 +242,20 @@ class EventIndex:
         low = np.searchsorted(self._days, start.toordinal(), side="left")
         high = np.searchsorted(self._days, end.toordinal(), side="right")
         return [self.cases[i] for i in np.unique(self._owners[low:high]).tolist()]
+
+
+def dates(ordinals: npt.NDArray[Any]) -> list[date | None]:
+    """Date objects (None for MISSING), each distinct day made once."""
+    known = ordinals[ordinals != MISSING]
+    if not len(known):
+        return [None] * len(ordinals)
+    low, high = int(known.min()), int(known.max())
+    if high - low > 2 * len(ordinals) + 1000:
+        # Dates far apart (a mistyped year): make only the days that occur.
+        days, at = np.unique(ordinals, return_inverse=True)
+        made = [None if d == MISSING else date.fromordinal(d) for d in days.tolist()]
+        return list(np.array(made, dtype=object)[at.reshape(-1)].tolist())
+    # Every day from low to high, with None in front for MISSING.
+    table = np.array([None, *map(date.fromordinal, range(low, high + 1))], dtype=object)
+    at = np.where(ordinals == MISSING, 0, ordinals - (low - 1))
+    return list(table[at].tolist())
