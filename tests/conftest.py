@@ -117,7 +117,10 @@ def pg_server() -> Iterator[PgServer]:
             "PostgreSQL server binaries (initdb, pg_ctl) not installed: apt-get install postgresql"
         )
     run_as = "postgres" if os.geteuid() == 0 else None  # initdb refuses to run as root
-    root = Path(tempfile.mkdtemp(prefix="send-pg-"))
+    # The system's temporary folder, not tempfile's or TMPDIR's: a CLI test run in this process
+    # points both at the program's private (owner-only) folder, which the postgres user
+    # running the cluster cannot enter.
+    root = Path(tempfile.mkdtemp(prefix="send-pg-", dir="/tmp" if run_as else None))
     datadir, sockdir = root / "data", root / "sock"
     sockdir.mkdir()
     if run_as:
