@@ -25,6 +25,7 @@ from send_desktop.errors import KnownError
 from send_desktop.store.facts import facts_for
 from send_desktop.store.models import Case, Caseworker, Child, Team
 from send_desktop.store.settings import get_setting, set_setting
+from send_desktop.timeline import catalogue
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,10 @@ PLAN_STAGES = frozenset({"Plan"})
 
 # Periods given to the parent or young person (N4, R6) or rights they may use (A1, A2): they
 # end or lapse, the LA cannot breach them, so they are never forecast as breaches.
-PARENT_PERIODS = frozenset({"N4", "R6", "A1", "A2"})
+PARENT_PERIODS = catalogue.FAMILY_STEPS
+# What the review pipeline counts as this term's reviews, and its phase transfers.
+REVIEW_STEPS = catalogue.ids_counted_as("review")
+PHASE_STEPS = catalogue.ids_counted_as("phase")
 
 _DONE = frozenset({tl.Status.DONE_ON_TIME, tl.Status.DONE_LATE, tl.Status.LATE_EXCEPTION})
 
@@ -559,7 +563,7 @@ def _team_report(
         _forecast(case_id, worker_id, case.forecast, horizons, forecast)
         _pipeline(case_id, case.steps, term, pipeline)
         for step in case.steps:
-            if step.id == "R1" and step.is_open and term.contains(step.due):
+            if step.id in REVIEW_STEPS and step.is_open and term.contains(step.due):
                 caseload.add((worker_id, "reviews"), _item(case_id, step))
 
     order = sorted(
@@ -673,11 +677,7 @@ _PIPELINE = (
     ("decision", "Decisions due", "R5 open: meeting + 4 weeks (reg 20(10))"),
     ("amended", "Amended plans due", "R7 open: amendments + 8 weeks, meeting + 12 (reg 22(3))"),
 )
-_TRANSFER_WORDS = {
-    "P1": "Phase transfers before 15 February",
-    "P2": "Phase transfers before 31 March",
-    "P3": "Post-16 transfers (5 months before)",
-}
+_TRANSFER_WORDS = {step_id: catalogue.CATALOGUE[step_id].report_label for step_id in PHASE_STEPS}
 
 
 def _pipeline(case_id: int, steps: Iterable[_StepLike], term: Term, pipeline: _Collector) -> None:
@@ -703,7 +703,7 @@ def _pipeline(case_id: int, steps: Iterable[_StepLike], term: Term, pipeline: _C
             pipeline.add((key, "all"), _item(case_id, step))
             if step.status is tl.Status.OVERDUE:
                 pipeline.add((key, "overdue"), _item(case_id, step))
-    for step_id in ("P1", "P2", "P3"):
+    for step_id in PHASE_STEPS:
         step = by_id.get(step_id)
         if step is not None and step.is_open and step.due is not None:
             pipeline.add((step_id, step.due, "all"), _item(case_id, step))
