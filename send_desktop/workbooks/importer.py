@@ -174,24 +174,40 @@ class _Known:
     existing: dict[tuple[int, str], set[tuple[Any, ...]]] = field(default_factory=dict)
 
 
+ByChild = dict[tuple[str, str, dt.date | None], list[tuple[dt.date, str]]]
+ByChildRequest = dict[tuple[str, str, dt.date | None, dt.date], str]
+
+
+def children_on_file(session: Session) -> tuple[ByChild, ByChildRequest]:
+    """Every case's ref by its child (name and date of birth), and by child and request date.
+
+    What a tracker row without a ref is matched against: the same child with the same request
+    date is that case; the same child alone is a possible duplicate.
+    """
+    by_child: ByChild = {}
+    by_child_request: ByChildRequest = {}
+    found = session.execute(
+        select(
+            Child.first_name,
+            Child.last_name,
+            Child.date_of_birth,
+            Case.request_received,
+            Case.ref,
+        ).join(Case, Case.child_id == Child.id)
+    )
+    for first, last, birth, received, ref in found:
+        key = name_key(first, last, birth)
+        by_child.setdefault(key, []).append((received, ref))
+        by_child_request[(*key, received)] = ref
+    return by_child, by_child_request
+
+
 def _load_known(session: Session, plan: ImportPlan, cases: CaseWriter) -> _Known:
     refs = {row.ref for row in plan.rows if row.ref}
-    by_child: dict[tuple[str, str, dt.date | None], list[tuple[dt.date, str]]] = {}
-    by_child_request: dict[tuple[str, str, dt.date | None, dt.date], str] = {}
+    by_child: ByChild = {}
+    by_child_request: ByChildRequest = {}
     if any(not row.ref for row in plan.rows):
-        found = session.execute(
-            select(
-                Child.first_name,
-                Child.last_name,
-                Child.date_of_birth,
-                Case.request_received,
-                Case.ref,
-            ).join(Case, Case.child_id == Child.id)
-        )
-        for first, last, birth, received, ref in found:
-            key = name_key(first, last, birth)
-            by_child.setdefault(key, []).append((received, ref))
-            by_child_request[(*key, received)] = ref
+        by_child, by_child_request = children_on_file(session)
         # The cases a row without a ref may turn out to be.
         for row in plan.rows:
             if not row.ref and row.request_received is not None:
