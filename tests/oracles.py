@@ -215,14 +215,9 @@ def _open_cases_by_case(
 
 
 def _by_case(
-    session: Session,
-    as_of: date,
-    policy: tl.Policy,
-    period_start: date,
-    period_end: date,
-    team_id: int | None,
+    session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: reports.Period
 ) -> tuple[list[reports._OpenCase], reports.Measure]:
-    del period_start, period_end  # every case's full Facts: timeliness filters by date itself
+    del period  # every case's full Facts: timeliness filters by date itself
     open_cases, all_facts = _open_cases_by_case(session, as_of, policy, team_id)
 
     def measured(start: date, end: date) -> tl.Timeliness:

@@ -417,23 +417,19 @@ def _open_cases_bulk(
 # Where a report's open cases and timeliness come from: the bulk engine here, compute_steps case
 # by case in the tests' oracle (tests/oracles.py).
 Measure = Callable[[date, date], tl.Timeliness]
+Period = tuple[date, date]
 CaseSource = Callable[
-    [Session, date, tl.Policy, date, date, int | None], tuple[list[_OpenCase], Measure]
+    [Session, date, tl.Policy, int | None, Period], tuple[list[_OpenCase], Measure]
 ]
 
 
 def _bulk_source(
-    session: Session,
-    as_of: date,
-    policy: tl.Policy,
-    period_start: date,
-    period_end: date,
-    team_id: int | None,
+    session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: Period
 ) -> tuple[list[_OpenCase], Measure]:
     from send_desktop.store.fast_reports import EventIndex, timeliness_facts
 
     open_cases = _open_cases_bulk(session, as_of, policy, team_id)
-    events = EventIndex(timeliness_facts(session, _scope_ids(team_id), period_start, period_end))
+    events = EventIndex(timeliness_facts(session, _scope_ids(team_id), *period))
 
     def measured(start: date, end: date) -> tl.Timeliness:
         return tl.timeliness(events.cases_in(start, end), start, end, policy)
@@ -459,7 +455,7 @@ def _team_report(
     limit = threshold if threshold is not None else overload_threshold(session)
     term = next_term(as_of)
     open_cases, measured = (source or _bulk_source)(
-        session, as_of, policy, period_start, period_end, team_id
+        session, as_of, policy, team_id, (period_start, period_end)
     )
 
     workers, active = _workers(session, team_id)

@@ -202,6 +202,14 @@ def children_on_file(session: Session) -> tuple[ByChild, ByChildRequest]:
     return by_child, by_child_request
 
 
+def matching_ref(by_child_request: ByChildRequest, row: TrackerRow) -> str | None:
+    """The case a row without a ref is: the same child (name, date of birth), same request date."""
+    if row.ref or row.request_received is None:
+        return None
+    key = name_key(row.first_name, row.last_name, row.date_of_birth)
+    return by_child_request.get((*key, row.request_received))
+
+
 def _load_known(session: Session, plan: ImportPlan, cases: CaseWriter) -> _Known:
     refs = {row.ref for row in plan.rows if row.ref}
     by_child: ByChild = {}
@@ -209,12 +217,7 @@ def _load_known(session: Session, plan: ImportPlan, cases: CaseWriter) -> _Known
     if any(not row.ref for row in plan.rows):
         by_child, by_child_request = children_on_file(session)
         # The cases a row without a ref may turn out to be.
-        for row in plan.rows:
-            if not row.ref and row.request_received is not None:
-                key = name_key(row.first_name, row.last_name, row.date_of_birth)
-                same = by_child_request.get((*key, row.request_received))
-                if same is not None:
-                    refs.add(same)
+        refs.update(r for r in (matching_ref(by_child_request, row) for row in plan.rows) if r)
     cases.load(
         refs,
         {row.upn for row in plan.rows if row.upn},
@@ -479,9 +482,8 @@ def _apply_row(
 ) -> None:
     assert row.request_received is not None
     case = known.cases.case_by_ref(row.ref) if row.ref else None
-    key = name_key(row.first_name, row.last_name, row.date_of_birth)
-    if case is None and not row.ref:
-        same = known.by_child_request.get((*key, row.request_received))
+    if case is None:
+        same = matching_ref(known.by_child_request, row)
         if same is not None:
             case = known.cases.case_by_ref(same)
             assert case is not None, "loaded with the plan's refs"

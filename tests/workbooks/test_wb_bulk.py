@@ -41,6 +41,7 @@ from send_desktop.workbooks.importer import (
     ImportResult,
     apply_import,
     children_on_file,
+    matching_ref,
 )
 from send_desktop.workbooks.tracker import ImportPlan, Problem, TrackerRow, name_key, read_tracker
 
@@ -136,8 +137,8 @@ def _apply_row(
     assert row.request_received is not None
     case = known.by_ref.get(row.ref) if row.ref else None
     key = name_key(row.first_name, row.last_name, row.date_of_birth)
-    if case is None and not row.ref:
-        same = known.by_child_request.get((*key, row.request_received))
+    if case is None:
+        same = matching_ref(known.by_child_request, row)
         if same is not None:
             case = session.execute(select(Case).where(Case.ref == same)).scalar_one()
             column = plan.column("child_name")
