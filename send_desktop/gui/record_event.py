@@ -42,6 +42,7 @@ from send_desktop.store import cases as store_cases
 from send_desktop.store.errors import BreachNeedsReason
 from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS, AdviceRequest
 from send_desktop.timeline import order
+from send_desktop.timeline.catalogue import EXCEPTION_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +53,7 @@ ADVICE_WORDS = {
     "school": "School or setting",
     "other": "Other",
 }
-EXCEPTION_WORDS = {
-    "X1": "X1 School or college closed for 4+ weeks",
-    "X2": "X2 Early-years provider closed for 4+ weeks",
-    "X3": "X3 Exceptional personal circumstances",
-    "X4": "X4 Child or family away from the area for 4+ weeks",
-    "X5": "X5 Missed an appointment for an examination or test (advice only)",
-}
+EXCEPTION_WORDS = EXCEPTION_LABELS  # the catalogue's, one per code
 REVIEW_OUTCOME_WORDS = {"M": "Maintain the plan", "A": "Amend the plan", "C": "Cease the plan"}
 METHOD_WORDS = {"email": "Email", "post": "Post", "hand": "By hand", "portal": "Online portal"}
 

@@ -8,6 +8,7 @@ from functools import cache
 from PySide6.QtGui import QColor, QIcon
 
 from send_desktop import paths
+from send_desktop.timeline.catalogue import FAMILY_RIGHTS, FAMILY_STEPS, FAMILY_WINDOWS
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,8 @@ NOT_ASSESSED = StatusLook("No deadline open", "not-applicable", "#56606b", 7)
 # The family's time, not the LA's duty: a period the parent or young person must be given
 # (comments on the draft plan, SEND Regulations 2014 reg 13(1); on proposed amendments, reg
 # 22(2)) or in which they may act (mediation advice, reg 33; appeal, FtT Rules r.20(1)(c)).
-# The engine calls these WINDOW and RIGHT steps (timeline/engine.py); an open one must not
-# look like an LA deadline "due soon".
-FAMILY_WINDOWS = frozenset({"N4", "R6"})
-FAMILY_RIGHTS = frozenset({"A1", "A2"})
+# The catalogue calls these WINDOW and RIGHT steps (timeline/catalogue.py); an open one must
+# not look like an LA deadline "due soon".
 FAMILY_WINDOW = StatusLook("Family's window", "family", "#0b6b5a", 3)
 FAMILY_RIGHT = StatusLook("Family's right", "family", "#0b6b5a", 3)
 FAMILY_TIP = (
@@ -54,7 +53,7 @@ _OPEN = frozenset({"overdue", "due-soon", "on-track"})
 
 
 def is_family_step(step_id: str | None) -> bool:
-    return step_id in FAMILY_WINDOWS | FAMILY_RIGHTS
+    return step_id in FAMILY_STEPS
 
 
 def step_look(step_id: str | None, status: object) -> StatusLook:

@@ -34,6 +34,7 @@ from send_desktop.store.models import (
 )
 from send_desktop.store.settings import load_policy
 from send_desktop.timeline import Facts, Policy, Step, compute_steps
+from send_desktop.timeline.catalogue import EXCEPTION_PHRASES
 
 _MONTHS = [
     "January",
@@ -55,13 +56,7 @@ ROLE_WORDS = {
     "alternative_person": "alternative person (acting for the young person)",
 }
 CHANNEL_WORDS = {"email": "email", "post": "post", "hand": "by hand", "portal": "the online portal"}
-EXCEPTION_WORDS = {
-    "X1": "the school or college was closed for at least 4 weeks (X1)",
-    "X2": "the early-years provider was closed for at least 4 weeks (X2)",
-    "X3": "exceptional personal circumstances affecting the child or family (X3)",
-    "X4": "the child or family was away from the area for at least 4 weeks (X4)",
-    "X5": "an appointment for an examination or test was missed (X5)",
-}
+EXCEPTION_WORDS = EXCEPTION_PHRASES  # the catalogue's, one per code
 
 
 def letter_date(day: date) -> str:

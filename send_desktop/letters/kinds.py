@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from send_desktop.timeline.catalogue import letter_step
+
 # CFA 2014 s.51(2): what the parent or young person may appeal against, per letter.
 APPEAL_GROUNDS: dict[str, str] = {
     "a": "our decision not to carry out an EHC needs assessment",
@@ -52,8 +54,11 @@ class LetterKind:
     # The letter's dates run from the day it is sent (appeal clock, 15-day windows): it may only
     # be marked sent on the day it is dated.
     dated_by_sending: bool = False
-    # The time limit the delay notice (DEL) may be offered for (a step id prefix).
-    step: str | None = None
+
+    @property
+    def step(self) -> str | None:
+        """The step this letter is written for (a step id prefix): the catalogue says which."""
+        return letter_step(self.code)
 
 
 FAMILY_BLOCKS = ("STATUTORY", "IAS")
@@ -66,7 +71,6 @@ KINDS: tuple[LetterKind, ...] = (
         "the parent or young person",
         "CFA s.36(4),(7); reg 5(1) (practice: councils confirm receipt)",
         FAMILY_BLOCKS,
-        step="N1",
     ),
     LetterKind(
         "DA",
@@ -74,7 +78,6 @@ KINDS: tuple[LetterKind, ...] = (
         "the parent or young person (copy: reg 4(2) persons)",
         "reg 5(1),(2); reg 6(1); reg 7",
         FAMILY_BLOCKS,
-        step="N1",
     ),
     LetterKind(
         "DNA",
@@ -85,7 +88,6 @@ KINDS: tuple[LetterKind, ...] = (
         ground="a",
         needs=(REASONS,),
         dated_by_sending=True,
-        step="N1",
     ),
     LetterKind(
         "ADV",
@@ -94,7 +96,6 @@ KINDS: tuple[LetterKind, ...] = (
         "reg 6(1); reg 8",
         ("STATUTORY",),
         family=False,
-        step="N2",
     ),
     LetterKind(
         "CHASE",
@@ -103,7 +104,6 @@ KINDS: tuple[LetterKind, ...] = (
         "reg 8 (practice: chasing late advice)",
         ("STATUTORY",),
         family=False,
-        step="N2",
     ),
     LetterKind(
         "NP",
@@ -114,7 +114,6 @@ KINDS: tuple[LetterKind, ...] = (
         ground="b",
         needs=(REASONS,),
         dated_by_sending=True,
-        step="N3",
     ),
     LetterKind(
         "DP",
@@ -123,7 +122,6 @@ KINDS: tuple[LetterKind, ...] = (
         "CFA s.38(2)-(5), s.49; reg 13(1); CoP 9.77",
         FAMILY_BLOCKS,
         dated_by_sending=True,
-        step="N4",
     ),
     LetterKind(
         "CON",
@@ -132,7 +130,6 @@ KINDS: tuple[LetterKind, ...] = (
         "CFA s.39(2),(4), s.40(3); CoP 9.83",
         ("STATUTORY",),
         family=False,
-        step="N4b",
     ),
     LetterKind(
         "FP",
@@ -142,7 +139,6 @@ KINDS: tuple[LetterKind, ...] = (
         RIGHTS_BLOCKS,
         ground="c",
         dated_by_sending=True,
-        step="N5",
     ),
     LetterKind(
         "DEL",
@@ -163,7 +159,6 @@ KINDS: tuple[LetterKind, ...] = (
         "CFA s.44; reg 20(1)-(7)",
         FAMILY_BLOCKS,
         needs=(Need("time", "Time of the meeting"), Need("place", "Place of the meeting")),
-        step="R2",
     ),
     LetterKind(
         "RD",
@@ -173,7 +168,6 @@ KINDS: tuple[LetterKind, ...] = (
         ("STATUTORY", "IAS"),  # RIGHTS too when the decision is to maintain (checked per case)
         ground="e",
         dated_by_sending=True,
-        step="R5",
     ),
     LetterKind(
         "FAP",
@@ -183,7 +177,6 @@ KINDS: tuple[LetterKind, ...] = (
         RIGHTS_BLOCKS,
         ground="c",
         dated_by_sending=True,
-        step="R7",
     ),
     LetterKind(
         "NTA",
@@ -194,7 +187,6 @@ KINDS: tuple[LetterKind, ...] = (
         ground="e",
         needs=(REASONS,),
         dated_by_sending=True,
-        step="R7",
     ),
     LetterKind(
         "PT",
@@ -202,7 +194,6 @@ KINDS: tuple[LetterKind, ...] = (
         "the parent or young person",
         "reg 18",
         FAMILY_BLOCKS,
-        step="P",
     ),
     LetterKind(
         "CP",

@@ -29,11 +29,11 @@ from send_desktop.store.models import (
     Mediation,
     Placement,
 )
-from send_desktop.timeline.engine import EXCEPTIONS_FOR
+from send_desktop.timeline.catalogue import EXCEPTIONS_FOR, ids_counted_as
 
 # Exceptions that excuse a late final plan (reg 13(3)): the engine's N5 list is SEN2's Week20.
 WEEK20_CODES = EXCEPTIONS_FOR["N5"]
-PHASE_STEPS = ("P1", "P2", "P3")
+PHASE_STEPS = ids_counted_as("phase")
 _LONG_AGO = date(1, 1, 1)
 
 CHILD_COLUMNS = (

@@ -34,6 +34,7 @@ from send_desktop.store.models import (
     SEXES,
     TRANSFER_KINDS,
     UPN_UNKNOWN_CODES,
+    WEEK20_EXCEPTION_CODES,
     WORK_BASED_CODES,
     AdviceRequest,
     AnnualReview,
@@ -1034,7 +1035,7 @@ def week20_exception(session: Session, case_id: int) -> bool:
         .select_from(CaseException)
         .where(
             CaseException.case_id == case_id,
-            CaseException.code.in_(("X1", "X2", "X3", "X4")),
+            CaseException.code.in_(WEEK20_EXCEPTION_CODES),
         )
     ).scalar_one()
     return bool(found)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.store.models import AnnualReview, Case, CaseException
+from send_desktop.timeline import catalogue
 from send_desktop.timeline.bulk import (
     ABSENT,
     FAR_FUTURE,
@@ -35,7 +36,7 @@ from send_desktop.timeline.bulk import (
 )
 
 # The steps the review pipeline looks at (store.reports._pipeline).
-PIPELINE_STEPS: Final = ("R1", "R2", "R4", "R5", "R7", "P1", "P2", "P3")
+PIPELINE_STEPS: Final = catalogue.ids_counted_as("pipeline")
 _OVERDUE = STATUS_CODES[tl.Status.OVERDUE]
 
 

@@ -22,6 +22,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+from send_desktop.timeline import catalogue
+
+# The school year is counted once, in the timeline (demo and the caseload import it from here).
+from send_desktop.timeline.counting import national_curriculum_year as national_curriculum_year
+
 # Alembic's batch mode on SQLite rebuilds tables and needs every constraint to have a stable name.
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
@@ -67,9 +72,10 @@ CEASE_REASONS: dict[int, str] = {
     9: "Other",
 }
 ADVICE_KINDS = ("EP", "health", "social care", "school", "other")
-EXCEPTION_CODES = ("X1", "X2", "X3", "X4", "X5")
-# Exceptions that excuse a late final plan (reg 13(3)); X5 excuses only late advice.
-WEEK20_EXCEPTION_CODES = ("X1", "X2", "X3", "X4")
+# The exception codes, and those that excuse a late final plan (reg 13(3); SEN2's Week20):
+# the timeline catalogue's.
+EXCEPTION_CODES = catalogue.EXCEPTION_CODES
+WEEK20_EXCEPTION_CODES = catalogue.WEEK20_CODES
 CONSULTATION_OUTCOMES = ("agreed", "refused", "no response")
 REVIEW_OUTCOMES = ("A", "C", "M")
 MOVE_DIRECTIONS = ("in", "out")
@@ -88,20 +94,6 @@ def utc_now() -> datetime:
 def _in(column: str, values: tuple[str, ...]) -> str:
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
     return f"{column} IS NULL OR {column} IN ({quoted})"
-
-
-def national_curriculum_year(date_of_birth: date, as_of: date) -> int:
-    """NCY in the school year containing as_of: Reception = 0, nursery negative, Year 12 = 12.
-
-    A child starts Reception in the September after their fourth birthday, so the year is the
-    child's age on the 31 August before the school year began, minus 4.
-    """
-    start_year = as_of.year if as_of.month >= 9 else as_of.year - 1
-    cutoff = date(start_year, 8, 31)
-    age = cutoff.year - date_of_birth.year
-    if (date_of_birth.month, date_of_birth.day) > (cutoff.month, cutoff.day):
-        age -= 1
-    return age - 4
 
 
 class Base(DeclarativeBase):

@@ -5,17 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
 from send_desktop.store.errors import NotFoundError
-from send_desktop.store.facts import CASE_COLUMNS, RelatedRows
-from send_desktop.store.models import ROLES, Case, Caseworker, Child, Team, utc_now
-from send_desktop.timeline import counting
+from send_desktop.store.models import ROLES, Case, Caseworker, Team, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -52,66 +50,6 @@ class CaseloadRow(NamedTuple):
     family_due: date | None = None
 
 
-def _search_condition(search: str) -> ColumnElement[bool]:
-    """Every word must appear in the reference, a name or the UPN (store/counts.py's rule)."""
-    from send_desktop.store.counts import search_condition
-
-    found = search_condition(search)
-    return found if found is not None else true()
-
-
-def _filtered(
-    columns: Iterable[Any],
-    caseworker_id: int | None,
-    team_id: int | None,
-    include_closed: bool,
-    search: str | None,
-) -> Select[Any]:
-    query = (
-        select(*columns)
-        .join(Child, Child.id == Case.child_id)
-        .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
-        .outerjoin(Team, Team.id == Caseworker.team_id)
-    )
-    if caseworker_id is not None:
-        query = query.where(Case.caseworker_id == caseworker_id)
-    if team_id is not None:
-        query = query.where(Caseworker.team_id == team_id)
-    if not include_closed:
-        query = query.where(Case.closed.is_(False))
-    if search and search.strip():
-        query = query.where(_search_condition(search))
-    return query
-
-
-def _weeks_open(facts: tl.Facts, as_of: date) -> int:
-    """Weeks from the request to the end of the 20-week process (or to as_of while open)."""
-    received = facts.request_received
-    if received is None:
-        return 0
-    end = facts.final_issued or facts.not_issue_decision
-    if end is None and facts.decision_outcome == "not-assess":
-        end = facts.decision_to_assess
-    end = end or facts.ceased or as_of
-    return max(0, (end - received).days // 7)
-
-
-def _review_due(facts: tl.Facts, as_of: date, policy: tl.Policy) -> date | None:
-    """The engine's R1 (CFA s.44, brought forward by reg 18); after a move, the first of the new
-    LA's first review (T3) and R1 that applies. None for a ceased plan or a case with no plan."""
-    if facts.ceased is not None:
-        return None
-    if facts.plan_transferred is None and (facts.plan_issued or facts.final_issued) is None:
-        return None
-    steps = tl.compute_steps(facts, as_of, policy)
-    if facts.plan_transferred is None:
-        return next((s.due for s in steps if s.id == "R1"), None)
-    for step in steps:
-        if step.id in ("R1", "T3") and step.status is not tl.Status.NOT_APPLICABLE:
-            return step.due
-    return None
-
-
 def caseload(
     session: Session,
     as_of: date,
@@ -124,8 +62,8 @@ def caseload(
     """Every matching case with its stage and next statutory deadline on as_of, by case id.
 
     Read from the stored deadlines (store/counts.py), which were computed under the database's
-    policy (`policy` must be that policy: it is what the stored rows are stamped with); equal,
-    row for row, to `caseload_by_case`, the per-case reference.
+    policy (`policy` must be that policy: it is what the stored rows are stamped with); the tests
+    compare it, row for row, with a per-case reference (tests/oracles.py).
     """
     from send_desktop.store import counts
 
@@ -134,89 +72,6 @@ def caseload(
     found: list[CaseloadRow] = counts.rows(session, query)
     log.info("Caseload: %d cases", len(found))
     return found
-
-
-_NAMES = (Case.ref, Child.first_name, Child.last_name, Child.upn, Caseworker.name, Team.name)
-
-
-def _case_ids(
-    caseworker_id: int | None, team_id: int | None, include_closed: bool, search: str | None
-) -> Select[Any]:
-    """The ids _filtered selects, joining only the tables a filter needs (a cheap subquery)."""
-    query = select(Case.id)
-    if search and search.strip():
-        query = query.join(Child, Child.id == Case.child_id).where(_search_condition(search))
-    if team_id is not None:
-        query = query.join(Caseworker, Caseworker.id == Case.caseworker_id).where(
-            Caseworker.team_id == team_id
-        )
-    if caseworker_id is not None:
-        query = query.where(Case.caseworker_id == caseworker_id)
-    if not include_closed:
-        query = query.where(Case.closed.is_(False))
-    return query
-
-
-def caseload_by_case(
-    session: Session,
-    as_of: date,
-    policy: tl.Policy,
-    caseworker_id: int | None = None,
-    team_id: int | None = None,
-    include_closed: bool = False,
-    search: str | None = None,
-) -> list[CaseloadRow]:
-    """`caseload` case by case through `timeline.summarise`: the reference it is tested against."""
-    query = _filtered(
-        (*CASE_COLUMNS, *_NAMES), caseworker_id, team_id, include_closed, search
-    ).order_by(Case.id)
-    id_query = _filtered((Case.id,), caseworker_id, team_id, include_closed, search)
-    rows = session.connection().execute(query).all()
-    related = RelatedRows.load(session, id_query)
-    width = len(CASE_COLUMNS)
-    found: list[CaseloadRow] = []
-    for row in rows:
-        facts = related.facts(row)
-        summary = tl.summarise(facts, as_of, policy)
-        ref, first, last, upn, worker, team = row[width:]
-        received: date = row[1]
-        found.append(
-            CaseloadRow(
-                case_id=row[0],
-                ref=ref,
-                child_name=f"{first} {last}",
-                first_name=first,
-                last_name=last,
-                date_of_birth=facts.date_of_birth,
-                upn=upn,
-                caseworker=worker,
-                team=team,
-                stage=summary.stage,
-                next_step=summary.next_id,
-                next_title=summary.next_title,
-                next_due=summary.next_due,
-                days_left=summary.days_left,
-                status=summary.status,
-                has_exception=summary.has_exception,
-                request_received=received,
-                decision_due=counting.weeks_after(received, 6, policy),
-                decision_date=facts.decision_to_assess,
-                final_due=counting.weeks_after(received, 20, policy),
-                final_issued=facts.final_issued,
-                weeks_open=_weeks_open(facts, as_of),
-                review_due=_review_due(facts, as_of, policy),
-                **_family(facts, as_of, policy),
-            )
-        )
-    return found
-
-
-def _family(facts: tl.Facts, as_of: date, policy: tl.Policy) -> dict[str, Any]:
-    """The family's first open window or right (engine kinds 1 and 2), for the reference."""
-    for step in tl.compute_steps(facts, as_of, policy):
-        if step.statutory and step.kind != 0 and step.is_open and step.due is not None:
-            return {"family_step": step.id, "family_title": step.title, "family_due": step.due}
-    return {}
 
 
 # ---------------------------------------------------------------- teams and caseworkers

@@ -1,9 +1,9 @@
 """The team leader's figures: overdue work, caseloads, timeliness, forecast and review pipeline.
 
 Every date comes from the timeline engine: its bulk path over columns read in SQL
-(`fast_columns`, `fast_reports`) and `timeliness`; `team_report_by_case` gets the same figures
-from compute_steps case by case. Nothing here computes a deadline, and no query is made per
-case. Each number keeps the cases behind it (a `Bucket`), so a dashboard
+(`fast_columns`, `fast_reports`) and `timeliness` (the tests' oracle, tests/oracles.py, gets the
+same figures from compute_steps case by case). Nothing here computes a deadline, and no query is
+made per case. Each number keeps the cases behind it (a `Bucket`), so a dashboard
 can list exactly the cases it counted.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple, Protocol
@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
-from send_desktop.store.facts import facts_for
 from send_desktop.store.models import Case, Caseworker, Child, Team
 from send_desktop.store.settings import get_setting, set_setting
+from send_desktop.timeline import catalogue
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,10 @@ PLAN_STAGES = frozenset({"Plan"})
 
 # Periods given to the parent or young person (N4, R6) or rights they may use (A1, A2): they
 # end or lapse, the LA cannot breach them, so they are never forecast as breaches.
-PARENT_PERIODS = frozenset({"N4", "R6", "A1", "A2"})
+PARENT_PERIODS = catalogue.FAMILY_STEPS
+# What the review pipeline counts as this term's reviews, and its phase transfers.
+REVIEW_STEPS = catalogue.ids_counted_as("review")
+PHASE_STEPS = catalogue.ids_counted_as("phase")
 
 _DONE = frozenset({tl.Status.DONE_ON_TIME, tl.Status.DONE_LATE, tl.Status.LATE_EXCEPTION})
 
@@ -321,31 +324,13 @@ def team_report(
 
     Open cases (not closed) feed the overdue, caseload, forecast and pipeline figures; every
     case in scope, closed or not, feeds timeliness (a plan issued last year still counts).
-    The steps come from the bulk engine (`fast_reports`); `team_report_by_case` is the same
-    report from `compute_steps` case by case, the reference it is tested against.
+    The steps come from the bulk engine (`fast_reports`); the tests compare it with the same
+    report made from `compute_steps` case by case (tests/oracles.py, through `source`).
     """
     from send_desktop.store.fast_columns import paused_gc
 
     with paused_gc():  # the buckets hold hundreds of thousands of small tuples
-        return _team_report(
-            session, as_of, policy, period_start, period_end, team_id, threshold, by_case=False
-        )
-
-
-def team_report_by_case(
-    session: Session,
-    as_of: date,
-    policy: tl.Policy,
-    period_start: date,
-    period_end: date,
-    team_id: int | None = None,
-    *,
-    threshold: int | None = None,
-) -> TeamReport:
-    """`team_report` with every case's full Facts and compute_steps per case (the reference)."""
-    return _team_report(
-        session, as_of, policy, period_start, period_end, team_id, threshold, by_case=True
-    )
+        return _team_report(session, as_of, policy, period_start, period_end, team_id, threshold)
 
 
 class _StepLike(Protocol):
@@ -385,51 +370,6 @@ class _OpenCase(NamedTuple):
 def _scope_ids(team_id: int | None) -> Select[Any]:
     ids = select(Case.id).outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
     return ids if team_id is None else ids.where(Caseworker.team_id == team_id)
-
-
-def _open_cases_by_case(
-    session: Session, as_of: date, policy: tl.Policy, team_id: int | None
-) -> tuple[list[_OpenCase], list[tl.Facts]]:
-    scope = (
-        select(
-            Case.id,
-            Case.ref,
-            Case.closed,
-            Case.caseworker_id,
-            Child.first_name,
-            Child.last_name,
-        )
-        .join(Child, Child.id == Case.child_id)
-        .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
-    )
-    if team_id is not None:
-        scope = scope.where(Caseworker.team_id == team_id)
-    rows = session.execute(scope.order_by(Case.id)).all()
-    facts = facts_for(session, _scope_ids(team_id))
-    found: list[_OpenCase] = []
-    for case_id, ref, closed, worker_id, first, last in rows:
-        if closed:
-            continue
-        case_facts = facts[case_id]
-        steps = tl.compute_steps(case_facts, as_of, policy)
-        overdue_steps = [s for s in steps if s.statutory and s.status is tl.Status.OVERDUE]
-        found.append(
-            _OpenCase(
-                case_id=case_id,
-                ref=ref,
-                worker_id=worker_id,
-                first_name=first,
-                last_name=last,
-                stage=tl.stage_of(case_facts),
-                next_step=tl.next_deadline(steps),
-                has_exception=bool(case_facts.exceptions),
-                overdue_steps=len(overdue_steps),
-                first_overdue=overdue_steps[0] if overdue_steps else None,
-                forecast=_forecast_step(steps, as_of),
-                steps=steps,
-            )
-        )
-    return found, list(facts.values())
 
 
 def _open_cases_bulk(
@@ -474,6 +414,29 @@ def _open_cases_bulk(
         ]
 
 
+# Where a report's open cases and timeliness come from: the bulk engine here, compute_steps case
+# by case in the tests' oracle (tests/oracles.py).
+Measure = Callable[[date, date], tl.Timeliness]
+Period = tuple[date, date]
+CaseSource = Callable[
+    [Session, date, tl.Policy, int | None, Period], tuple[list[_OpenCase], Measure]
+]
+
+
+def _bulk_source(
+    session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: Period
+) -> tuple[list[_OpenCase], Measure]:
+    from send_desktop.store.fast_reports import EventIndex, timeliness_facts
+
+    open_cases = _open_cases_bulk(session, as_of, policy, team_id)
+    events = EventIndex(timeliness_facts(session, _scope_ids(team_id), *period))
+
+    def measured(start: date, end: date) -> tl.Timeliness:
+        return tl.timeliness(events.cases_in(start, end), start, end, policy)
+
+    return open_cases, measured
+
+
 def _team_report(
     session: Session,
     as_of: date,
@@ -483,7 +446,7 @@ def _team_report(
     team_id: int | None,
     threshold: int | None,
     *,
-    by_case: bool,
+    source: CaseSource | None = None,
 ) -> TeamReport:
     if period_end < period_start:
         raise KnownError("The period ends before it starts")
@@ -491,22 +454,9 @@ def _team_report(
     team_name = _team(session, team_id)
     limit = threshold if threshold is not None else overload_threshold(session)
     term = next_term(as_of)
-    if by_case:
-        open_cases, all_facts = _open_cases_by_case(session, as_of, policy, team_id)
-
-        def measured(start: date, end: date) -> tl.Timeliness:
-            return tl.timeliness(all_facts, start, end, policy)
-
-    else:
-        from send_desktop.store.fast_reports import EventIndex, timeliness_facts
-
-        open_cases = _open_cases_bulk(session, as_of, policy, team_id)
-        events = EventIndex(
-            timeliness_facts(session, _scope_ids(team_id), period_start, period_end)
-        )
-
-        def measured(start: date, end: date) -> tl.Timeliness:
-            return tl.timeliness(events.cases_in(start, end), start, end, policy)
+    open_cases, measured = (source or _bulk_source)(
+        session, as_of, policy, team_id, (period_start, period_end)
+    )
 
     workers, active = _workers(session, team_id)
     unallocated = Worker(None, UNALLOCATED, None)
@@ -559,7 +509,7 @@ def _team_report(
         _forecast(case_id, worker_id, case.forecast, horizons, forecast)
         _pipeline(case_id, case.steps, term, pipeline)
         for step in case.steps:
-            if step.id == "R1" and step.is_open and term.contains(step.due):
+            if step.id in REVIEW_STEPS and step.is_open and term.contains(step.due):
                 caseload.add((worker_id, "reviews"), _item(case_id, step))
 
     order = sorted(
@@ -630,24 +580,6 @@ def _caseload_line(worker: Worker, caseload: _Collector, limit: int) -> Caseload
     )
 
 
-def _forecast_step(steps: Sequence[tl.Step], as_of: date) -> tl.Step | None:
-    """The open statutory duty, not yet overdue and not a parent's period, due first after
-    as_of: the case breaches within N weeks if it falls due in (as_of, as_of+N]."""
-    first: tl.Step | None = None
-    for step in steps:
-        if (
-            step.statutory
-            and step.is_open
-            and step.status is not tl.Status.OVERDUE
-            and step.id.split(".", 1)[0] not in PARENT_PERIODS
-            and step.due is not None
-            and step.due > as_of
-            and (first is None or first.due is None or step.due < first.due)
-        ):
-            first = step
-    return first
-
-
 def _forecast(
     case_id: int,
     worker_id: int | None,
@@ -673,11 +605,7 @@ _PIPELINE = (
     ("decision", "Decisions due", "R5 open: meeting + 4 weeks (reg 20(10))"),
     ("amended", "Amended plans due", "R7 open: amendments + 8 weeks, meeting + 12 (reg 22(3))"),
 )
-_TRANSFER_WORDS = {
-    "P1": "Phase transfers before 15 February",
-    "P2": "Phase transfers before 31 March",
-    "P3": "Post-16 transfers (5 months before)",
-}
+_TRANSFER_WORDS = {step_id: catalogue.CATALOGUE[step_id].report_label for step_id in PHASE_STEPS}
 
 
 def _pipeline(case_id: int, steps: Iterable[_StepLike], term: Term, pipeline: _Collector) -> None:
@@ -703,7 +631,7 @@ def _pipeline(case_id: int, steps: Iterable[_StepLike], term: Term, pipeline: _C
             pipeline.add((key, "all"), _item(case_id, step))
             if step.status is tl.Status.OVERDUE:
                 pipeline.add((key, "overdue"), _item(case_id, step))
-    for step_id in ("P1", "P2", "P3"):
+    for step_id in PHASE_STEPS:
         step = by_id.get(step_id)
         if step is not None and step.is_open and step.due is not None:
             pipeline.add((step_id, step.due, "all"), _item(case_id, step))

@@ -1,5 +1,6 @@
 """Statutory clocks for EHC needs assessments and plans: pure Python, no Qt, no SQLAlchemy."""
 
+from send_desktop.timeline.catalogue import EXCEPTION_CODES
 from send_desktop.timeline.closures import closure_warnings, x1_qualifying_window
 from send_desktop.timeline.engine import (
     compute_steps,
@@ -9,7 +10,6 @@ from send_desktop.timeline.engine import (
     summarise,
 )
 from send_desktop.timeline.model import (
-    EXCEPTION_CODES,
     OPEN_STATUSES,
     STAGES,
     AdviceRequest,

@@ -40,8 +40,8 @@ import numpy as np
 import numpy.typing as npt
 
 from send_desktop.timeline.bulk_calendar import MISSING, Ordinals
+from send_desktop.timeline.catalogue import EXCEPTION_CODES
 from send_desktop.timeline.model import (
-    EXCEPTION_CODES,
     AdviceRequest,
     Consultation,
     ExceptionRecord,

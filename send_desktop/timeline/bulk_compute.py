@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -33,15 +32,12 @@ from send_desktop.timeline.bulk_columns import (
     TRANSFER_CODES,
     CaseColumns,
 )
-from send_desktop.timeline.engine import EXCEPTIONS_FOR, compute_steps
+from send_desktop.timeline.catalogue import DUTY, EXCEPTIONS_FOR, RIGHT, WINDOW
+from send_desktop.timeline.catalogue import step as step_info
 from send_desktop.timeline.model import (
     STAGES,
-    AdviceRequest,
     CaseSummary,
-    Consultation,
-    Facts,
     Policy,
-    Review,
     Status,
 )
 
@@ -70,19 +66,19 @@ NO_DAYS: Final = int(np.iinfo(np.int32).min)
 _NO_DAYS: Final = np.int32(NO_DAYS)
 _FAR: Final = np.int32(FAR_FUTURE)
 
-# How a step behaves once its due date passes with nothing recorded (engine.py's kinds).
-DUTY, WINDOW, RIGHT = 0, 1, 2
-
 # Deadlines reach at most about five years past a recorded date (R8: date of birth + 60 months).
 _YEAR_SLACK_DAYS: Final = 6 * 366
 
 
 @dataclass(frozen=True, slots=True)
 class StepSlot:
-    """One row of the step arrays: a step every case may have (or a numbered advice/consultation)."""
+    """One row of the step arrays: a step every case may have (or a numbered advice/consultation).
+
+    Its title, whether statutory and its kind are the catalogue's (`_slot`).
+    """
 
     name: str  # "N1", "N2.3", "P2", "O1.final"...
-    title: str
+    title: str  # N2's and N4b's hold "{0}" where the body's name goes
     statutory: bool
     kind: int
     family: str = ""  # "N2"/"N4b" for numbered slots, whose id drops the number when alone
@@ -140,10 +136,10 @@ class BulkSteps:
         """The title the scalar engine gives this step (advice and consultations name the body)."""
         slot = self.slots[row]
         if slot.family == "N2":
-            return _titled("N2", str(self.advice_kind[case, slot.number - 1]))
+            return slot.title.replace("{0}", str(self.advice_kind[case, slot.number - 1]))
         if slot.family == "N4b":
-            return _titled("N4b", str(self.institution[case, slot.number - 1]))
-        return engine_titles().get(slot.name, slot.title)
+            return slot.title.replace("{0}", str(self.institution[case, slot.number - 1]))
+        return slot.title
 
     def case_steps(self, case: int) -> list[BulkStep]:
         """One case's steps in due order (as compute_steps orders them), without explanations."""
@@ -195,43 +191,10 @@ class BulkSteps:
         raise KeyError(name)
 
 
-# Probe cases that between them give every step the engine has, so the titles a caseworker
-# sees come from the engine itself (it keeps them inline, with no table to import).
-_PROBE_DAY = date(2020, 1, 6)
-_PROBES: Final = (
-    Facts(
-        request_received=_PROBE_DAY,
-        decision_to_assess=_PROBE_DAY,
-        advice=(AdviceRequest("{0}", _PROBE_DAY),),
-        draft_served=_PROBE_DAY,
-        consultations=(Consultation("{0}", _PROBE_DAY),),
-        final_issued=_PROBE_DAY,
-        reviews=(Review(meeting=_PROBE_DAY, outcome="A", amendment_sent=_PROBE_DAY),),
-        date_of_birth=_PROBE_DAY,
-        phase_transfer=date(2021, 9, 1),
-        transfer_kind="school",
-        move_date=_PROBE_DAY,
-        plan_transferred=_PROBE_DAY,
-        decision_sent=_PROBE_DAY,
-        mediation_requested=_PROBE_DAY,
-        mediation_declined=_PROBE_DAY,
-        order_assess=_PROBE_DAY,
-        order_plan=_PROBE_DAY,
-        reassessment_notified=_PROBE_DAY,
-    ),
-    Facts(final_issued=_PROBE_DAY, phase_transfer=date(2021, 9, 1), transfer_kind="post16"),
-    Facts(final_issued=_PROBE_DAY, phase_transfer=date(2021, 9, 1), transfer_kind="post16-other"),
-)
-
-
-@lru_cache(maxsize=1)
-def engine_titles() -> dict[str, str]:
-    """Step id -> the engine's title; "N2" and "N4b" hold "{0}" where the body's name goes."""
-    return {s.id: s.title for f in _PROBES for s in compute_steps(f, _PROBE_DAY)}
-
-
-def _titled(family: str, name: str) -> str:
-    return engine_titles()[family].replace("{0}", name)
+def _slot(name: str, family: str = "", number: int = 0) -> StepSlot:
+    """The row for a step, with the catalogue's title, kind and statutory flag."""
+    info = step_info(family or name)
+    return StepSlot(name, info.title, info.statutory, info.kind, family=family, number=number)
 
 
 def _day(ordinal: int) -> date | None:
@@ -538,7 +501,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     in_window = has_final & has_draft & (draft <= final) & (final <= draft + 14)
 
     out.add(
-        StepSlot("N1", "Decision whether to assess", True, DUTY),
+        _slot("N1"),
         has_trigger,
         r.weeks_after(trigger, 6),
         cols.decision_to_assess,
@@ -553,7 +516,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
             np.int32
         )
         out.add(
-            StepSlot(name, "Advice", True, DUTY, family="N2", number=k + 1),
+            _slot(name, family="N2", number=k + 1),
             advice.count > k,
             r.weeks_after(advice.dates["requested"][:, k], 6),
             received,
@@ -569,14 +532,14 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
             np.int32
         )
         out.add(
-            StepSlot(name, "Consultation response", False, DUTY, family="N4b", number=k + 1),
+            _slot(name, family="N4b", number=k + 1),
             consulted.count > k,
             consulted.dates["sent"][:, k] + 14,
             consulted.dates["responded"][:, k],
             warn_limit=limit,
         )
     out.add(
-        StepSlot("N4", "Parent/young person's comments on the draft plan", True, WINDOW),
+        _slot("N4"),
         draft != MISSING,
         draft + 14,
         np.zeros_like(draft),
@@ -584,7 +547,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     )
     n3_na = (not_issue == MISSING) & (not_assessed | (draft != MISSING) | (final != MISSING))
     out.add(
-        StepSlot("N3", "16-week decision: issue a plan, or notify not issuing", True, DUTY),
+        _slot("N3"),
         has_trigger,
         r.weeks_after(trigger, 16),
         not_issue,
@@ -595,7 +558,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     plan_after_all = (final != MISSING) & (final >= trigger)
     n5_na = (not_assessed | (not_issue != MISSING)) & ~plan_after_all
     out.add(
-        StepSlot("N4.target", "Draft plan served (planning target)", False, DUTY),
+        _slot("N4.target"),
         has_trigger,
         n5_due - np.where(consulted.count > 0, 30, 15).astype(np.int32),
         draft,
@@ -603,7 +566,7 @@ def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         breached=has_draft & ~n5_na & out_at_draft,
     )
     out.add(
-        StepSlot("N5", "Final EHC plan issued", True, DUTY),
+        _slot("N5"),
         has_trigger,
         n5_due,
         np.where(n5_na, MISSING, final).astype(np.int32),
@@ -656,7 +619,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     longstop = np.where(has_phase & ~phase_na, phase_due, MISSING)
     for name, code in (("P1", "school"), ("P2", "post16"), ("P3", "post16-other")):
         out.add(
-            StepSlot(name, "Phase transfer: review and final amended plan", True, DUTY),
+            _slot(name),
             has_phase & (kind == TRANSFER_CODES[code]),
             phase_due,
             phase_done,
@@ -677,7 +640,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     three = r.months_starting_with(moved, 3)
     t3_due = np.where(cycle == MISSING, three, np.maximum(three, r.review_due(cycle)))
     out.add(
-        StepSlot("T3", "New LA's first review", True, DUTY),
+        _slot("T3"),
         has_moved,
         t3_due.astype(np.int32),
         first_after,
@@ -691,7 +654,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     brought = (longstop != MISSING) & (base <= longstop) & (longstop < r1_due)
     nothing = np.zeros_like(base)
     out.add(
-        StepSlot("R1", "Annual review of the plan", True, DUTY),
+        _slot("R1"),
         has_base,
         np.where(brought, longstop, r1_due).astype(np.int32),
         nothing,
@@ -700,7 +663,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     dob = cols.date_of_birth
     under5_due = cal.add_months(base, r.policy.under5_review_months)
     out.add(
-        StepSlot("R8", "Review of an under-5's plan", False, DUTY),
+        _slot("R8"),
         has_base & (dob != MISSING) & (under5_due < cal.add_months(dob, 60)),
         under5_due,
         nothing,
@@ -729,30 +692,15 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         return np.asarray(ceased & (done == MISSING))
 
     two_before = r.weeks_before(meeting, 2)
-    for name, title, due, done in (
-        ("R2", "Notice of the review meeting to invitees", two_before, "notice_sent"),
-        (
-            "R3",
-            "Advice and information circulated before the meeting",
-            two_before,
-            "advice_circulated",
-        ),
-        (
-            "R4",
-            "Review report sent to the LA and invitees",
-            r.weeks_after(meeting, 2),
-            "report_sent",
-        ),
-        (
-            "R5",
-            "Review decision (maintain, amend or cease) notified",
-            r.weeks_after(meeting, 4),
-            "decision_sent",
-        ),
+    for name, due, done in (
+        ("R2", two_before, "notice_sent"),
+        ("R3", two_before, "advice_circulated"),
+        ("R4", r.weeks_after(meeting, 2), "report_sent"),
+        ("R5", r.weeks_after(meeting, 4), "decision_sent"),
     ):
         done_on = of_latest(reviews.dates[done])
         out.add(
-            StepSlot(name, title, True, DUTY),
+            _slot(name),
             has_meeting,
             due,
             done_on,
@@ -760,7 +708,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         )
     has_sent = sent != MISSING
     out.add(
-        StepSlot("R6", "Parent/young person's response to proposed amendments", True, WINDOW),
+        _slot("R6"),
         has_review & has_sent,
         sent + 14,
         nothing,
@@ -775,7 +723,7 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     anchor = np.where(meeting != MISSING, meeting, sent)
     brought = (longstop != MISSING) & (anchor <= longstop) & (longstop < r7_due)
     out.add(
-        StepSlot("R7", "Final amended plan (or notice not to amend)", True, DUTY),
+        _slot("R7"),
         has_review & (has_sent | (amending & (meeting != MISSING))),
         np.where(brought, longstop, r7_due).astype(np.int32),
         final_amended,
@@ -788,16 +736,14 @@ def _moves(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     move, aware = cols.move_date, cols.aware_of_move
     short_notice = (aware != MISSING) & (r.cal.working_days_between(aware, move) < 15)
     out.add(
-        StepSlot("T1", "Old LA transfers the plan to the new LA", True, DUTY),
+        _slot("T1"),
         move != MISSING,
         np.where(short_notice, r.cal.working_days_within(aware, 15), move).astype(np.int32),
         cols.plan_transferred,
     )
     moved = cols.plan_transferred
     out.add(
-        StepSlot(
-            "T2", "New LA tells the parent/young person about the transferred plan", True, DUTY
-        ),
+        _slot("T2"),
         moved != MISSING,
         r.weeks_after(moved, 6),
         cols.transfer_notice_sent,
@@ -817,7 +763,7 @@ def _appeals(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     contacted = np.stack([requested, declined, certificate], axis=1)
     plain = cal.add_months(decision, 2)
     out.add(
-        StepSlot("A1", "Parent/young person contacts a mediation adviser", True, RIGHT),
+        _slot("A1"),
         has_decision,
         plain,
         _earliest(contacted, contacted != MISSING),
@@ -826,13 +772,13 @@ def _appeals(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         certificate != MISSING, np.maximum(plain, cal.add_months(certificate, 1)), plain
     ).astype(np.int32)
     out.add(
-        StepSlot("A2", "Appeal to the First-tier Tribunal (SEND)", True, RIGHT),
+        _slot("A2"),
         has_decision,
         r.tribunal_deadline(latest),
         cols.appeal_lodged,
     )
     out.add(
-        StepSlot("A4", "LA arranges mediation", True, DUTY),
+        _slot("A4"),
         requested != MISSING,
         requested + 30,
         cols.mediation_held,
@@ -843,7 +789,7 @@ def _appeals(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     else:
         certificate_due = cal.add_working_days(trigger, 3)
     out.add(
-        StepSlot("A3", "Mediation certificate issued", True, DUTY),
+        _slot("A3"),
         trigger != MISSING,
         certificate_due,
         certificate,
@@ -857,44 +803,42 @@ def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     final = _on_or_after(cols.final_issued, order)
     no_plan = _on_or_after(cols.not_issue_decision, order)
     issuing = (final != MISSING) | (_on_or_after(cols.draft_served, order) != MISSING)
-    title = "Tribunal order to assess: "
     out.add(
-        StepSlot("O1.notice", title + "notify the parent/young person", True, DUTY),
+        _slot("O1.notice"),
         has_order,
         r.weeks_after(order, 2),
         cols.order_notice_sent,
     )
     out.add(
-        StepSlot("O1.no-plan", title + "notice of decision not to issue a plan", True, DUTY),
+        _slot("O1.no-plan"),
         has_order,
         r.weeks_after(order, 10),
         no_plan,
         not_applicable=issuing & (no_plan == MISSING),
     )
     out.add(
-        StepSlot("O1.final", title + "final EHC plan issued", True, DUTY),
+        _slot("O1.final"),
         has_order,
         r.weeks_after(order, 14),
         final,
         not_applicable=(no_plan != MISSING) & (final == MISSING),
     )
     order = cols.order_plan
-    title = "Tribunal order for a plan: "
     out.add(
-        StepSlot("O2.draft", title + "draft plan issued", True, DUTY),
+        _slot("O2.draft"),
         order != MISSING,
         r.weeks_after(order, 5),
         _on_or_after(cols.draft_served, order),
     )
     out.add(
-        StepSlot("O2.final", title + "final EHC plan issued", True, DUTY),
+        _slot("O2.final"),
         order != MISSING,
         r.weeks_after(order, 11),
         _on_or_after(cols.final_issued, order),
     )
     notified = cols.reassessment_notified
     out.add(
-        StepSlot("O3", "Re-assessment: final EHC plan issued", True, DUTY),
+        _slot("O3"),
         notified != MISSING,
         r.weeks_after(notified, 14),
         _on_or_after(cols.final_issued, notified),

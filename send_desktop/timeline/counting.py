@@ -172,3 +172,22 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 def long_date(day: date) -> str:
     """ "Mon 26 May 2025": how a caseworker reads a date."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def school_year_start(day: date) -> int:
+    """The calendar year in which the school year holding `day` began (1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def national_curriculum_year(date_of_birth: date, on: date) -> int:
+    """NCY in the school year containing `on`: Reception = 0, nursery negative, Year 12 = 12.
+
+    A child starts Reception in the September after their fourth birthday, so the year is the
+    child's age on the 31 August before the school year began, minus 4 (Year 1 is the year a
+    child starts aged 5 on 31 August).
+    """
+    cutoff = date(school_year_start(on), 8, 31)
+    age = cutoff.year - date_of_birth.year
+    if (date_of_birth.month, date_of_birth.day) > (cutoff.month, cutoff.day):
+        age -= 1
+    return age - 4

@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from send_desktop.timeline import counting as c
-from send_desktop.timeline.engine import DUTY, RIGHT, WINDOW, _drafts, stage_of
+from send_desktop.timeline.catalogue import DUTY, RIGHT, WINDOW
+from send_desktop.timeline.engine import _drafts, stage_of
 from send_desktop.timeline.model import Facts, Policy, Status
 
 # Bumped whenever the engine's rules change what a digest holds: stored digests computed under

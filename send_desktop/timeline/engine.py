@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from send_desktop.timeline import counting as c
 from send_desktop.timeline import order
+from send_desktop.timeline.catalogue import DUTY, EXCEPTION_SOURCE, RIGHT, WINDOW
+from send_desktop.timeline.catalogue import step as step_info
 from send_desktop.timeline.model import (
     OPEN_STATUSES,
     CaseSummary,
@@ -17,28 +19,6 @@ from send_desktop.timeline.model import (
     Step,
 )
 
-# How a step behaves once its due date passes with nothing recorded.
-DUTY = 0  # someone must act (LA, or a school asked for a response): overdue
-WINDOW = 1  # a period the parent/young person must be given (N4, R6): it simply ends
-RIGHT = 2  # a period in which the parent/young person may act (A1, A2): it lapses
-
-# Which exceptions excuse which step (rules section 2, "Exceptions"), and where the law says so.
-EXCEPTIONS_FOR: dict[str, frozenset[str]] = {
-    "N1": frozenset({"X1", "X2", "X3", "X4"}),
-    "N2": frozenset({"X3", "X4", "X5"}),
-    "N3": frozenset({"X1", "X2", "X3", "X4"}),
-    "N5": frozenset({"X1", "X2", "X3", "X4"}),
-    # reg 27(3): the re-assessment's time limit does not apply in the circumstances of
-    # reg 10(4)(a)-(d), the same as the 20 weeks'.
-    "O3": frozenset({"X1", "X2", "X3", "X4"}),
-}
-EXCEPTION_SOURCE: dict[str, str] = {
-    "N1": "reg 5(4)",
-    "N2": "reg 8(2)",
-    "N3": "reg 10(4)",
-    "N5": "reg 13(3)",
-    "O3": "reg 27(3)",
-}
 _NO_CODES: frozenset[str] = frozenset()
 _DAY = timedelta(days=1)
 
@@ -70,32 +50,32 @@ class _Draft:
     def __init__(
         self,
         id: str,
-        title: str,
         due: date | None,
         done: date | None,
-        source: str,
         headline: str,
         basis: str,
         args: tuple[date, ...],
         *,
-        kind: int = DUTY,
-        statutory: bool = True,
-        covered: frozenset[str] = _NO_CODES,
+        name: str = "",
+        codes: frozenset[str] = _NO_CODES,
         not_applicable: Reason | None = None,
         window_start: date | None = None,
         breach: Reason | None = None,
     ) -> None:
+        # Title, source, kind, whether statutory and the exceptions that excuse it: the
+        # catalogue's; the name of the advice-giver or school goes into N2's and N4b's title.
+        info = step_info(id)
         self.id = id
-        self.title = title
+        self.title = info.titled(name)
         self.due = due
         self.done = done
-        self.source = source
+        self.source = info.source
         self.headline = headline
         self.basis = basis
         self.args = args
-        self.kind = kind
-        self.statutory = statutory
-        self.covered = covered
+        self.kind = info.kind
+        self.statutory = info.statutory
+        self.covered = codes & info.excused_by if codes else _NO_CODES
         self.not_applicable = not_applicable
         self.window_start = window_start
         # Why the step, done or not, is in breach of the law (rules section 7): a template
@@ -177,14 +157,12 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
         out.append(
             _Draft(
                 "N1",
-                "Decision whether to assess",
                 c.weeks_after(trigger, 6, p),
                 f.decision_to_assess,
-                "reg 5(1)",
                 "Decision whether to assess due",
                 "request received {0} + 6 weeks",
                 (trigger,),
-                covered=codes & EXCEPTIONS_FOR["N1"],
+                codes=codes,
             )
         )
     several = len(f.advice) > 1
@@ -192,27 +170,22 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
         out.append(
             _Draft(
                 f"N2.{n}" if several else "N2",
-                f"Advice from {advice.kind}",
                 c.weeks_after(advice.requested, 6, p),
                 advice.received,
-                "reg 8",
                 f"Advice from {advice.kind} due",
                 "advice requested {0} + 6 weeks",
                 (advice.requested,),
-                covered=codes & EXCEPTIONS_FOR["N2"],
-                not_applicable=(
-                    advice_ended
-                    if advice.received is None and not (final_ended and n - 1 in at_final)
-                    else None
-                ),
+                name=advice.kind,
+                codes=codes,
+                not_applicable=advice_ended
+                if advice.received is None and not (final_ended and n - 1 in at_final)
+                else None,
                 breach=(
-                    (
-                        "not received before the final plan was issued {0} (regs 8 and 11)",
-                        (f.final_issued,),
-                    )
-                    if final_ended and n - 1 in at_final and f.final_issued is not None
-                    else None
-                ),
+                    "not received before the final plan was issued {0} (regs 8 and 11)",
+                    (f.final_issued,),
+                )
+                if final_ended and n - 1 in at_final and f.final_issued is not None
+                else None,
             )
         )
     several = len(f.consultations) > 1
@@ -220,14 +193,12 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
         out.append(
             _Draft(
                 f"N4b.{n}" if several else "N4b",
-                f"Consultation response from {consulted.institution}",
                 c.days_window(consulted.sent, 15),
                 consulted.responded,
-                "CFA s.39-40; CoP 9.83",
                 f"Response from {consulted.institution} expected by",
                 "consultation sent {0}, 15 days beginning with that day (guidance)",
                 (consulted.sent,),
-                statutory=False,
+                name=consulted.institution,
                 window_start=consulted.sent,
             )
         )
@@ -245,14 +216,11 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
         out.append(
             _Draft(
                 "N4",
-                "Parent/young person's comments on the draft plan",
                 window_end,
                 None,
-                "reg 13(1)",
                 "Comment window on the draft plan ends",
                 basis,
                 args,
-                kind=WINDOW,
                 window_start=served,
                 breach=cut_short,
             )
@@ -267,14 +235,12 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
     out.append(
         _Draft(
             "N3",
-            "16-week decision: issue a plan, or notify not issuing",
             c.weeks_after(trigger, 16, p),
             f.not_issue_decision,
-            "reg 10(1)",
             "Decision whether to issue a plan due (notice if not issuing)",
             "request received {0} + 16 weeks",
             (trigger,),
-            covered=codes & EXCEPTIONS_FOR["N3"],
+            codes=codes,
             not_applicable=n3_na if f.not_issue_decision is None else None,
         )
     )
@@ -313,18 +279,13 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
     out.append(
         _Draft(
             "N4.target",
-            "Draft plan served (planning target)",
             n5_due - timedelta(days=30 if schools else 15),
             f.draft_served,
-            "planning target, not statutory",
             "Target for serving the draft plan",
-            (
-                "final plan due {0} - 30 days (15 for comments, 15 for the school consulted)"
-                if schools
-                else "final plan due {0} - 15 days for comments"
-            ),
+            "final plan due {0} - 30 days (15 for comments, 15 for the school consulted)"
+            if schools
+            else "final plan due {0} - 15 days for comments",
             (n5_due,),
-            statutory=False,
             not_applicable=n5_na,
             breach=draft_breach,
         )
@@ -332,26 +293,16 @@ def _assessment(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -
     out.append(
         _Draft(
             "N5",
-            "Final EHC plan issued",
             n5_due,
             f.final_issued if n5_na is None else None,
-            "reg 13(2)",
             "Final plan due",
             "request received {0} + 20 weeks",
             (trigger,),
-            covered=codes & EXCEPTIONS_FOR["N5"],
+            codes=codes,
             not_applicable=n5_na,
             breach=final_breach,
         )
     )
-
-
-def _year_group(dob: date, on: date) -> int:
-    """National Curriculum year on a date: Year 1 is the year a child starts aged 5 on 31 August."""
-    start = on.year if on.month >= 9 else on.year - 1
-    aug31 = date(start, 8, 31)
-    age = aug31.year - dob.year - ((aug31.month, aug31.day) < (dob.month, dob.day))
-    return age - 4
 
 
 def _phase_transfer(f: Facts, p: Policy, plan_start: date | None) -> _Draft | None:
@@ -382,10 +333,8 @@ def _phase_transfer(f: Facts, p: Policy, plan_start: date | None) -> _Draft | No
         na = ("the plan was issued after this deadline: it should name the new setting", ())
     return _Draft(
         step,
-        "Phase transfer: review and final amended plan",
         due,
         done,
-        "reg 18",
         "Phase-transfer review and amended plan due",
         basis,
         (transfer,),
@@ -442,10 +391,8 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
         out.append(
             _Draft(
                 "T3",
-                "New LA's first review",
                 due,
                 after[0] if after else None,
-                "reg 15(5)",
                 "First review by the new LA due",
                 basis if cycle is not None else "3 months beginning with the transfer {0}",
                 (cycle, moved) if cycle is not None else (moved,),
@@ -465,20 +412,10 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
         if longstop is not None and base <= longstop < due:
             due = longstop
             basis += ", brought forward by the phase-transfer deadline"
-        if f.date_of_birth is not None and _year_group(f.date_of_birth, due) >= 9:
+        if f.date_of_birth is not None and c.national_curriculum_year(f.date_of_birth, due) >= 9:
             basis += "; Year 9 or above: cover preparation for adulthood (reg 20(6))"
         out.append(
-            _Draft(
-                "R1",
-                "Annual review of the plan",
-                due,
-                None,
-                "CFA s.44(1)",
-                "Annual review due",
-                basis,
-                args,
-                not_applicable=cycle_na,
-            )
+            _Draft("R1", due, None, "Annual review due", basis, args, not_applicable=cycle_na)
         )
         dob = f.date_of_birth
         if dob is not None:
@@ -488,14 +425,11 @@ def _reviews(f: Facts, p: Policy, out: list[_Draft]) -> None:
                 out.append(
                     _Draft(
                         "R8",
-                        "Review of an under-5's plan",
                         under5_due,
                         None,
-                        "CoP 9.178",
                         "Under-5 review due",
                         base_words + f" + {months} months (guidance: every 3-6 months)",
                         (base,),
-                        statutory=False,
                         not_applicable=cycle_na,
                     )
                 )
@@ -519,10 +453,8 @@ def _current_review(
         step(
             _Draft(
                 "R2",
-                "Notice of the review meeting to invitees",
                 before,
                 r.notice_sent,
-                "reg 20(3)",
                 "Invitations to the review meeting due by",
                 "meeting {0}, at least 2 weeks before",
                 (meeting,),
@@ -531,10 +463,8 @@ def _current_review(
         step(
             _Draft(
                 "R3",
-                "Advice and information circulated before the meeting",
                 before,
                 r.advice_circulated,
-                "reg 20(4)",
                 "Advice for the review circulated by",
                 "meeting {0}, at least 2 weeks before",
                 (meeting,),
@@ -543,10 +473,8 @@ def _current_review(
         step(
             _Draft(
                 "R4",
-                "Review report sent to the LA and invitees",
                 c.weeks_after(meeting, 2, p),
                 r.report_sent,
-                "reg 20(7)",
                 "Review report due",
                 "meeting {0} + 2 weeks",
                 (meeting,),
@@ -555,10 +483,8 @@ def _current_review(
         step(
             _Draft(
                 "R5",
-                "Review decision (maintain, amend or cease) notified",
                 c.weeks_after(meeting, 4, p),
                 r.decision_sent,
-                "reg 20(10); R (L, M, P) v Devon CC [2022] EWHC 493 (Admin)",
                 "Review decision due",
                 "meeting {0} + 4 weeks; if amending, the proposed amendments go with it",
                 (meeting,),
@@ -569,14 +495,11 @@ def _current_review(
         step(
             _Draft(
                 "R6",
-                "Parent/young person's response to proposed amendments",
                 c.days_window(sent, 15),
                 None,
-                "reg 22(2)",
                 "Response window on the proposed amendments ends",
                 "amendments sent {0}, at least 15 days beginning with that day",
                 (sent,),
-                kind=WINDOW,
                 window_start=sent,
             )
         )
@@ -598,18 +521,7 @@ def _current_review(
     if longstop is not None and (meeting or sent or longstop) <= longstop < due:
         due = longstop
         basis += ", brought forward by the phase-transfer deadline"
-    step(
-        _Draft(
-            "R7",
-            "Final amended plan (or notice not to amend)",
-            due,
-            r.final_amended,
-            "reg 22(3); R (L, M, P) v Devon CC [2022] EWHC 493 (Admin)",
-            "Final amended plan due",
-            basis,
-            args,
-        )
-    )
+    step(_Draft("R7", due, r.final_amended, "Final amended plan due", basis, args))
 
 
 def _moves(f: Facts, p: Policy, out: list[_Draft]) -> None:
@@ -625,26 +537,15 @@ def _moves(f: Facts, p: Policy, out: list[_Draft]) -> None:
         else:
             due, basis, args = move, "the day of the move {0}", (move,)
         out.append(
-            _Draft(
-                "T1",
-                "Old LA transfers the plan to the new LA",
-                due,
-                f.plan_transferred,
-                "reg 15(2)",
-                "Plan transfer to the new LA due",
-                basis,
-                args,
-            )
+            _Draft("T1", due, f.plan_transferred, "Plan transfer to the new LA due", basis, args)
         )
     moved = f.plan_transferred
     if moved is not None:
         out.append(
             _Draft(
                 "T2",
-                "New LA tells the parent/young person about the transferred plan",
                 c.weeks_after(moved, 6, p),
                 f.transfer_notice_sent,
-                "reg 15(4)",
                 "New LA's letter about the transferred plan due",
                 "plan transferred {0} + 6 weeks",
                 (moved,),
@@ -666,14 +567,11 @@ def _appeals(f: Facts, p: Policy, out: list[_Draft]) -> None:
         out.append(
             _Draft(
                 "A1",
-                "Parent/young person contacts a mediation adviser",
                 c.months_after(decision, 2),
                 min(contacted) if contacted else None,
-                "reg 33",
                 "Mediation adviser to be contacted by",
                 "decision sent {0} + 2 months (not needed for placement-only appeals)",
                 (decision,),
-                kind=RIGHT,
             )
         )
         plain = c.months_after(decision, 2)
@@ -695,28 +593,14 @@ def _appeals(f: Facts, p: Policy, out: list[_Draft]) -> None:
                 basis += f"; {day} falls in August, so the first working day after 31 Aug"
             else:
                 basis += f"; {day} is not a working day, so the next working day"
-        out.append(
-            _Draft(
-                "A2",
-                "Appeal to the First-tier Tribunal (SEND)",
-                due,
-                f.appeal_lodged,
-                "FtT r.20(1)(c), r.12",
-                "Appeal to the Tribunal by",
-                basis,
-                args,
-                kind=RIGHT,
-            )
-        )
+        out.append(_Draft("A2", due, f.appeal_lodged, "Appeal to the Tribunal by", basis, args))
     asked = f.mediation_requested
     if asked is not None:
         out.append(
             _Draft(
                 "A4",
-                "LA arranges mediation",
                 asked + timedelta(days=30),
                 f.mediation_held,
-                "reg 37",
                 "Mediation to take place by",
                 "LA told {0} + 30 days",
                 (asked,),
@@ -733,10 +617,8 @@ def _appeals(f: Facts, p: Policy, out: list[_Draft]) -> None:
         out.append(
             _Draft(
                 "A3",
-                "Mediation certificate issued",
                 c.certificate_due(trigger, p),
                 f.certificate_issued,
-                "regs 34-39",
                 "Mediation certificate due",
                 what + " {0} + 3 working days, " + counted,
                 (trigger,),
@@ -771,10 +653,8 @@ def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> No
             out.append(
                 _Draft(
                     step,
-                    "Tribunal order to assess: " + title,
                     c.weeks_after(order, weeks, p),
                     done,
-                    "reg 44",
                     "Under the Tribunal order to assess, " + title + " due",
                     f"order {{0}} + {weeks} weeks",
                     (order,),
@@ -790,10 +670,8 @@ def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> No
             out.append(
                 _Draft(
                     step,
-                    "Tribunal order for a plan: " + title,
                     c.weeks_after(order, weeks, p),
                     done,
-                    "reg 44",
                     "Under the Tribunal order for a plan, " + title + " due",
                     f"order {{0}} + {weeks} weeks",
                     (order,),
@@ -804,14 +682,12 @@ def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> No
         out.append(
             _Draft(
                 "O3",
-                "Re-assessment: final EHC plan issued",
                 c.weeks_after(notified, 14, p),
                 _after(f.final_issued, notified),
-                "reg 27",
                 "Final plan after re-assessment due",
                 "re-assessment notified {0} + 14 weeks",
                 (notified,),
-                covered=codes & EXCEPTIONS_FOR["O3"],
+                codes=codes,
             )
         )
 

@@ -7,6 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
+from send_desktop.timeline.catalogue import EXCEPTION_CODES
+
 WeekStart = Literal["exclusive", "inclusive"]
 ReviewYear = Literal["strict", "anniversary"]
 TransferDeadline = Literal["strict", "by"]
@@ -26,7 +28,6 @@ STAGES: tuple[str, ...] = (
     "Ceased",
 )
 
-EXCEPTION_CODES: tuple[str, ...] = ("X1", "X2", "X3", "X4", "X5")
 
 # The choices an authority may make where the law is read two ways (rules sections 1 and 6).
 _CHOICES: dict[str, tuple[str, ...]] = {

@@ -8,8 +8,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import NamedTuple
 
+from send_desktop.timeline.catalogue import EXCEPTIONS_FOR
 from send_desktop.timeline.counting import review_due
-from send_desktop.timeline.engine import EXCEPTIONS_FOR
 from send_desktop.timeline.model import Facts, Policy
 
 # SEN2 counts in days, not by the engine's week rule: "within 20 weeks" <=> issue - request <= 140.

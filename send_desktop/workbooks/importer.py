@@ -174,31 +174,50 @@ class _Known:
     existing: dict[tuple[int, str], set[tuple[Any, ...]]] = field(default_factory=dict)
 
 
+ByChild = dict[tuple[str, str, dt.date | None], list[tuple[dt.date, str]]]
+ByChildRequest = dict[tuple[str, str, dt.date | None, dt.date], str]
+
+
+def children_on_file(session: Session) -> tuple[ByChild, ByChildRequest]:
+    """Every case's ref by its child (name and date of birth), and by child and request date.
+
+    What a tracker row without a ref is matched against: the same child with the same request
+    date is that case; the same child alone is a possible duplicate.
+    """
+    by_child: ByChild = {}
+    by_child_request: ByChildRequest = {}
+    found = session.execute(
+        select(
+            Child.first_name,
+            Child.last_name,
+            Child.date_of_birth,
+            Case.request_received,
+            Case.ref,
+        ).join(Case, Case.child_id == Child.id)
+    )
+    for first, last, birth, received, ref in found:
+        key = name_key(first, last, birth)
+        by_child.setdefault(key, []).append((received, ref))
+        by_child_request[(*key, received)] = ref
+    return by_child, by_child_request
+
+
+def matching_ref(by_child_request: ByChildRequest, row: TrackerRow) -> str | None:
+    """The case a row without a ref is: the same child (name, date of birth), same request date."""
+    if row.ref or row.request_received is None:
+        return None
+    key = name_key(row.first_name, row.last_name, row.date_of_birth)
+    return by_child_request.get((*key, row.request_received))
+
+
 def _load_known(session: Session, plan: ImportPlan, cases: CaseWriter) -> _Known:
     refs = {row.ref for row in plan.rows if row.ref}
-    by_child: dict[tuple[str, str, dt.date | None], list[tuple[dt.date, str]]] = {}
-    by_child_request: dict[tuple[str, str, dt.date | None, dt.date], str] = {}
+    by_child: ByChild = {}
+    by_child_request: ByChildRequest = {}
     if any(not row.ref for row in plan.rows):
-        found = session.execute(
-            select(
-                Child.first_name,
-                Child.last_name,
-                Child.date_of_birth,
-                Case.request_received,
-                Case.ref,
-            ).join(Case, Case.child_id == Child.id)
-        )
-        for first, last, birth, received, ref in found:
-            key = name_key(first, last, birth)
-            by_child.setdefault(key, []).append((received, ref))
-            by_child_request[(*key, received)] = ref
+        by_child, by_child_request = children_on_file(session)
         # The cases a row without a ref may turn out to be.
-        for row in plan.rows:
-            if not row.ref and row.request_received is not None:
-                key = name_key(row.first_name, row.last_name, row.date_of_birth)
-                same = by_child_request.get((*key, row.request_received))
-                if same is not None:
-                    refs.add(same)
+        refs.update(r for r in (matching_ref(by_child_request, row) for row in plan.rows) if r)
     cases.load(
         refs,
         {row.upn for row in plan.rows if row.upn},
@@ -463,9 +482,8 @@ def _apply_row(
 ) -> None:
     assert row.request_received is not None
     case = known.cases.case_by_ref(row.ref) if row.ref else None
-    key = name_key(row.first_name, row.last_name, row.date_of_birth)
-    if case is None and not row.ref:
-        same = known.by_child_request.get((*key, row.request_received))
+    if case is None:
+        same = matching_ref(known.by_child_request, row)
         if same is not None:
             case = known.cases.case_by_ref(same)
             assert case is not None, "loaded with the plan's refs"

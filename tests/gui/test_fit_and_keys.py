@@ -389,14 +389,13 @@ def test_the_familys_windows_do_not_look_like_la_deadlines() -> None:
     assert step_look("N4", Status.DONE_ON_TIME) == LOOKS["done-on-time"]
 
 
-def test_family_steps_are_the_engines_parent_periods() -> None:
-    """The ids kept in status.py are the steps the engine gives the parent or young person."""
+def test_family_steps_are_the_catalogues_windows_and_rights() -> None:
+    """status.py shows as the family's time exactly the catalogue's WINDOW and RIGHT steps."""
     from send_desktop.gui.status import is_family_step
-    from send_desktop.timeline.bulk_compute import engine_titles
+    from send_desktop.timeline.catalogue import DUTY, STEPS
 
-    for step_id, title in engine_titles().items():
-        family = title.startswith(("Parent/young person", "Appeal to the First-tier"))
-        assert is_family_step(step_id) == family, (step_id, title)
+    for info in STEPS:
+        assert is_family_step(info.id) == (info.kind != DUTY), info.id
 
 
 def _simulate(hex_code: str, matrix: list[list[float]]) -> list[float]:

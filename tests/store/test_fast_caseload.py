@@ -31,10 +31,11 @@ from send_desktop.store.models import (
     Move,
     Team,
 )
-from send_desktop.store.queries import caseload, caseload_by_case, caseworkers, teams
-from send_desktop.store.reports import TeamReport, team_report, team_report_by_case
+from send_desktop.store.queries import caseload, caseworkers, teams
+from send_desktop.store.reports import TeamReport, team_report
 from send_desktop.store.settings import save_policy
 from send_desktop.store.summaries import refresh, stale_count
+from tests.oracles import caseload_by_case, team_report_by_case
 
 AS_OF = date(2025, 6, 1)
 POLICIES = (

@@ -15,9 +15,10 @@ from send_desktop.store import cases as c
 from send_desktop.store.demo import make_demo
 from send_desktop.store.facts import case_facts
 from send_desktop.store.models import Case, CaseStepRow, CaseSummaryRow
-from send_desktop.store.queries import caseload, caseload_by_case, caseworkers
+from send_desktop.store.queries import caseload, caseworkers
 from send_desktop.store.settings import load_policy, save_policy
 from send_desktop.timeline.digest import digest, status_on
+from tests.oracles import caseload_by_case
 
 AS_OF = date(2025, 6, 1)
 

@@ -35,7 +35,7 @@ from send_desktop.timeline.bulk import (
     synthetic_rows,
 )
 from send_desktop.timeline.bulk_calendar import calendar_for
-from send_desktop.timeline.bulk_compute import engine_titles
+from send_desktop.timeline.catalogue import CATALOGUE
 from send_desktop.timeline.counting import (
     add_working_days,
     months_after,
@@ -419,11 +419,11 @@ def test_bench_reports_both_timings() -> None:
     assert figures["ratio"] == pytest.approx(figures["compute_bulk_s"] / figures["sqlite_select_s"])
 
 
-def test_every_step_row_takes_its_title_from_the_engine() -> None:
+def test_every_step_row_takes_its_title_and_kind_from_the_catalogue() -> None:
     result = compute_bulk(CaseColumns.from_facts([Facts()]), date(2025, 1, 1))
-    titles = engine_titles()
     for slot in result.slots:
-        assert (slot.family or slot.name) in titles, slot.name
+        info = CATALOGUE[slot.family or slot.name]
+        assert (slot.title, slot.kind, slot.statutory) == (info.title, info.kind, info.statutory)
 
 
 def test_an_empty_caseload_has_no_steps() -> None:

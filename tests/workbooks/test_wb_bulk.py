@@ -34,7 +34,15 @@ from send_desktop.store.cases import (
 )
 from send_desktop.store.models import AuditEntry, Case, CaseNote, Caseworker, Child, Team
 from send_desktop.store.queries import add_caseworker, add_team
-from send_desktop.workbooks.importer import ImportRefused, ImportResult, apply_import
+from send_desktop.workbooks.importer import (
+    ByChild,
+    ByChildRequest,
+    ImportRefused,
+    ImportResult,
+    apply_import,
+    children_on_file,
+    matching_ref,
+)
 from send_desktop.workbooks.tracker import ImportPlan, Problem, TrackerRow, name_key, read_tracker
 
 BULK_HEADERS = [
@@ -92,22 +100,12 @@ def rowwise_import(db: Database, plan: ImportPlan, user: str) -> ImportResult:
 def _load_known(session: Session, plan: ImportPlan) -> _Known:
     refs = sorted({row.ref for row in plan.rows if row.ref})
     by_ref = {c.ref: c for c in session.execute(select(Case).where(Case.ref.in_(refs))).scalars()}
-    by_child: dict[tuple[str, str, dt.date | None], list[tuple[dt.date, str]]] = {}
-    by_child_request: dict[tuple[str, str, dt.date | None, dt.date], str] = {}
+    # The product's own lookup of the children on file (not a copy of it): the bulk path and
+    # this reference differ in how they write, not in which case a row without a ref matches.
+    by_child: ByChild = {}
+    by_child_request: ByChildRequest = {}
     if any(not row.ref for row in plan.rows):
-        found = session.execute(
-            select(
-                Child.first_name,
-                Child.last_name,
-                Child.date_of_birth,
-                Case.request_received,
-                Case.ref,
-            ).join(Case, Case.child_id == Child.id)
-        )
-        for first, last, birth, received, ref in found:
-            key = name_key(first, last, birth)
-            by_child.setdefault(key, []).append((received, ref))
-            by_child_request[(*key, received)] = ref
+        by_child, by_child_request = children_on_file(session)
     workers = {n.casefold(): i for i, n in session.execute(select(Caseworker.id, Caseworker.name))}
     teams = {n.casefold(): i for i, n in session.execute(select(Team.id, Team.name))}
     return _Known(by_ref, by_child, by_child_request, workers, teams)
@@ -139,8 +137,8 @@ def _apply_row(
     assert row.request_received is not None
     case = known.by_ref.get(row.ref) if row.ref else None
     key = name_key(row.first_name, row.last_name, row.date_of_birth)
-    if case is None and not row.ref:
-        same = known.by_child_request.get((*key, row.request_received))
+    if case is None:
+        same = matching_ref(known.by_child_request, row)
         if same is not None:
             case = session.execute(select(Case).where(Case.ref == same)).scalar_one()
             column = plan.column("child_name")
