@@ -94,12 +94,48 @@ def _counts(conn: sqlite3.Connection, where: str, args: list[Any], today: date) 
     return found | {"steps_overdue": int(steps[0])}
 
 
+_DUE = "CASE WHEN s.breach_due < ? THEN s.breach_due ELSE s.next_due END"
+_RANK = (
+    "CASE WHEN s.next_due IS NULL THEN 7 WHEN s.breach_due < ? THEN 0 "
+    "WHEN s.next_due < ? THEN 2 WHEN s.next_soon <= ? THEN 1 ELSE 3 END"
+)
+#: counts.SORTS: each sort's keys, and how many times each key binds today.
+SORTS: dict[str, tuple[tuple[str, int], ...]] = {
+    "ref": (("c.ref", 0),),
+    "child": (("lower(ch.last_name)", 0), ("lower(ch.first_name)", 0)),
+    "age": (("ch.date_of_birth", 0),),
+    "stage": (("s.stage", 0),),
+    "next": (("s.next_title", 0),),
+    "due": ((_DUE, 1),),
+    "status": ((_RANK, 3), (_DUE, 1)),
+    "caseworker": (("lower(w.name)", 0),),
+    "id": (),
+}
+
+
+def _order(sort: str, descending: bool, today: str) -> tuple[str, list[str]]:
+    """counts.rows' ORDER BY: missing values last, then the keys, ties by case id."""
+    keys = SORTS[sort]
+    way = " DESC" if descending else ""
+    nulls = [f"({k}) IS NULL" for k, _ in keys]
+    order = [f"{k}{way}" for k, _ in keys]
+    binds = [today for _ in range(2) for _k, n in keys for _i in range(n)]
+    return ", ".join([*nulls, *order, f"c.id{way}"]), binds
+
+
 def _rows(
-    conn: sqlite3.Connection, where: str, args: list[Any], today: date, limit: int
+    conn: sqlite3.Connection,
+    where: str,
+    args: list[Any],
+    today: date,
+    limit: int,
+    sort: str = "due",
+    descending: bool = False,
 ) -> list[dict[str, Any]]:
-    """counts.rows(q, sort="due", limit=limit): the next deadline soonest first, missing last."""
+    """counts.rows(q, sort, descending, limit=limit)."""
     t = today.isoformat()
-    due = "CASE WHEN s.breach_due < ? THEN s.breach_due ELSE s.next_due END"
+    due = _DUE
+    order, order_args = _order(sort, descending, t)
     sql = f"""
         SELECT c.id, c.ref, ch.first_name, ch.last_name, ch.date_of_birth, ch.upn, w.name,
           tm.name, s.stage,
@@ -118,12 +154,12 @@ def _rows(
           LEFT OUTER JOIN caseworker w ON w.id = c.caseworker_id
           LEFT OUTER JOIN team tm ON tm.id = w.team_id
         WHERE {where}
-        ORDER BY ({due}) IS NULL, {due}, c.id
+        ORDER BY {order}
         LIMIT ?
     """
     values = [t, t, t, t, t, t]
     found = []
-    for r in conn.execute(sql, [*values, *args, t, t, limit]):
+    for r in conn.execute(sql, [*values, *args, *order_args, limit]):
         next_due = _day(r[11])
         received = _day(r[14])
         weeks_end = _day(r[19])
@@ -187,8 +223,10 @@ def read(
     scope: str = "mine",
     limit: int = 200,
     stamp: str | None = None,
+    sort: str = "due",
+    descending: bool = False,
 ) -> FirstPage | None:
-    """The first page (the next deadline soonest first) and counts for `user` in `scope`
+    """The first page (in a counts.SORTS order) and counts for `user` in `scope`
     ("mine", "team" or "everyone"), read-only; None when the normal path must read: not a
     SQLite file, schema not at head, stored deadlines stale (or not under `stamp`), any error."""
     file = Path(path)
@@ -199,7 +237,7 @@ def read(
     except sqlite3.Error:
         return None
     try:
-        return _read(conn, user, as_of, scope, limit, stamp)
+        return _read(conn, user, as_of, scope, (limit, sort, descending), stamp)
     except sqlite3.Error:
         return None
     finally:
@@ -207,7 +245,12 @@ def read(
 
 
 def _read(
-    conn: sqlite3.Connection, user: str, as_of: date, scope: str, limit: int, stamp: str | None
+    conn: sqlite3.Connection,
+    user: str,
+    as_of: date,
+    scope: str,
+    page: tuple[int, str, bool],
+    stamp: str | None,
 ) -> FirstPage | None:
     head = conn.execute("SELECT version_num FROM alembic_version").fetchall()
     if [tuple(r) for r in head] != [(SCHEMA_HEAD,)]:
@@ -228,7 +271,7 @@ def _read(
     shown = _counts(conn, where, args, as_of)
     mine_where, mine_args = _scope_where("mine", worker, team)
     mine = shown if scope == "mine" else _counts(conn, mine_where, mine_args, as_of)
-    rows = _rows(conn, where, args, as_of, limit)
+    rows = _rows(conn, where, args, as_of, *page)
     return FirstPage(
         worker, team, stamps[0][0] if stamps else "", rows, shown["cases"], shown, mine
     )

@@ -79,6 +79,22 @@ def test_plain_page_and_counts_equal_the_store_s(
     assert plain is not None
 
 
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("sort", sorted(counts.SORTS))
+def test_every_sort_orders_the_plain_page_as_the_store_does(
+    demo: tuple[Database, Path], sort: str, descending: bool
+) -> None:
+    db, path = demo
+    assert set(first_page.SORTS) == set(counts.SORTS)
+    for offset in (-20, 90):
+        day = AS_OF + timedelta(days=offset)
+        plain = first_page.read(path, "x", day, "everyone", 150, sort=sort, descending=descending)
+        assert plain is not None
+        with db.session() as session:
+            expected = counts.rows(session, CaseloadQuery(day), sort, descending, 0, 150)
+        assert [r["case_id"] for r in plain.rows] == [r.case_id for r in expected]
+
+
 def test_the_store_s_quick_filters_count_what_the_plain_counts_say(
     demo: tuple[Database, Path],
 ) -> None:
