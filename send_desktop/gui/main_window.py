@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import time
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSystemTrayIcon,
     QTableView,
@@ -115,6 +117,10 @@ class MainWindow(QMainWindow):
     """Constructible offscreen as MainWindow(db, user, as_of=None); emits caseload_loaded."""
 
     caseload_loaded = Signal(int)  # number of cases loaded, after the table is filled
+    # The first rows in the table: the plain first page (store/first_page.py) or the load.
+    caseload_shown = Signal(int)
+    # (done, total) of the background recompute of stale stored deadlines, from its thread.
+    recompute_progress = Signal(int, int)
     filtered = Signal(int)  # number of rows shown after a filter or search change
 
     def __init__(
@@ -145,7 +151,15 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_menu_bar()
         self._restore_state()
+        self._shown = False
+        self.recompute_bar = QProgressBar(self)
+        self.recompute_bar.setAccessibleName("Updating the stored deadlines")
+        self.recompute_bar.setMaximumWidth(220)
+        self.recompute_bar.hide()
+        self.statusBar().addPermanentWidget(self.recompute_bar)
+        self.recompute_progress.connect(self._show_recompute)
         if load:
+            self._show_first_page()
             self.reload()
 
     # -- building --------------------------------------------------------------------------
@@ -515,6 +529,65 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # -- loading ---------------------------------------------------------------------------
+    def _show_first_page(self) -> None:
+        """Paint the first page and counts at once, read with plain sqlite3 (store/first_page),
+        when the controls show the default view of a SQLite database with fresh stored
+        deadlines; the background load then hands over the same rows to the normal model.
+        Team mode (PostgreSQL), another view or stale deadlines wait for the load."""
+        from send_desktop.store import first_page, summaries
+
+        scopes = {Scope.MINE: "mine", Scope.TEAM: "team", Scope.EVERYONE: "everyone"}
+        if (
+            self.db.path is None
+            or self.current_quick() is not QuickFilter.ALL
+            or self.stage_combo.currentData() is not None
+            or self.search_box.text()
+        ):
+            return
+        with self.db.session() as session:
+            stamp = summaries.current_stamp(session)
+        page = first_page.read(
+            self.db.path,
+            self.user,
+            self.as_of,
+            scopes[self.current_scope()],
+            limit=CaseloadModel.PAGE,
+            stamp=stamp,
+            sort=self.model.sort_key(),
+            descending=self.model._descending,
+        )
+        if page is None:
+            return
+        rows = [
+            CaseloadRow(**(r | {"status": Status(r["status"]) if r["status"] else None}))
+            for r in page.rows
+        ]
+        self._scope = (page.caseworker_id, page.team_id)
+        self._scope_counts = Counts(**page.counts)
+        self.model.set_query(self._current_query(), rows, page.total)
+        self._show_counts()
+        self._remind(Counts(**page.mine), None)
+        self._caseload_shown(page.total)
+
+    def _caseload_shown(self, total: int) -> None:
+        if not self._shown:
+            self._shown = True
+            self.caseload_shown.emit(total)
+
+    def _show_recompute(self, done: int, total: int) -> None:
+        """The background recompute's progress, in the status bar (hidden when nothing is stale)."""
+        if total <= 0:
+            return
+        self.recompute_bar.setRange(0, total)
+        self.recompute_bar.setValue(min(done, total))
+        self.recompute_bar.show()
+        self.statusBar().showMessage(
+            f"Updating the stored deadlines: {done:,} of {total:,} cases..."
+        )
+
+    def _hide_recompute(self) -> None:
+        self.recompute_bar.hide()
+
     def reload(self) -> None:
         """Read the caseload (and my Today list) off the GUI thread; emits caseload_loaded."""
         if self._loading:
@@ -529,14 +602,21 @@ class MainWindow(QMainWindow):
             self.search_box.text(),
         )
         model = self.model
+        emit_progress = self.recompute_progress.emit
 
         def job(progress: Progress) -> LoadResult:
             started = time.perf_counter()
             from send_desktop.store import summaries
 
+            def report(done: int, total: int) -> bool:
+                # Queued to the status bar's progress bar; a closed window: the work goes on.
+                with contextlib.suppress(RuntimeError):
+                    emit_progress(done, total)
+                return progress(done, total)
+
             # Deadlines computed under another policy or program version: bring them up to
-            # date first (in chunks, a transaction each).
-            summaries.recompute(db.session, progress)
+            # date first (in chunks, a transaction each), with progress in the status bar.
+            summaries.recompute(db.session, report)
             with db.session() as session:
                 policy = load_policy(session)
                 ids = user_scope(session, user)
@@ -559,11 +639,13 @@ class MainWindow(QMainWindow):
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False
+        self._hide_recompute()
         self.statusBar().showMessage("The caseload could not be read.")
         handle_exception(type(exc), exc, exc.__traceback__, self)
 
     def _loaded(self, result: LoadResult) -> None:
         self._loading = False
+        self._hide_recompute()
         self.policy = result.policy
         self._scope = result.scope
         self._scope_counts = result.counts
@@ -572,6 +654,7 @@ class MainWindow(QMainWindow):
         self.set_today(result.today, result.mine)
         log.info("caseload loaded: %d cases in %.2f s", result.total, result.seconds)
         self.statusBar().showMessage(f"Caseload read in {result.seconds:.1f} s", 4000)
+        self._caseload_shown(result.total)
         self.caseload_loaded.emit(result.total)
 
     def set_today(self, today: Sequence[TodayItem], mine: Counts) -> None:
@@ -588,20 +671,24 @@ class MainWindow(QMainWindow):
         )
         self._remind(mine, due_today)
 
-    def _remind(self, mine: Counts, due_today: int) -> None:
+    def _remind(self, mine: Counts, due_today: int | None) -> None:
+        """The banner; due_today None at the first paint (the Today list is not read yet): it
+        shows what is overdue, and the load adds what is due today, so nothing moves."""
         overdue = mine.steps_overdue
         if not qt_settings.read_bool(qt_settings.SHOW_REMINDER, True) or not (overdue or due_today):
-            self.banner.hide()
+            if due_today is not None:
+                self.banner.hide()
             return
+        today = f" and <b>{due_today} due today</b>" if due_today is not None else ""
         self.banner_label.setText(
             f"<b>Good {'morning' if datetime.now().hour < 12 else 'day'}, {self.user}.</b> "
-            f"Your cases have <b>{overdue} steps overdue</b> and <b>{due_today} due today</b>."
+            f"Your cases have <b>{overdue} steps overdue</b>{today}."
         )
         self.banner_label.setAccessibleName(
             self.banner_label.text().replace("<b>", "").replace("</b>", "")
         )
         self.banner.show()
-        if qt_settings.read_bool(qt_settings.SHOW_TRAY, False):
+        if due_today is not None and qt_settings.read_bool(qt_settings.SHOW_TRAY, False):
             self._update_tray(overdue, due_today)
 
     def _update_tray(self, overdue: int, due_today: int) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 from send_desktop.timeline.model import Policy
@@ -21,6 +20,10 @@ _YEARS_LOADED: set[int] = set()
 
 
 def _load_year(year: int) -> None:
+    # Imported here: the tables cost about 0.2 s and the first paint of the caseload (stored
+    # deadlines) never counts a working day.
+    import holidays
+
     for day in holidays.country_holidays("GB", subdiv="ENG", years=year):
         _BANK_HOLIDAYS.add(day.toordinal())
     _YEARS_LOADED.add(year)

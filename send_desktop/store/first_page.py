@@ -1,0 +1,277 @@
+"""A caseworker's first caseload page and counts read with plain sqlite3, before SQLAlchemy loads.
+
+The start of the program paints this, then hands over to the normal model (store/counts.py
+through SQLAlchemy) once the rest has loaded. The SQL here says what store/counts.py says -
+the same WHERE for each count, the same ORDER BY for the default sort (the next deadline,
+soonest first, ties by case id) - and tests/store/test_first_page.py proves it: page, total and
+every count equal counts.rows / counts.counts on demo data over several days and scopes. It
+reads only a SQLite file whose schema is at the program's head and whose stored deadlines are
+fresh (one stamp over every case); anything else returns None and the normal path reads.
+
+Nothing here imports SQLAlchemy, numpy or the bank-holiday tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+#: The Alembic head this SQL was written for (tested equal to db/versions' head).
+SCHEMA_HEAD = "0004"
+#: counts.WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS (tested equal).
+WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS = 7, 28, 28
+#: timeline.digest.DUTY and the timeline.Status values the CASE gives (tested equal).
+DUTY = 0
+OVERDUE, LATE_EXCEPTION, DUE_SOON, ON_TRACK = "overdue", "late-exception", "due-soon", "on-track"
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """What the window paints first: my ids, the page (CaseloadRow fields), total and counts."""
+
+    caseworker_id: int | None
+    team_id: int | None
+    stamp: str
+    rows: list[dict[str, Any]]
+    total: int
+    #: counts.Counts's fields, in its order.
+    counts: dict[str, int]
+    #: the same counts for the caseworker's own cases (the banner's).
+    mine: dict[str, int]
+
+
+def _scope_where(scope: str, worker: int | None, team: int | None) -> tuple[str, list[Any]]:
+    """counts._where for a scope with no quick filter, stage or search."""
+    if scope == "mine" or (scope == "team" and team is None):
+        if worker is None:
+            return "0", []
+        return "c.caseworker_id = ? AND c.closed = 0", [worker]
+    if scope == "team":
+        return (
+            "c.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = ?) AND c.closed = 0",
+            [team],
+        )
+    return "c.closed = 0", []
+
+
+def _overdue(today: str) -> tuple[str, list[str]]:
+    return "s.breach_due < ?", [today]
+
+
+def _counts(conn: sqlite3.Connection, where: str, args: list[Any], today: date) -> dict[str, int]:
+    t = today.isoformat()
+    week = (today + timedelta(days=WEEK_DAYS)).isoformat()
+    four = (today + timedelta(days=FOUR_WEEKS_DAYS)).isoformat()
+    review = (today + timedelta(days=REVIEW_HORIZON_DAYS)).isoformat()
+    within = "s.next_due >= ? AND s.next_due <= ? AND (s.breach_due IS NULL OR s.breach_due >= ?)"
+    sql = f"""
+        SELECT count(*),
+          coalesce(sum(CASE WHEN s.breach_due < ? THEN 1 ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN s.next_due < ? AND (s.breach_due IS NULL OR s.breach_due >= ?)
+                       THEN 1 ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN {within} THEN 1 ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN {within} THEN 1 ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN s.has_exception = 1 THEN 1 ELSE 0 END), 0),
+          coalesce(sum(CASE WHEN s.review_due <= ? THEN 1 ELSE 0 END), 0)
+        FROM "case" c JOIN case_summary s ON s.case_id = c.id
+        WHERE {where}
+    """
+    values = [t, t, t, t, week, t, t, four, t, review]
+    row = conn.execute(sql, [*values, *args]).fetchone()
+    steps = conn.execute(
+        f"""
+        SELECT count(*) FROM case_step st JOIN "case" c ON c.id = st.case_id
+          JOIN case_summary s ON s.case_id = c.id
+        WHERE st.kind = ? AND st.due < ? AND st.covered = 0 AND {where}
+        """,
+        [DUTY, t, *args],
+    ).fetchone()
+    names = ("cases", "overdue", "late_exception", "this_week", "four_weeks", "exceptions")
+    found = dict(zip((*names, "reviews_due"), (int(v) for v in row), strict=True))
+    return found | {"steps_overdue": int(steps[0])}
+
+
+_DUE = "CASE WHEN s.breach_due < ? THEN s.breach_due ELSE s.next_due END"
+_RANK = (
+    "CASE WHEN s.next_due IS NULL THEN 7 WHEN s.breach_due < ? THEN 0 "
+    "WHEN s.next_due < ? THEN 2 WHEN s.next_soon <= ? THEN 1 ELSE 3 END"
+)
+#: counts.SORTS: each sort's keys, and how many times each key binds today.
+SORTS: dict[str, tuple[tuple[str, int], ...]] = {
+    "ref": (("c.ref", 0),),
+    "child": (("lower(ch.last_name)", 0), ("lower(ch.first_name)", 0)),
+    "age": (("ch.date_of_birth", 0),),
+    "stage": (("s.stage", 0),),
+    "next": (("s.next_title", 0),),
+    "due": ((_DUE, 1),),
+    "status": ((_RANK, 3), (_DUE, 1)),
+    "caseworker": (("lower(w.name)", 0),),
+    "id": (),
+}
+
+
+def _order(sort: str, descending: bool, today: str) -> tuple[str, list[str]]:
+    """counts.rows' ORDER BY: missing values last, then the keys, ties by case id."""
+    keys = SORTS[sort]
+    way = " DESC" if descending else ""
+    nulls = [f"({k}) IS NULL" for k, _ in keys]
+    order = [f"{k}{way}" for k, _ in keys]
+    binds = [today for _ in range(2) for _k, n in keys for _i in range(n)]
+    return ", ".join([*nulls, *order, f"c.id{way}"]), binds
+
+
+def _rows(
+    conn: sqlite3.Connection,
+    where: str,
+    args: list[Any],
+    today: date,
+    limit: int,
+    sort: str = "due",
+    descending: bool = False,
+) -> list[dict[str, Any]]:
+    """counts.rows(q, sort, descending, limit=limit)."""
+    t = today.isoformat()
+    due = _DUE
+    order, order_args = _order(sort, descending, t)
+    sql = f"""
+        SELECT c.id, c.ref, ch.first_name, ch.last_name, ch.date_of_birth, ch.upn, w.name,
+          tm.name, s.stage,
+          CASE WHEN s.breach_due < ? THEN s.breach_id ELSE s.next_id END,
+          CASE WHEN s.breach_due < ? THEN s.breach_title ELSE s.next_title END,
+          {due},
+          CASE WHEN s.next_due IS NULL THEN NULL
+               WHEN s.breach_due < ? THEN '{OVERDUE}'
+               WHEN s.next_due < ? THEN '{LATE_EXCEPTION}'
+               WHEN s.next_soon <= ? THEN '{DUE_SOON}'
+               ELSE '{ON_TRACK}' END,
+          s.has_exception, c.request_received, s.decision_due, c.decision_to_assess,
+          s.final_due, c.final_issued, s.weeks_end, s.review_due
+        FROM "case" c JOIN case_summary s ON s.case_id = c.id
+          JOIN child ch ON ch.id = c.child_id
+          LEFT OUTER JOIN caseworker w ON w.id = c.caseworker_id
+          LEFT OUTER JOIN team tm ON tm.id = w.team_id
+        WHERE {where}
+        ORDER BY {order}
+        LIMIT ?
+    """
+    values = [t, t, t, t, t, t]
+    found = []
+    for r in conn.execute(sql, [*values, *args, *order_args, limit]):
+        next_due = _day(r[11])
+        received = _day(r[14])
+        weeks_end = _day(r[19])
+        found.append(
+            {
+                "case_id": r[0],
+                "ref": r[1],
+                "child_name": f"{r[2]} {r[3]}",
+                "first_name": r[2],
+                "last_name": r[3],
+                "date_of_birth": _day(r[4]),
+                "upn": r[5],
+                "caseworker": r[6],
+                "team": r[7],
+                "stage": r[8],
+                "next_step": r[9],
+                "next_title": r[10],
+                "next_due": next_due,
+                "days_left": (next_due - today).days if next_due is not None else None,
+                "status": r[12],
+                "has_exception": bool(r[13]),
+                "request_received": received,
+                "decision_due": _day(r[15]),
+                "decision_date": _day(r[16]),
+                "final_due": _day(r[17]),
+                "final_issued": _day(r[18]),
+                # timeline.digest.weeks_open
+                "weeks_open": max(0, ((weeks_end or today) - received).days // 7)
+                if received is not None
+                else 0,
+                "review_due": _day(r[20]),
+            }
+        )
+    if found:
+        family: dict[int, tuple[str, str, date | None]] = {}
+        marks = ",".join("?" * len(found))
+        for case_id, step_id, title, step_due in conn.execute(
+            f"""
+            SELECT case_id, step_id, title, due FROM case_step
+            WHERE kind != ? AND due >= ? AND case_id IN ({marks})
+            ORDER BY case_id, due, id
+            """,
+            [DUTY, t, *(r["case_id"] for r in found)],
+        ):
+            family.setdefault(case_id, (step_id, title, _day(step_due)))
+        for r in found:
+            step = family.get(r["case_id"])
+            if step is not None:
+                r["family_step"], r["family_title"], r["family_due"] = step
+    return found
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
+
+
+def read(
+    path: Path | str,
+    user: str,
+    as_of: date,
+    scope: str = "mine",
+    limit: int = 200,
+    stamp: str | None = None,
+    sort: str = "due",
+    descending: bool = False,
+) -> FirstPage | None:
+    """The first page (in a counts.SORTS order) and counts for `user` in `scope`
+    ("mine", "team" or "everyone"), read-only; None when the normal path must read: not a
+    SQLite file, schema not at head, stored deadlines stale (or not under `stamp`), any error."""
+    file = Path(path)
+    if not file.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return _read(conn, user, as_of, scope, (limit, sort, descending), stamp)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _read(
+    conn: sqlite3.Connection,
+    user: str,
+    as_of: date,
+    scope: str,
+    page: tuple[int, str, bool],
+    stamp: str | None,
+) -> FirstPage | None:
+    head = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    if [tuple(r) for r in head] != [(SCHEMA_HEAD,)]:
+        return None
+    stamps = conn.execute("SELECT DISTINCT stamp FROM case_summary LIMIT 2").fetchall()
+    missing = conn.execute(
+        'SELECT EXISTS (SELECT 1 FROM "case" c WHERE NOT EXISTS '
+        "(SELECT 1 FROM case_summary s WHERE s.case_id = c.id))"
+    ).fetchone()[0]
+    if len(stamps) > 1 or missing or (stamp is not None and stamps and stamps[0][0] != stamp):
+        return None
+    me = conn.execute(
+        "SELECT id, team_id FROM caseworker WHERE name = ? ORDER BY active DESC, id LIMIT 1",
+        [user],
+    ).fetchone()
+    worker, team = (me[0], me[1]) if me is not None else (None, None)
+    where, args = _scope_where(scope, worker, team)
+    shown = _counts(conn, where, args, as_of)
+    mine_where, mine_args = _scope_where("mine", worker, team)
+    mine = shown if scope == "mine" else _counts(conn, mine_where, mine_args, as_of)
+    rows = _rows(conn, where, args, as_of, *page)
+    return FirstPage(
+        worker, team, stamps[0][0] if stamps else "", rows, shown["cases"], shown, mine
+    )
