@@ -523,6 +523,20 @@ def _measure(
     return measured
 
 
+def _scope(
+    session: Session,
+    as_of: date,
+    period: tuple[date, date],
+    team_id: int | None,
+    threshold: int | None,
+) -> tuple[str | None, int, Term]:
+    """The team's name, the overload threshold and the next term (KnownError for a bad period)."""
+    if period[1] < period[0]:
+        raise KnownError("The period ends before it starts")
+    limit = threshold if threshold is not None else overload_threshold(session)
+    return _team(session, team_id), limit, next_term(as_of)
+
+
 def team_counts(
     session: Session,
     as_of: date,
@@ -539,12 +553,8 @@ def team_counts(
 
     Timeliness is measured as in `team_report`, from the cases with events in the period.
     """
-    if period_end < period_start:
-        raise KnownError("The period ends before it starts")
     started = time.perf_counter()
-    team_name = _team(session, team_id)
-    limit = threshold if threshold is not None else overload_threshold(session)
-    term = next_term(as_of)
+    team_name, limit, term = _scope(session, as_of, (period_start, period_end), team_id, threshold)
     workers, active = _workers(session, team_id)
     seen: set[int | None] = set(active)
     q = counts.CaseloadQuery(as_of, team_id=team_id)
@@ -694,12 +704,8 @@ def _team_report(
     *,
     by_case: bool,
 ) -> TeamReport:
-    if period_end < period_start:
-        raise KnownError("The period ends before it starts")
     started = time.perf_counter()
-    team_name = _team(session, team_id)
-    limit = threshold if threshold is not None else overload_threshold(session)
-    term = next_term(as_of)
+    team_name, limit, term = _scope(session, as_of, (period_start, period_end), team_id, threshold)
     measured: Callable[[date, date], tl.Timeliness]
     if by_case:
         open_cases, all_facts = _open_cases_by_case(session, as_of, policy, team_id)
