@@ -31,7 +31,8 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "Print the dashboard's figures: overdue cases by caseworker and stage, caseloads, "
             "timeliness beside England's, cases that will breach a statutory deadline in 2, 4 "
-            "and 8 weeks, and the annual review pipeline."
+            "and 8 weeks, and the annual review pipeline. Counted in SQL from the stored "
+            "deadlines (the same definitions as every screen)."
         ),
     )
     report.add_argument("--as-of", type=_date, metavar="DATE", help="the day (default today)")
@@ -46,7 +47,12 @@ def add_parser(subparsers: Any) -> None:
         "--to", dest="period_to", type=_date, metavar="DATE", help="period end (default as-of)"
     )
     report.add_argument("--team", metavar="NAME", help="one team (default all teams)")
-    report.add_argument("--json", action="store_true", help="JSON with the case ids behind each")
+    report.add_argument(
+        "--json",
+        action="store_true",
+        help='JSON: each figure as {"count": N} (the cases behind a figure are listed by the '
+        "dashboard, or by `export`)",
+    )
     report.set_defaults(func=run)
 
 
@@ -79,7 +85,7 @@ def render(report: Any) -> str:
     out: list[str] = [
         f"Team report: {report.scope}, as of {report.as_of:%d/%m/%Y}; "
         f"timeliness {report.period_start:%d/%m/%Y} - {report.period_end:%d/%m/%Y}",
-        f"{len(report.cases)} open cases; {report.overdue_total.count} with a statutory step "
+        f"{report.open_count} open cases; {report.overdue_total.count} with a statutory step "
         "overdue.",
         "",
         "Overdue cases by caseworker and stage",
@@ -211,7 +217,7 @@ def render(report: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from send_desktop.store import Database
-    from send_desktop.store.reports import report_to_json, team_id_by_name, team_report
+    from send_desktop.store.reports import report_to_json, team_counts, team_id_by_name
     from send_desktop.store.settings import load_policy
 
     as_of: date = args.as_of or date.today()
@@ -224,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             team_id = team_id_by_name(session, args.team) if args.team else None
-            report = team_report(session, as_of, load_policy(session), start, end, team_id)
+            report = team_counts(session, as_of, load_policy(session), start, end, team_id)
     finally:
         db.close()
     if args.json:

@@ -188,6 +188,26 @@ def _from_cases(*columns: Any) -> Select[Any]:
     return select(*columns).select_from(Case).join(S, S.case_id == Case.id)
 
 
+def scoped(q: CaseloadQuery, *columns: Any, steps: bool = False) -> Select[Any]:
+    """SELECT columns over the cases q selects and their stored summary - or, with steps,
+    over their stored open steps - for a caller's GROUP BY with this module's conditions."""
+    if not steps:
+        return _where(_from_cases(*columns), q, names=False)
+    query = (
+        select(*columns)
+        .select_from(CaseStepRow)
+        .join(Case, Case.id == CaseStepRow.case_id)
+        .join(S, S.case_id == Case.id)
+    )
+    return _where(query, q, names=False)
+
+
+def step_is_open(today: date) -> ColumnElement[bool]:
+    """A stored step still to be done on `today`: a duty until it is done (late or not); the
+    family's window or right until it ends (the engine's Step.is_open)."""
+    return or_(CaseStepRow.kind == DUTY, CaseStepRow.due >= today)
+
+
 # --- counts ----------------------------------------------------------------------------------
 
 

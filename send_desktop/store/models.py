@@ -481,6 +481,9 @@ class CaseSummaryRow(Base):
     decision_due: Mapped[date | None] = mapped_column(Date)
     final_due: Mapped[date | None] = mapped_column(Date)
     weeks_end: Mapped[date | None] = mapped_column(Date)
+    #: The review's meeting notice (R2) / report (R4) is done: the review pipeline (report).
+    notice_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    report_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CaseStepRow(Base):

@@ -17,14 +17,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
+from send_desktop.store import counts
 from send_desktop.store.models import Case, Caseworker, Child, Team
+from send_desktop.store.models import CaseStepRow as St
+from send_desktop.store.models import CaseSummaryRow as S
 from send_desktop.store.settings import get_setting, set_setting
 from send_desktop.timeline import catalogue
+from send_desktop.timeline.digest import DUTY, WINDOW
 
 log = logging.getLogger(__name__)
 
@@ -125,19 +130,23 @@ class Item(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Bucket:
-    """A count and exactly the cases it counts (each case once)."""
+    """A count and exactly the cases it counts (each case once) - or, counted in SQL
+    (`team_counts`), the count alone (`size`): the cases are then fetched on demand."""
 
     items: tuple[Item, ...] = ()
+    size: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.items)
+        return len(self.items) if self.size is None else self.size
 
     @property
     def case_ids(self) -> tuple[int, ...]:
         return tuple(i.case_id for i in self.items)
 
     def to_json(self) -> dict[str, Any]:
+        if self.size is not None:
+            return {"count": self.size}
         return {"count": self.count, "case_ids": list(self.case_ids)}
 
 
@@ -237,10 +246,16 @@ class TeamReport:
     pipeline: tuple[PipelineStage, ...]
     by_month: tuple[MonthTimeliness, ...]
     seconds: float = field(default=0.0, compare=False)
+    #: Open cases when counted in SQL (`team_counts`, where `cases` is left empty).
+    open_total: int | None = None
 
     @property
     def scope(self) -> str:
         return self.team_name or "All teams"
+
+    @property
+    def open_count(self) -> int:
+        return len(self.cases) if self.open_total is None else self.open_total
 
     def caseload_of(self, caseworker_id: int | None) -> CaseloadLine | None:
         for line in self.caseloads:
@@ -266,6 +281,26 @@ class _Collector:
 
     def bucket(self, key: Any) -> Bucket:
         return Bucket(tuple(self.items.get(key, ())))
+
+    def filled(self) -> Iterable[Any]:
+        return self.items.keys()
+
+
+class _Counter:
+    """Counts read in SQL, keyed like a _Collector's buckets (the cases are not kept)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[Any, int] = defaultdict(int)
+
+    def add(self, key: Any, n: int) -> None:
+        if n:
+            self.counts[key] += n
+
+    def bucket(self, key: Any) -> Bucket:
+        return Bucket(size=self.counts.get(key, 0))
+
+    def filled(self) -> Iterable[Any]:
+        return self.counts.keys()
 
 
 def _item(case_id: int, step: _StepLike | None) -> Item:
@@ -423,18 +458,195 @@ CaseSource = Callable[
 ]
 
 
-def _bulk_source(
-    session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: Period
-) -> tuple[list[_OpenCase], Measure]:
+def _measure(
+    session: Session, policy: tl.Policy, period_start: date, period_end: date, team_id: int | None
+) -> Measure:
+    """Timeliness of any part of the period, from the facts of the cases with events in it."""
     from send_desktop.store.fast_reports import EventIndex, timeliness_facts
 
-    open_cases = _open_cases_bulk(session, as_of, policy, team_id)
-    events = EventIndex(timeliness_facts(session, _scope_ids(team_id), *period))
+    events = EventIndex(timeliness_facts(session, _scope_ids(team_id), period_start, period_end))
 
     def measured(start: date, end: date) -> tl.Timeliness:
         return tl.timeliness(events.cases_in(start, end), start, end, policy)
 
-    return open_cases, measured
+    return measured
+
+
+def _bulk_source(
+    session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: Period
+) -> tuple[list[_OpenCase], Measure]:
+    open_cases = _open_cases_bulk(session, as_of, policy, team_id)
+    return open_cases, _measure(session, policy, *period, team_id)
+
+
+def _scope(
+    session: Session,
+    as_of: date,
+    period: tuple[date, date],
+    team_id: int | None,
+    threshold: int | None,
+) -> tuple[str | None, int, Term]:
+    """The team's name, the overload threshold and the next term (KnownError for a bad period)."""
+    if period[1] < period[0]:
+        raise KnownError("The period ends before it starts")
+    limit = threshold if threshold is not None else overload_threshold(session)
+    return _team(session, team_id), limit, next_term(as_of)
+
+
+def team_counts(
+    session: Session,
+    as_of: date,
+    policy: tl.Policy,
+    period_start: date,
+    period_end: date,
+    team_id: int | None = None,
+    *,
+    threshold: int | None = None,
+) -> TeamReport:
+    """`team_report`'s figures counted in SQL over the stored deadlines, with store/counts.py's
+    definitions (`report` uses it): each bucket holds a count, not its cases, and `cases` is
+    empty - the cases behind a figure are read on demand (the dashboard's drill-down).
+
+    Timeliness is measured as in `team_report`, from the cases with events in the period.
+    """
+    started = time.perf_counter()
+    team_name, limit, term = _scope(session, as_of, (period_start, period_end), team_id, threshold)
+    workers, active = _workers(session, team_id)
+    seen: set[int | None] = set(active)
+    q = counts.CaseloadQuery(as_of, team_id=team_id)
+    overdue, caseload, stages = _Counter(), _Counter(), _Counter()
+    forecast, pipeline = _Counter(), _Counter()
+
+    horizons = [as_of + timedelta(weeks=weeks) for weeks in FORECAST_WEEKS]
+    by_case = session.execute(
+        counts.scoped(
+            q,
+            Case.caseworker_id,
+            S.stage,
+            func.count(),
+            _sum(counts.is_overdue(as_of)),
+            *(_sum(_forecast_due(as_of) <= h) for h in horizons),
+        ).group_by(Case.caseworker_id, S.stage)
+    )
+    for worker_id, stage, n, late, *ahead in by_case:
+        seen.add(worker_id)
+        stages.add(stage, n)
+        caseload.add((worker_id, "open"), n)
+        if stage in ASSESSMENT_STAGES:
+            caseload.add((worker_id, "assessments"), n)
+        elif stage in PLAN_STAGES:
+            caseload.add((worker_id, "plans"), n)
+        for key in ((worker_id, stage), worker_id, ("stage", stage), "total"):
+            overdue.add(key, late)
+        caseload.add((worker_id, "overdue"), late)
+        for weeks, m in zip(FORECAST_WEEKS, ahead, strict=True):
+            forecast.add((worker_id, weeks), m)
+            forecast.add(("total", weeks), m)
+    _count_pipeline(session, q, term, caseload, pipeline)
+    return _assemble(
+        as_of=as_of,
+        period=(period_start, period_end),
+        team=(team_id, team_name),
+        policy=policy,
+        limit=limit,
+        term=term,
+        cases={},
+        order=_order(workers, seen),
+        overdue=overdue,
+        caseload=caseload,
+        stages=stages,
+        forecast=forecast,
+        pipeline=pipeline,
+        measured=_measure(session, policy, period_start, period_end, team_id),
+        started=started,
+        open_total=sum(stages.counts.values()),
+    )
+
+
+def _sum(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """How many rows meet a condition (0 for none)."""
+    return func.coalesce(func.sum(when((condition, 1), else_=0)), 0)
+
+
+def _any(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """1 when any row of the group meets a condition, else 0."""
+    return func.max(when((condition, 1), else_=0))
+
+
+def _forecast_due(as_of: date) -> ColumnElement[Any]:
+    """The due date of the case's first open duty due after as_of (`_forecast_step`): its next
+    duty when that is still ahead, else the first later one among its stored steps."""
+    later = (
+        select(func.min(St.due))
+        .where(St.case_id == S.case_id, St.kind == DUTY, St.due > as_of)
+        .scalar_subquery()
+    )
+    return when((S.next_due > as_of, S.next_due), else_=later)
+
+
+def _count_pipeline(
+    session: Session, q: counts.CaseloadQuery, term: Term, caseload: _Counter, pipeline: _Counter
+) -> None:
+    """The review pipeline (`_pipeline`) and reviews next term per caseworker, in SQL."""
+    today = q.as_of
+    is_open, late = counts.step_is_open(today), counts.step_is_overdue(today)
+
+    def step(step_id: str, condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return _any(and_(St.step_id == step_id, condition))
+
+    # A step done late and excused, or a family's window that has ended, counts as done.
+    ended = and_(St.due < today, or_(St.kind == WINDOW, and_(St.kind == DUTY, St.covered)))
+    per_case = (
+        counts.scoped(
+            q,
+            Case.caseworker_id.label("worker"),
+            step("R1", and_(is_open, St.due >= term.start, St.due <= term.end)).label("r1_term"),
+            step("R1", late).label("r1_late"),
+            step("R5", is_open).label("r5_open"),
+            step("R5", late).label("r5_late"),
+            step("R7", is_open).label("r7_open"),
+            step("R7", late).label("r7_late"),
+            func.max(when((S.notice_done, 1), else_=0)).label("r2_done"),
+            func.max(when((S.report_done, 1), else_=0)).label("r4_done"),
+            step("R2", ended).label("r2_ended"),
+            step("R4", ended).label("r4_ended"),
+            steps=True,
+        )
+        .where(St.step_id.in_(("R1", "R2", "R4", "R5", "R7")))
+        .group_by(St.case_id, Case.caseworker_id)
+        .subquery()
+    )
+    c = per_case.c
+    r5_open, r5_late = c.r5_open == 1, c.r5_late == 1
+    notice = or_(c.r2_done == 1, c.r2_ended == 1)
+    report = or_(c.r4_done == 1, c.r4_ended == 1)
+    figures = {
+        ("due", "all"): c.r1_term == 1,
+        ("late", "all"): c.r1_late == 1,
+        ("late", "overdue"): c.r1_late == 1,
+        ("notice", "all"): and_(r5_open, notice),
+        ("notice", "overdue"): and_(r5_late, notice),
+        ("report", "all"): and_(r5_open, report),
+        ("report", "overdue"): and_(r5_late, report),
+        ("decision", "all"): r5_open,
+        ("decision", "overdue"): r5_late,
+        ("amended", "all"): c.r7_open == 1,
+        ("amended", "overdue"): c.r7_late == 1,
+    }
+    keys = list(figures)
+    query = select(c.worker, *(_sum(v) for v in figures.values())).group_by(c.worker)
+    for worker_id, *found in session.execute(query):
+        for key, n in zip(keys, found, strict=True):
+            pipeline.add(key, n)
+        caseload.add((worker_id, "reviews"), found[0])
+    transfers = (
+        counts.scoped(q, St.step_id, St.due, func.count(), _sum(late), steps=True)
+        .where(St.step_id.in_(tuple(_TRANSFER_WORDS)), is_open)
+        .group_by(St.step_id, St.due)
+    )
+    for step_id, due, n, n_late in session.execute(transfers):
+        pipeline.add((step_id, due, "all"), n)
+        pipeline.add((step_id, due, "overdue"), n_late)
 
 
 def _team_report(
@@ -448,12 +660,8 @@ def _team_report(
     *,
     source: CaseSource | None = None,
 ) -> TeamReport:
-    if period_end < period_start:
-        raise KnownError("The period ends before it starts")
     started = time.perf_counter()
-    team_name = _team(session, team_id)
-    limit = threshold if threshold is not None else overload_threshold(session)
-    term = next_term(as_of)
+    team_name, limit, term = _scope(session, as_of, (period_start, period_end), team_id, threshold)
     open_cases, measured = (source or _bulk_source)(
         session, as_of, policy, team_id, (period_start, period_end)
     )
@@ -512,12 +720,63 @@ def _team_report(
             if step.id in REVIEW_STEPS and step.is_open and term.contains(step.due):
                 caseload.add((worker_id, "reviews"), _item(case_id, step))
 
+    return _assemble(
+        as_of=as_of,
+        period=(period_start, period_end),
+        team=(team_id, team_name),
+        policy=policy,
+        limit=limit,
+        term=term,
+        cases=cases,
+        order=_order(workers, seen_workers),
+        overdue=overdue,
+        caseload=caseload,
+        stages=stages,
+        forecast=forecast,
+        pipeline=pipeline,
+        measured=measured,
+        started=started,
+    )
+
+
+def _order(workers: Mapping[int, Worker], seen: set[int | None]) -> list[Worker]:
+    """The report's rows: caseworkers by name, then the unallocated pile if it holds cases."""
     order = sorted(
-        (workers.get(w) or unallocated for w in seen_workers if w is not None),
+        (workers[w] for w in seen if w is not None and w in workers),
         key=lambda w: (w.name.lower(), w.caseworker_id or 0),
     )
-    if None in seen_workers:
-        order.append(unallocated)
+    if None in seen:
+        order.append(Worker(None, UNALLOCATED, None))
+    return order
+
+
+class _Buckets(Protocol):
+    def bucket(self, key: Any) -> Bucket: ...
+    def filled(self) -> Iterable[Any]: ...
+
+
+def _assemble(
+    *,
+    as_of: date,
+    period: tuple[date, date],
+    team: tuple[int | None, str | None],
+    policy: tl.Policy,
+    limit: int,
+    term: Term,
+    cases: Mapping[int, ReportCase],
+    order: Sequence[Worker],
+    overdue: _Buckets,
+    caseload: _Buckets,
+    stages: _Buckets,
+    forecast: _Buckets,
+    pipeline: _Buckets,
+    measured: Callable[[date, date], tl.Timeliness],
+    started: float,
+    open_total: int | None = None,
+) -> TeamReport:
+    """The report from its buckets (filled case by case, or counted in SQL)."""
+    period_start, period_end = period
+    team_id, team_name = team
     report = TeamReport(
         as_of=as_of,
         period_start=period_start,
@@ -555,17 +814,18 @@ def _team_report(
             for start, end in months_between(period_start, period_end)
         ),
         seconds=time.perf_counter() - started,
+        open_total=open_total,
     )
     log.info(
         "Team report: %d open cases, %d overdue, %.2f s",
-        len(cases),
+        report.open_count,
         report.overdue_total.count,
         report.seconds,
     )
     return report
 
 
-def _caseload_line(worker: Worker, caseload: _Collector, limit: int) -> CaseloadLine:
+def _caseload_line(worker: Worker, caseload: _Buckets, limit: int) -> CaseloadLine:
     key = worker.caseworker_id
     open_cases = caseload.bucket((key, "open"))
     return CaseloadLine(
@@ -639,7 +899,7 @@ def _pipeline(case_id: int, steps: Iterable[_StepLike], term: Term, pipeline: _C
                 pipeline.add((step_id, step.due, "overdue"), _item(case_id, step))
 
 
-def _pipeline_stages(pipeline: _Collector, term: Term) -> tuple[PipelineStage, ...]:
+def _pipeline_stages(pipeline: _Buckets, term: Term) -> tuple[PipelineStage, ...]:
     found: list[PipelineStage] = []
     for key, name, rule in _PIPELINE:
         if key == "due":
@@ -650,7 +910,7 @@ def _pipeline_stages(pipeline: _Collector, term: Term) -> tuple[PipelineStage, .
             )
         )
     transfers = sorted(
-        {(k[0], k[1]) for k in pipeline.items if isinstance(k, tuple) and len(k) == 3},
+        {(k[0], k[1]) for k in pipeline.filled() if isinstance(k, tuple) and len(k) == 3},
         key=lambda k: (k[1], k[0]),
     )
     for step_id, due in transfers:
@@ -673,14 +933,15 @@ def _pct(value: float | None) -> float | None:
 
 
 def report_to_json(report: TeamReport) -> dict[str, Any]:
-    """The report's figures with the case ids behind each (no names: ids and refs only)."""
+    """The report's figures, with the case ids behind each when the report holds them
+    (`team_report`; `team_counts` gives the counts alone). No names: ids only."""
     t = report.timeliness
     national = report.national
     return {
         "as_of": report.as_of.isoformat(),
         "period": {"from": report.period_start.isoformat(), "to": report.period_end.isoformat()},
         "team": report.team_name,
-        "open_cases": len(report.cases),
+        "open_cases": report.open_count,
         "overload_threshold": report.overload_threshold,
         "next_term": {
             "name": report.next_term.name,

@@ -132,6 +132,8 @@ def _write(
                 "decision_due": d.decision_due,
                 "final_due": d.final_due,
                 "weeks_end": d.weeks_end,
+                "notice_done": "R2" in d.done,
+                "report_done": "R4" in d.done,
             }
         )
         steps.extend(

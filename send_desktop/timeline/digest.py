@@ -26,9 +26,10 @@ from send_desktop.timeline.model import Facts, Policy, Status
 
 # Bumped whenever the engine's rules change what a digest holds: stored digests computed under
 # another version are recomputed in the background (store/summaries.py).
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: the review steps done (Digest.done)
 
 __all__ = [
+    "DONE_KEPT",
     "DUTY",
     "RIGHT",
     "RULES_VERSION",
@@ -72,6 +73,12 @@ class Digest:
     final_due: date | None
     #: When the 20-week process ended (plan, no plan, not assessed, ceased); None while open.
     weeks_end: date | None
+    #: Which of DONE_KEPT are done (the report's review pipeline: notice / report sent).
+    done: frozenset[str] = frozenset()
+
+
+#: Done steps a digest keeps: the review's meeting notice (R2) and report (R4).
+DONE_KEPT = frozenset({"R2", "R4"})
 
 
 @lru_cache(maxsize=65536)
@@ -126,7 +133,16 @@ def digest(facts: Facts, policy: Policy | None = None) -> Digest:
     transfer: date | None = None
     r1: date | None = None
     r1_applies = False
+    done: set[str] = set()
     for d in _drafts(facts, policy):
+        if (
+            d.id in DONE_KEPT
+            and d.done is not None
+            and d.due is not None
+            and d.not_applicable is None
+            and d.breach is None
+        ):
+            done.add(d.id)  # the engine's status is done on time, done late or late - exception
         if d.id == "R1":
             r1, r1_applies = d.due, d.not_applicable is None
         elif d.id == "T3" and d.not_applicable is None and d.due is not None and transfer is None:
@@ -176,4 +192,5 @@ def digest(facts: Facts, policy: Policy | None = None) -> Digest:
         decision_due=c.weeks_after(received, 6, policy) if received else None,
         final_due=c.weeks_after(received, 20, policy) if received else None,
         weeks_end=end,
+        done=frozenset(done),
     )
