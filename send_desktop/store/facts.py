@@ -112,7 +112,8 @@ class RelatedRows:
     def facts(self, row: Sequence[Any]) -> tl.Facts:
         """Facts from one row of CASE_COLUMNS plus this case's event rows."""
         case_id = row[0]
-        values: dict[str, Any] = dict(zip(_CASE_FACT_NAMES, row[1:], strict=True))
+        # The row may run on past CASE_COLUMNS (the caseload adds names): only its start is read.
+        values: dict[str, Any] = dict(zip(_CASE_FACT_NAMES, row[1:], strict=False))
         for name, by_case in self.each.items():
             values[name] = tuple(by_case.get(case_id, ()))
         for names, latest in self.latest:

@@ -277,27 +277,26 @@ def deleter(model: type[Base]) -> Callable[[Session, int, int, str], None]:
     return delete
 
 
+def handlers(
+    model: type[RowT], **defaults: Any
+) -> tuple[Callable[..., RowT], Callable[..., RowT], Callable[[Session, int, int, str], None]]:
+    """add, update and delete for one kind of case row."""
+    return adder(model, **defaults), updater(model), deleter(model)
+
+
 # Advice: kind, requested (required), received, chased, advice_giver.
-add_advice_request = adder(AdviceRequest)
-update_advice_request = updater(AdviceRequest)
-delete_advice_request = deleter(AdviceRequest)
+add_advice_request, update_advice_request, delete_advice_request = handlers(AdviceRequest)
 # Exceptions: code (required), start, end, note.
-add_exception = adder(CaseException, note="")
-update_exception = updater(CaseException)
-delete_exception = deleter(CaseException)
+add_exception, update_exception, delete_exception = handlers(CaseException, note="")
 # Consultations: institution, sent (required), responded, outcome, institution_urn.
-add_consultation = adder(Consultation)
-update_consultation = updater(Consultation)
-delete_consultation = deleter(Consultation)
+add_consultation, update_consultation, delete_consultation = handlers(Consultation)
 # Annual reviews: meeting, notice_sent, advice_circulated, report_sent, decision_sent,
 # outcome ("A"/"C"/"M"), amendment_sent, final_amended - any may be left for later.
-add_review = adder(AnnualReview)
-update_review = updater(AnnualReview)
-delete_review = deleter(AnnualReview)
-update_note = updater(CaseNote)
-delete_note = deleter(CaseNote)
-update_school_closure = updater(SchoolClosure)
-delete_school_closure = deleter(SchoolClosure)
+add_review, update_review, delete_review = handlers(AnnualReview)
+# Notes and closures are added by their own functions below: a note's author and date, a
+# closure belongs to no case.
+update_note, delete_note = updater(CaseNote), deleter(CaseNote)
+update_school_closure, delete_school_closure = updater(SchoolClosure), deleter(SchoolClosure)
 
 
 def add_note(

@@ -15,23 +15,7 @@ from sqlalchemy.orm import Session
 from send_desktop.errors import KnownError
 from send_desktop.store import fields
 from send_desktop.store.fields import Record, label
-from send_desktop.store.models import (
-    AdviceRequest,
-    AnnualReview,
-    Appeal,
-    Base,
-    Case,
-    CaseException,
-    CaseNote,
-    Child,
-    Consultation,
-    FamilyContact,
-    Letter,
-    Mediation,
-    Move,
-    Placement,
-    SchoolClosure,
-)
+from send_desktop.store.models import Base, Case, Child, SchoolClosure
 from send_desktop.timeline import order
 
 # How far ahead a date may be recorded (planned meetings, closures); beyond is a typing error.
@@ -39,26 +23,10 @@ FUTURE_LIMIT = order.FUTURE_LIMIT
 # Words the caseworker sees in validation messages (store/fields.py).
 FIELD_LABELS: Final = fields.LABELS
 
-_MODELS: Final[tuple[type[Base], ...]] = (
-    Case,
-    Child,
-    AdviceRequest,
-    CaseException,
-    Consultation,
-    AnnualReview,
-    Move,
-    Mediation,
-    Appeal,
-    CaseNote,
-    Letter,
-    FamilyContact,
-    Placement,
-    SchoolClosure,
-)
+_BY_TABLE: Final = {str(m.class_.__tablename__): m.class_ for m in Base.registry.mappers}
 # Each table's record in the registry, in the registry's (the chronology's) order.
 RECORDS: Final[dict[type[Base], Record]] = {
-    m: fields.RECORDS[str(m.__tablename__)]
-    for m in sorted(_MODELS, key=lambda m: list(fields.RECORDS).index(str(m.__tablename__)))
+    _BY_TABLE[table]: record for table, record in fields.RECORDS.items()
 }
 # Rows that belong to one case (deleted with it).
 CASE_ROW_MODELS: Final = tuple(m for m in RECORDS if m not in (Case, Child, SchoolClosure))
