@@ -32,8 +32,7 @@ from send_desktop.timeline.counting import long_date
 _DATE_FACTS = tuple(
     fact
     for record in (fields.CASE, fields.CHILD, fields.MOVE, fields.MEDIATION, fields.APPEAL)
-    for field in record.fields
-    if (fact := field.fact) and not field.codes
+    for _, fact in record.dates
 )
 # Facts about the review in progress (review_decision is its R5 decision date).
 _REVIEW_FACTS = {

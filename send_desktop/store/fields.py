@@ -91,6 +91,11 @@ class Record:
         """(column, fact) of the columns the timeline reads, in the registry's order."""
         return tuple((f.column, f.fact) for f in self.fields if f.fact)
 
+    @cached_property
+    def dates(self) -> tuple[tuple[str, str], ...]:
+        """(column, fact) of the dates the timeline reads (the facts that are not codes)."""
+        return tuple((f.column, f.fact) for f in self.fields if f.fact and not f.codes)
+
     @property
     def orders(self) -> tuple[tuple[str, str], ...]:
         """(later, earlier) pairs that may not be the other way round (timeline.order)."""

@@ -200,15 +200,8 @@ def update_row(
         setattr(row, name, value)
     row.updated_by = user  # type: ignore[attr-defined]
     row.updated_at = utc_now()  # type: ignore[attr-defined]
-    flush_or_conflict(session, model, row_id)
-    write_audit(
-        session,
-        user,
-        rules.table,
-        row_id,
-        row_id if model is Case else case_id,
-        "update",
-        diff,
+    _flush_and_audit(
+        session, model, row_id, user, row_id if model is Case else case_id, "update", diff
     )
     if guarded and owner is not None:
         guard_case(session, owner, facts_before, user, as_of, breach_reason, confirm_breach)
@@ -224,16 +217,22 @@ def delete_row(
     before = {k: v for k, v in row_state(row, rules).items() if v is not None}
     case_id: int | None = getattr(row, "case_id", None)
     session.delete(row)
-    flush_or_conflict(session, model, row_id)
-    write_audit(
-        session,
-        user,
-        rules.table,
-        row_id,
-        case_id,
-        "delete",
-        {k: (v, None) for k, v in before.items()},
+    _flush_and_audit(
+        session, model, row_id, user, case_id, "delete", {k: (v, None) for k, v in before.items()}
     )
+
+
+def _flush_and_audit(
+    session: Session,
+    model: type[Base],
+    row_id: int,
+    user: str,
+    case_id: int | None,
+    action: str,
+    changes: Mapping[str, tuple[Any, Any]],
+) -> None:
+    flush_or_conflict(session, model, row_id)
+    write_audit(session, user, RECORDS[model].table, row_id, case_id, action, changes)
 
 
 # ---------------------------------------------------------------- one table's add, change, delete
