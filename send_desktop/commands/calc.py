@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from send_desktop.errors import KnownError
+from send_desktop.store import fields
 from send_desktop.timeline import (
     EXCEPTION_CODES,
     AdviceRequest,
@@ -26,31 +27,12 @@ from send_desktop.timeline import (
 )
 from send_desktop.timeline.counting import long_date
 
-# Facts given straight as a date, named as Facts names them.
-_DATE_FACTS = (
-    "request_received",
-    "decision_to_assess",
-    "not_issue_decision",
-    "draft_served",
-    "final_issued",
-    "plan_issued",
-    "date_of_birth",
-    "phase_transfer",
-    "move_date",
-    "aware_of_move",
-    "plan_transferred",
-    "transfer_notice_sent",
-    "decision_sent",
-    "certificate_issued",
-    "mediation_declined",
-    "mediation_requested",
-    "mediation_held",
-    "appeal_lodged",
-    "order_assess",
-    "order_plan",
-    "order_notice_sent",
-    "reassessment_notified",
-    "ceased",
+# Facts given straight as a date, named as Facts names them: the dates the registry says a
+# case, its child and its latest move, mediation and appeal feed (store/fields.py).
+_DATE_FACTS = tuple(
+    fact
+    for record in (fields.CASE, fields.CHILD, fields.MOVE, fields.MEDIATION, fields.APPEAL)
+    for _, fact in record.dates
 )
 # Facts about the review in progress (review_decision is its R5 decision date).
 _REVIEW_FACTS = {
@@ -64,9 +46,9 @@ _REVIEW_FACTS = {
 }
 _REPEATABLE = ("advice_requested", "consultation_sent", "exception")
 _WORD_FACTS = {
-    "transfer_kind": ("school", "post16", "post16-other"),
-    "decision_outcome": ("assess", "not-assess"),
-    "review_outcome": ("A", "C", "M"),
+    "transfer_kind": fields.CASE.codes["transfer_kind"],
+    "decision_outcome": fields.CASE.codes["decision_outcome"],
+    "review_outcome": fields.REVIEW.codes["outcome"],
 }
 KNOWN_FACTS: tuple[str, ...] = (
     *_DATE_FACTS,

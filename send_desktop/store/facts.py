@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
+from send_desktop.store import fields
 from send_desktop.store.models import (
     AdviceRequest,
     AnnualReview,
     Appeal,
+    Base,
     Case,
     CaseException,
     Child,
@@ -26,21 +28,27 @@ from send_desktop.store.models import (
 # Keeps IN lists under SQLite's bound-parameter limit and PostgreSQL's comfortable size.
 CHUNK = 5000
 
-CASE_COLUMNS = (
+# Which columns feed which Facts is the registry's (store/fields.py); this module only reads them.
+_CASE_FACTS: Final = (*fields.CASE.facts, *fields.CHILD.facts)
+CASE_COLUMNS: Final = (
     Case.id,
-    Case.request_received,
-    Case.decision_to_assess,
-    Case.decision_outcome,
-    Case.not_issue_decision,
-    Case.draft_served,
-    Case.final_issued,
-    Case.plan_issued,
-    Case.phase_transfer,
-    Case.transfer_kind,
-    Case.reassessment_notified,
-    Case.ceased,
-    Child.date_of_birth,
+    *(getattr(Case, column) for column, _ in fields.CASE.facts),
+    *(getattr(Child, column) for column, _ in fields.CHILD.facts),
 )
+_CASE_FACT_NAMES: Final = tuple(fact for _, fact in _CASE_FACTS)
+# Rows of which each one is a timeline record in Facts (advice, consultations...), and the
+# timeline's class for it; and rows of which the case's latest counts (moves, mediations...).
+_EACH: Final[tuple[tuple[type[Base], type[Any]], ...]] = (
+    (AdviceRequest, tl.AdviceRequest),
+    (Consultation, tl.Consultation),
+    (AnnualReview, tl.Review),
+    (CaseException, tl.ExceptionRecord),
+)
+_LATEST: Final[tuple[type[Base], ...]] = (Move, Mediation, Appeal)
+
+
+def _record(model: type[Base]) -> fields.Record:
+    return fields.RECORDS[str(model.__tablename__)]
 
 
 def case_facts(session: Session, case_ids: Iterable[int] | None = None) -> dict[int, tl.Facts]:
@@ -69,144 +77,50 @@ class RelatedRows:
     """Every event row of a set of cases, grouped by case id, in the order they were added."""
 
     def __init__(self) -> None:
-        self.advice: dict[int, list[tl.AdviceRequest]] = defaultdict(list)
-        self.consultations: dict[int, list[tl.Consultation]] = defaultdict(list)
-        self.reviews: dict[int, list[tl.Review]] = defaultdict(list)
-        self.exceptions: dict[int, list[tl.ExceptionRecord]] = defaultdict(list)
+        # Facts field ("advice"...) -> case id -> the case's timeline records, oldest first.
+        self.each: dict[str, dict[int, list[Any]]] = {}
         # Moves, mediations and appeals: the latest row is the one the clocks run on.
-        self.move: dict[int, Sequence[Any]] = {}
-        self.mediation: dict[int, Sequence[Any]] = {}
-        self.appeal: dict[int, Sequence[Any]] = {}
+        self.latest: list[tuple[tuple[str, ...], dict[int, Sequence[Any]]]] = []
 
     @classmethod
     def load(cls, session: Session, ids: Select[Any]) -> RelatedRows:
         found = cls()
         conn = session.connection()
-        for case_id, kind, requested, received in conn.execute(
-            select(
-                AdviceRequest.case_id,
-                AdviceRequest.kind,
-                AdviceRequest.requested,
-                AdviceRequest.received,
-            )
-            .where(AdviceRequest.case_id.in_(ids))
-            .order_by(AdviceRequest.case_id, AdviceRequest.id)
-        ):
-            found.advice[case_id].append(tl.AdviceRequest(kind, requested, received))
-        for case_id, institution, sent, responded in conn.execute(
-            select(
-                Consultation.case_id,
-                Consultation.institution,
-                Consultation.sent,
-                Consultation.responded,
-            )
-            .where(Consultation.case_id.in_(ids))
-            .order_by(Consultation.case_id, Consultation.id)
-        ):
-            found.consultations[case_id].append(tl.Consultation(institution, sent, responded))
-        for row in conn.execute(
-            select(
-                AnnualReview.case_id,
-                AnnualReview.meeting,
-                AnnualReview.notice_sent,
-                AnnualReview.advice_circulated,
-                AnnualReview.report_sent,
-                AnnualReview.decision_sent,
-                AnnualReview.outcome,
-                AnnualReview.amendment_sent,
-                AnnualReview.final_amended,
-            )
-            .where(AnnualReview.case_id.in_(ids))
-            .order_by(AnnualReview.case_id, AnnualReview.id)
-        ):
-            found.reviews[row[0]].append(tl.Review(*row[1:]))  # type: ignore[arg-type]
-        for case_id, code, start, end, note in conn.execute(
-            select(
-                CaseException.case_id,
-                CaseException.code,
-                CaseException.start,
-                CaseException.end,
-                CaseException.note,
-            )
-            .where(CaseException.case_id.in_(ids))
-            .order_by(CaseException.case_id, CaseException.id)
-        ):
-            found.exceptions[case_id].append(
-                tl.ExceptionRecord(code, start, end, note or "")  # type: ignore[arg-type]
-            )
-        # One move, mediation and appeal per case counts: the latest recorded.
-        found.move = _latest_by_case(
-            conn,
-            Move,
-            ids,
-            Move.move_date,
-            Move.aware_of_move,
-            Move.plan_transferred,
-            Move.parent_notified,
-        )
-        found.mediation = _latest_by_case(
-            conn,
-            Mediation,
-            ids,
-            Mediation.decision_sent,
-            Mediation.certificate_issued,
-            Mediation.mediation_declined,
-            Mediation.mediation_requested,
-            Mediation.mediation_held,
-        )
-        found.appeal = _latest_by_case(
-            conn,
-            Appeal,
-            ids,
-            Appeal.lodged,
-            Appeal.order_assess,
-            Appeal.order_plan,
-            Appeal.order_notice_sent,
-        )
+        for model, timeline_class in _EACH:
+            record = _record(model)
+            # In the timeline class's field order, so each record is built positionally (fast).
+            column_of = {fact: column for column, fact in record.facts}
+            columns = [
+                getattr(model, column_of[f.name]) for f in dataclasses.fields(timeline_class)
+            ]
+            by_case: dict[int, list[Any]] = defaultdict(list)
+            for case_id, *values in conn.execute(
+                select(model.case_id, *columns)  # type: ignore[attr-defined]
+                .where(model.case_id.in_(ids))  # type: ignore[attr-defined]
+                .order_by(model.case_id, model.id)  # type: ignore[attr-defined]
+            ):
+                by_case[case_id].append(timeline_class(*values))
+            assert record.feeds is not None
+            found.each[record.feeds] = by_case
+        for model in _LATEST:
+            record = _record(model)
+            columns = [getattr(model, column) for column, _ in record.facts]
+            rows = _latest_by_case(conn, model, ids, *columns)
+            found.latest.append((tuple(fact for _, fact in record.facts), rows))
         return found
 
     def facts(self, row: Sequence[Any]) -> tl.Facts:
         """Facts from one row of CASE_COLUMNS plus this case's event rows."""
         case_id = row[0]
-        move = self.move.get(case_id, _NO_MOVE)
-        mediation = self.mediation.get(case_id, _NO_MEDIATION)
-        appeal = self.appeal.get(case_id, _NO_APPEAL)
-        return tl.Facts(
-            request_received=row[1],
-            decision_to_assess=row[2],
-            decision_outcome=row[3],
-            not_issue_decision=row[4],
-            draft_served=row[5],
-            final_issued=row[6],
-            plan_issued=row[7],
-            phase_transfer=row[8],
-            transfer_kind=row[9],
-            reassessment_notified=row[10],
-            ceased=row[11],
-            date_of_birth=row[12],
-            advice=tuple(self.advice.get(case_id, ())),
-            consultations=tuple(self.consultations.get(case_id, ())),
-            reviews=tuple(self.reviews.get(case_id, ())),
-            exceptions=tuple(self.exceptions.get(case_id, ())),
-            move_date=move[1],
-            aware_of_move=move[2],
-            plan_transferred=move[3],
-            transfer_notice_sent=move[4],
-            decision_sent=mediation[1],
-            certificate_issued=mediation[2],
-            mediation_declined=mediation[3],
-            mediation_requested=mediation[4],
-            mediation_held=mediation[5],
-            appeal_lodged=appeal[1],
-            order_assess=appeal[2],
-            order_plan=appeal[3],
-            order_notice_sent=appeal[4],
-        )
-
-
-_NO_MOVE: tuple[date | None, ...] = (None,) * 5
-_NO_MEDIATION: tuple[date | None, ...] = (None,) * 6
-_NO_APPEAL: tuple[date | None, ...] = (None,) * 5
+        # The row may run on past CASE_COLUMNS (the caseload adds names): only its start is read.
+        values: dict[str, Any] = dict(zip(_CASE_FACT_NAMES, row[1:], strict=False))
+        for name, by_case in self.each.items():
+            values[name] = tuple(by_case.get(case_id, ()))
+        for names, latest in self.latest:
+            found = latest.get(case_id)
+            if found is not None:
+                values.update(zip(names, found[1:], strict=True))
+        return tl.Facts(**values)
 
 
 def _latest_by_case(

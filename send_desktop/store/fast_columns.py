@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from send_desktop.store import fields as registry
 from send_desktop.store.models import (
     AdviceRequest,
     AnnualReview,
@@ -99,17 +100,10 @@ def _coded(column: Any, table: dict[str, int]) -> ColumnElement[int]:
 
 
 # The case select's leading columns, in this order; the caller may add more after them.
+# Which columns feed which Facts dates is the registry's (store/fields.py); read by name.
 _CASE_DAYS: Final = {
-    "request_received": Case.request_received,
-    "decision_to_assess": Case.decision_to_assess,
-    "not_issue_decision": Case.not_issue_decision,
-    "draft_served": Case.draft_served,
-    "final_issued": Case.final_issued,
-    "plan_issued": Case.plan_issued,
-    "date_of_birth": Child.date_of_birth,
-    "phase_transfer": Case.phase_transfer,
-    "reassessment_notified": Case.reassessment_notified,
-    "ceased": Case.ceased,
+    **{fact: getattr(Case, column) for column, fact in registry.CASE.dates},
+    **{fact: getattr(Child, column) for column, fact in registry.CHILD.dates},
 }
 # Whether a case has any advice request (EXISTS stops at the first; a count per case cost a
 # fifth of the whole select). Only cases with open requests need their real count.
@@ -126,44 +120,16 @@ CASE_FIELDS: Final[tuple[Any, ...]] = (
 _DECISION, _TRANSFER, _ADVICE = len(_CASE_DAYS) + 1, len(_CASE_DAYS) + 2, len(_CASE_DAYS) + 3
 
 # Facts fields kept on the latest move, mediation and appeal row of a case.
-_LATEST: Final = (
-    (
-        Move,
-        {
-            "move_date": Move.move_date,
-            "aware_of_move": Move.aware_of_move,
-            "plan_transferred": Move.plan_transferred,
-            "transfer_notice_sent": Move.parent_notified,
-        },
-    ),
-    (
-        Mediation,
-        {
-            "decision_sent": Mediation.decision_sent,
-            "certificate_issued": Mediation.certificate_issued,
-            "mediation_declined": Mediation.mediation_declined,
-            "mediation_requested": Mediation.mediation_requested,
-            "mediation_held": Mediation.mediation_held,
-        },
-    ),
-    (
-        Appeal,
-        {
-            "appeal_lodged": Appeal.lodged,
-            "order_assess": Appeal.order_assess,
-            "order_plan": Appeal.order_plan,
-            "order_notice_sent": Appeal.order_notice_sent,
-        },
-    ),
+_LATEST: Final = tuple(
+    (model, {fact: getattr(model, column) for column, fact in record.dates})
+    for model, record in (
+        (Move, registry.MOVE),
+        (Mediation, registry.MEDIATION),
+        (Appeal, registry.APPEAL),
+    )
 )
 _REVIEW_DAYS: Final = {
-    "meeting": AnnualReview.meeting,
-    "notice_sent": AnnualReview.notice_sent,
-    "advice_circulated": AnnualReview.advice_circulated,
-    "report_sent": AnnualReview.report_sent,
-    "decision_sent": AnnualReview.decision_sent,
-    "amendment_sent": AnnualReview.amendment_sent,
-    "final_amended": AnnualReview.final_amended,
+    fact: getattr(AnnualReview, column) for column, fact in registry.REVIEW.dates
 }
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from send_desktop.store import fields
+
 FieldKind = Literal["text", "name", "date", "upn", "outcome", "ignore"]
 
 
@@ -23,28 +25,7 @@ class TrackerField:
 
 # The export's own headers come first in each list, so an exported workbook always imports back.
 FIELDS: Final[tuple[TrackerField, ...]] = (
-    TrackerField(
-        "ref",
-        "Case ref",
-        "text",
-        (
-            "Case ref",
-            "Case reference",
-            "Case ref no",
-            "Ref",
-            "Reference",
-            "Ref no",
-            "Case ID",
-            "Case number",
-            "Case no",
-            "EHC ref",
-            "EHCP ref",
-            "EHCNA ref",
-            "LA ref",
-            "Local authority reference",
-        ),
-        max_length=40,
-    ),
+    TrackerField("ref", "Case ref", "text", fields.synonyms("ref"), max_length=40),
     TrackerField(
         "child_name",
         "Child (full name)",
@@ -72,43 +53,10 @@ FIELDS: Final[tuple[TrackerField, ...]] = (
             "Name of child/young person",
         ),
     ),
-    TrackerField(
-        "first_name",
-        "First name",
-        "name",
-        (
-            "First name",
-            "Forename",
-            "Forenames",
-            "Given name",
-            "Given names",
-            "First names",
-            "Legal forename",
-            "Child forename",
-            "Child first name",
-            "Christian name",
-        ),
-    ),
-    TrackerField(
-        "last_name",
-        "Last name",
-        "name",
-        (
-            "Last name",
-            "Surname",
-            "Family name",
-            "Legal surname",
-            "Child surname",
-            "Child last name",
-        ),
-    ),
-    TrackerField(
-        "date_of_birth",
-        "Date of birth",
-        "date",
-        ("Date of birth", "DOB", "D.O.B.", "Birth date", "Birthdate", "Child DOB", "Born"),
-    ),
-    TrackerField("upn", "UPN", "upn", ("UPN", "Unique pupil number", "Pupil number"), 13),
+    TrackerField("first_name", "First name", "name", fields.synonyms("first_name")),
+    TrackerField("last_name", "Last name", "name", fields.synonyms("last_name")),
+    TrackerField("date_of_birth", "Date of birth", "date", fields.synonyms("date_of_birth")),
+    TrackerField("upn", "UPN", "upn", fields.synonyms("upn"), 13),
     TrackerField(
         "caseworker",
         "Caseworker",
@@ -142,124 +90,29 @@ FIELDS: Final[tuple[TrackerField, ...]] = (
     ),
     TrackerField("team", "Team", "text", ("Team", "Team name", "Area team", "Locality team")),
     TrackerField(
-        "request_received",
-        "Request received",
-        "date",
-        (
-            "Request received",
-            "Date of request",
-            "Request date",
-            "Date request received",
-            "Request received date",
-            "Date received",
-            "Received",
-            "EHCNA request received",
-            "EHCNA request date",
-            "EHCNA received",
-            "EHCNA date",
-            "EHC request received",
-            "EHC needs assessment request received",
-            "Request for assessment",
-            "Request for assessment received",
-            "Date of request for assessment",
-            "Referral date",
-            "Date of referral",
-            "Referral received",
-            "Week 0",
-        ),
+        "request_received", "Request received", "date", fields.synonyms("request_received")
     ),
     TrackerField(
         "decision_to_assess",
         "Decision to assess (date)",
         "date",
-        (
-            "Decision to assess",
-            "Decision date",
-            "Date of decision",
-            "Decision to assess date",
-            "Date decision to assess",
-            "Date of decision to assess",
-            "Decision to assess made",
-            "Decision to assess issued",
-            "Decision issued",
-            "Decision letter sent",
-            "Week 6 decision",
-            "Panel decision date",
-        ),
+        fields.synonyms("decision_to_assess"),
     ),
     TrackerField(
         "decision_outcome",
         "Decision outcome (assess / not assess)",
         "outcome",
-        (
-            "Decision outcome",
-            "Outcome",
-            "Decision",
-            "Agreed to assess",
-            "Assess",
-            "Assess yes no",
-            "Decision to assess outcome",
-            "Panel decision",
-        ),
+        fields.synonyms("decision_outcome"),
         max_length=40,
     ),
-    TrackerField(
-        "draft_served",
-        "Draft plan issued",
-        "date",
-        (
-            "Draft plan issued",
-            "Date draft issued",
-            "Draft issued",
-            "Draft served",
-            "Draft plan served",
-            "Draft EHCP issued",
-            "Draft EHC plan issued",
-            "Draft plan sent",
-            "Draft sent",
-            "Draft date",
-            "Draft plan date",
-            "Date of draft",
-            "Date of draft plan",
-        ),
-    ),
+    TrackerField("draft_served", "Draft plan issued", "date", fields.synonyms("draft_served")),
     TrackerField(
         "not_issue_decision",
         "Decision not to issue (date)",
         "date",
-        (
-            "Decision not to issue",
-            "Date of decision not to issue",
-            "Decision not to issue date",
-            "Not to issue",
-            "Notice not to issue",
-        ),
+        fields.synonyms("not_issue_decision"),
     ),
-    TrackerField(
-        "final_issued",
-        "Final plan issued",
-        "date",
-        (
-            "Final plan issued",
-            "Final EHCP issued",
-            "Final EHC plan issued",
-            "Final issued",
-            "Date final issued",
-            "Date final plan issued",
-            "Date final EHCP issued",
-            "Final plan date",
-            "Date of final plan",
-            "Final EHCP date",
-            "Final date",
-            "Plan issued",
-            "EHCP issued",
-            "Date EHCP issued",
-            "EHCP issue date",
-            "Date plan issued",
-            "Date issued",
-            "Issue date",
-        ),
-    ),
+    TrackerField("final_issued", "Final plan issued", "date", fields.synonyms("final_issued")),
     TrackerField(
         "notes",
         "Notes",
@@ -455,26 +308,8 @@ def apply_hand_mapping(
 
 
 # Header synonyms for the SEN2 items (store.models Child/Case columns added for the SEN2
-# return), keyed by column name: for the workbook round trip that derives its columns from the
-# models. The first synonym is the export's header.
+# return), keyed by column name, from the registry (store/fields.py): the columns the tracker
+# fields above do not already name. The first synonym is the export's header.
 SEN2_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
-    "ethnicity": ("Ethnicity", "Ethnicity code", "Ethnic group", "Ethnic origin", "CBDS ethnicity"),
-    "sex": ("Sex", "Gender", "Legal sex", "Sex (M/F)"),
-    "postcode": ("Postcode", "Post code", "Home postcode", "Address postcode"),
-    "uln": ("ULN", "Unique learner number", "Learner number"),
-    "upn_unknown": ("UPN unknown reason", "UPN unknown", "No UPN reason", "UPNunknown"),
-    "request_source": ("Request made by", "Request source", "Requested by", "Referrer"),
-    "request_rya": ("In youth custody", "RYA", "Youth custody", "Request in youth custody"),
-    "exported_la": ("Moved to LA", "Exported", "Transferred out to LA", "New LA"),
-    "transfer_la": ("Plan came from LA", "TransferLA", "Transferred in from LA", "Previous LA"),
-    "need_type": ("Primary need", "Primary SEN type", "SEN type 1", "Main need"),
-    "secondary_need": ("Secondary need", "Secondary SEN type", "SEN type 2", "Second need"),
-    "placement_urn": ("Placement URN", "School URN", "URN", "Setting URN", "UKPRN"),
-    "plan_setting_code": ("Setting type", "SENsetting", "SEN setting", "Setting code"),
-    "plan_residential": ("Residential placement", "Residential", "PlanRes"),
-    "plan_work_based": ("Work-based placement", "Apprenticeship or internship", "PlanWBP"),
-    "personal_budget": ("Personal budget", "PB", "Has personal budget"),
-    "budget_organised": ("Budget organised by LA", "Organised arrangement", "OA"),
-    "direct_payment": ("Direct payment", "DP", "Direct payment type"),
-    "cease_reason": ("Reason ceased", "Cease reason", "Ceasing reason", "Reason plan ceased"),
+    k: v for k, v in fields.SYNONYMS.items() if k not in FIELDS_BY_KEY
 }
