@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import sqlalchemy
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,8 @@ from send_desktop.store.models import utc_now
 if TYPE_CHECKING:
     from alembic.config import Config
 
+#: Shown in Help > About (the gui imports no SQLAlchemy itself).
+SQLALCHEMY_VERSION: str = sqlalchemy.__version__
 log = logging.getLogger(__name__)
 
 DATABASE_ENV = "SEND_DESKTOP_DATABASE"
