@@ -8,7 +8,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -21,7 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 from send_desktop import paths
 from send_desktop.errors import KnownError
-from send_desktop.store.errors import DatabaseTooNewError
+from send_desktop.store.errors import DatabaseTooNewError, database_failure
 from send_desktop.store.models import utc_now
 
 if TYPE_CHECKING:
@@ -374,11 +374,20 @@ class Database:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            with suppress(Exception):  # a lost connection cannot roll back either
+                session.rollback()
+            plain = database_failure(exc, self.location)
+            if plain is not None:
+                raise plain from exc
             raise
         finally:
             session.close()
+
+    @property
+    def location(self) -> str:
+        """The database as a user names it: the file, or the server URL without a password."""
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:

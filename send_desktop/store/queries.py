@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
 from send_desktop.store import counts
-from send_desktop.store.counts import CaseloadRow as CaseloadRow  # defined beside the SQL that fills it
+from send_desktop.store.counts import (
+    CaseloadRow as CaseloadRow,  # defined beside the SQL that fills it
+)
 from send_desktop.store.counts import search_condition
 from send_desktop.store.errors import NotFoundError
 from send_desktop.store.facts import CASE_COLUMNS, RelatedRows
