@@ -32,8 +32,6 @@ from send_desktop.store.reports import team_report
 from send_desktop.store.settings import load_policy
 from send_desktop.timeline import Status
 
-pytestmark = pytest.mark.gui
-
 AS_OF = date(2025, 6, 2)
 USER = "Test Caseworker"
 # 1920x1080 at 150% is 1280x720 logical pixels; a title bar and a task bar take about 40.
