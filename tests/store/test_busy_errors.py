@@ -6,7 +6,6 @@ Real databases, real locks: a second connection holds the lock while the program
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -18,32 +17,23 @@ from send_desktop.store import Database
 from send_desktop.store.queries import add_team, teams
 
 
-@pytest.fixture
-def sqlite_file(tmp_path: Path) -> Iterator[Database]:
-    db = Database.open(str(tmp_path / "busy.sqlite3"), "Test User")
-    try:
-        yield db
-    finally:
-        db.close()
-
-
-def test_sqlite_locked_by_another_program_is_a_plain_message(sqlite_file: Database) -> None:
-    assert sqlite_file.path is not None
-    with closing(sqlite3.connect(sqlite_file.path, isolation_level=None)) as other:
+def test_sqlite_locked_by_another_program_is_a_plain_message(sqlite_db: Database) -> None:
+    assert sqlite_db.path is not None
+    with closing(sqlite3.connect(sqlite_db.path, isolation_level=None)) as other:
         other.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(LockedError) as caught, sqlite_file.session() as s:
+        with pytest.raises(LockedError) as caught, sqlite_db.session() as s:
             s.execute(text("PRAGMA busy_timeout=100"))  # the program waits 5 s; a test need not
             add_team(s, "Test User", "North")
         other.execute("ROLLBACK")
     message = str(caught.value)
-    assert "busy" in message and str(sqlite_file.path) in message and "try again" in message
+    assert "busy" in message and str(sqlite_db.path) in message and "try again" in message
     assert "Traceback" not in message and "OperationalError" not in message
     assert known_failure(caught.value) is caught.value  # the crash dialog shows it plainly
     # Nothing half-written, and the database works once the other program lets go.
-    with sqlite_file.session() as s:
+    with sqlite_db.session() as s:
         assert teams(s) == []
         add_team(s, "Test User", "North")
-    with sqlite_file.session() as s:
+    with sqlite_db.session() as s:
         assert [t.name for t in teams(s)] == ["North"]
 
 
@@ -60,15 +50,16 @@ def test_sqlite_read_only_file_is_a_plain_message(tmp_path: Path) -> None:
         db.close()
 
 
-def test_a_bug_is_not_dressed_as_a_known_error(sqlite_file: Database) -> None:
-    with pytest.raises(ZeroDivisionError), sqlite_file.session():
+def test_a_bug_is_not_dressed_as_a_known_error(sqlite_db: Database) -> None:
+    with pytest.raises(ZeroDivisionError), sqlite_db.session():
         _ = 1 / 0
 
 
 @pytest.mark.postgres
 def test_postgres_lock_timeout_is_a_plain_message(pg_database: str) -> None:
     db = Database.open(pg_database, "Test User")
-    other = create_engine(pg_database).connect()
+    other_engine = create_engine(pg_database)
+    other = other_engine.connect()
     try:
         other.execute(text("LOCK TABLE team IN ACCESS EXCLUSIVE MODE"))  # held: no commit
         with pytest.raises(LockedError) as caught, db.session() as s:
@@ -84,4 +75,5 @@ def test_postgres_lock_timeout_is_a_plain_message(pg_database: str) -> None:
             assert [t.name for t in teams(s)] == ["North"]
     finally:
         other.close()
+        other_engine.dispose()
         db.close()
