@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from send_desktop.errors import LockedError, ReadOnlyError, known_failure
+from send_desktop.errors import LockedError, ReadOnlyError, UnreachableError, known_failure
 from send_desktop.store import Database
 from send_desktop.store.queries import add_team, teams
 
@@ -76,4 +76,22 @@ def test_postgres_lock_timeout_is_a_plain_message(pg_database: str) -> None:
     finally:
         other.close()
         other_engine.dispose()
+        db.close()
+
+
+@pytest.mark.postgres
+def test_postgres_connection_lost_is_a_plain_message(pg_database: str) -> None:
+    db = Database.open(pg_database, "Test User")
+    killer_engine = create_engine(pg_database)
+    try:
+        with pytest.raises(UnreachableError) as caught, db.session() as s:
+            pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with killer_engine.connect() as killer:
+                killer.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            add_team(s, "Test User", "North")
+        assert "connection" in str(caught.value) and "lost" in str(caught.value)
+        with db.session() as s:  # the pool opens a new connection: the program goes on
+            assert teams(s) == []
+    finally:
+        killer_engine.dispose()
         db.close()
