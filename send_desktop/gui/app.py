@@ -7,7 +7,6 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 # isort: off
@@ -31,12 +30,11 @@ from send_desktop.gui.crash import (
     route_qt_messages,
     show_known_error,
 )
+from send_desktop.gui.demo import add_demo_cases, case_count
 from send_desktop.gui.status import app_icon
-from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
+from send_desktop.gui.workers import run_in_background
 
 log = logging.getLogger(__name__)
-
-DEMO_CASES = 500  # the same as `send-desktop demo` and the user guide
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -122,45 +120,6 @@ def _start_daily_backup(db: Database) -> None:
     run_in_background(
         lambda _progress: daily_backup(db),
         on_failure=lambda exc: handle_exception(type(exc), exc, exc.__traceback__),
-    )
-
-
-def case_count(db: Database) -> int:
-    from sqlalchemy import func, select
-
-    from send_desktop.store.models import Case
-
-    with db.session() as session:
-        return int(session.execute(select(func.count()).select_from(Case)).scalar_one())
-
-
-def demo_refusal(existing: int) -> str:
-    return (
-        f"This database already holds {existing:,} cases, so no demo cases were added: made-up "
-        "cases go only into an empty database, never beside real ones. To try the program, "
-        "choose a new database file in File > Settings and start it again."
-    )
-
-
-def add_demo_cases(window: object, db: Database, cases: int = DEMO_CASES) -> None:
-    """Made-up cases for trying the program, written in the background."""
-    from send_desktop.store.demo import make_demo
-
-    parent = window if isinstance(window, QWidget) else None
-    existing = case_count(db)
-    if existing:
-        QMessageBox.information(parent, "Demo cases", demo_refusal(existing))
-        return
-
-    def job(progress: Progress) -> int:
-        make_demo(db, cases=cases, seed=2025, as_of=date.today())
-        return cases
-
-    dialog = progress_dialog(parent, "Demo data", f"Writing {cases} made-up cases...")
-    run_in_background(
-        job,
-        on_success=lambda _n: window.reload(),  # type: ignore[attr-defined]
-        progress_dialog=dialog,
     )
 
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from send_desktop import APP_NAME
 from send_desktop.gui.case_window import STEP_COLUMNS
 from send_desktop.gui.dates import DateField
-from send_desktop.gui.main_window import configure_table
 from send_desktop.gui.status import app_icon
 from send_desktop.gui.table_model import RowTableModel
+from send_desktop.gui.tables import configure_table
 from send_desktop.timeline import Facts, Policy, Step, compute_steps, order
 
 FIELDS: tuple[tuple[str, str], ...] = (

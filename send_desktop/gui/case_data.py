@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from send_desktop.store.queries import add_caseworker, case_records, caseworker_id_by_name
 
-from send_desktop.store.errors import NotFoundError
-from send_desktop.store.models import (
-    AdviceRequest,
-    AnnualReview,
-    Case,
-    CaseException,
-    CaseNote,
-    Caseworker,
-    Consultation,
-)
-from send_desktop.store.queries import add_caseworker
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -110,26 +101,11 @@ class CaseSnapshot:
 
 
 def load_case(session: Session, case_id: int) -> CaseSnapshot:
-    case = session.get(Case, case_id, populate_existing=True)
-    if case is None:
-        raise NotFoundError("That case no longer exists (it may have been deleted)")
+    found = case_records(session, case_id)
+    case, worker = found.case, found.caseworker
     child = case.child
-    worker = session.get(Caseworker, case.caseworker_id) if case.caseworker_id else None
-    advice = session.execute(
-        select(AdviceRequest).where(AdviceRequest.case_id == case_id).order_by(AdviceRequest.id)
-    ).scalars()
-    consultations = session.execute(
-        select(Consultation).where(Consultation.case_id == case_id).order_by(Consultation.id)
-    ).scalars()
-    reviews = session.execute(
-        select(AnnualReview).where(AnnualReview.case_id == case_id).order_by(AnnualReview.id)
-    ).scalars()
-    exceptions = session.execute(
-        select(CaseException).where(CaseException.case_id == case_id).order_by(CaseException.id)
-    ).scalars()
-    notes = session.execute(
-        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.written, CaseNote.id)
-    ).scalars()
+    advice, consultations, reviews = found.advice, found.consultations, found.reviews
+    exceptions, notes = found.exceptions, found.notes
     return CaseSnapshot(
         id=case.id,
         version=case.version,
@@ -176,9 +152,7 @@ def load_case(session: Session, case_id: int) -> CaseSnapshot:
 
 def caseworker_id_for(session: Session, name: str, user: str) -> int:
     """The caseworker row for a name, created on first use (a new caseworker's first request)."""
-    found = session.execute(
-        select(Caseworker.id).where(Caseworker.name == name).order_by(Caseworker.id)
-    ).scalar()
+    found = caseworker_id_by_name(session, name)
     if found is not None:
-        return int(found)
+        return found
     return add_caseworker(session, user, name).id

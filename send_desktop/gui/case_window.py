@@ -34,7 +34,6 @@ from send_desktop.gui.case_data import (
 from send_desktop.gui.caseload import age_and_year
 from send_desktop.gui.dates import uk
 from send_desktop.gui.letters_dialog import LettersDialog, letter_for_event, overdue_step
-from send_desktop.gui.main_window import configure_table
 from send_desktop.gui.record_event import (
     ADVICE_WORDS,
     EXCEPTION_WORDS,
@@ -51,6 +50,7 @@ from send_desktop.gui.status import (
     step_look,
 )
 from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
+from send_desktop.gui.tables import configure_table
 from send_desktop.store import Database
 from send_desktop.store.cases import ChronologyEntry, chronology
 from send_desktop.store.facts import case_facts

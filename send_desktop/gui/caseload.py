@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
-from sqlalchemy.orm import Session
 
 from send_desktop.gui.status import (
     NOTHING_DUE,
@@ -37,6 +36,9 @@ from send_desktop.store import Database, counts
 from send_desktop.store.counts import CaseloadQuery
 from send_desktop.store.models import national_curriculum_year
 from send_desktop.store.queries import CaseloadRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class Scope(StrEnum):

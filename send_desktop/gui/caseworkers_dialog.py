@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from send_desktop.errors import KnownError
 from send_desktop.store import Database
 from send_desktop.store.caseworkers import merge_caseworkers
-from send_desktop.store.models import Case, Caseworker
+from send_desktop.store.queries import caseworkers, open_case_counts
 from send_desktop.timeline.names import near_duplicates
 
 log = logging.getLogger(__name__)
@@ -73,21 +72,8 @@ class CaseworkersDialog(QDialog):
 
     def refresh(self) -> None:
         with self.db.session() as session:
-            counts = dict(
-                session.execute(
-                    select(Case.caseworker_id, func.count())
-                    .where(Case.closed.is_(False))
-                    .group_by(Case.caseworker_id)
-                ).all()
-            )
-            workers = [
-                (w.id, w.name)
-                for w in session.execute(
-                    select(Caseworker)
-                    .where(Caseworker.active.is_(True))
-                    .order_by(Caseworker.name, Caseworker.id)
-                ).scalars()
-            ]
+            counts = open_case_counts(session)
+            workers = [(w.id, w.name) for w in caseworkers(session)]
         names = [name for _id, name in workers]
         self.workers = workers
         self.list.clear()

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from send_desktop.errors import KnownError
 from send_desktop.gui.dates import DateField, to_qdate, uk
-from send_desktop.gui.main_window import configure_table
 from send_desktop.gui.table_model import Column, RowTableModel
+from send_desktop.gui.tables import configure_table
 from send_desktop.store import Database
 from send_desktop.store.cases import add_school_closure, delete_school_closure, school_closures
 from send_desktop.timeline.closures import closure_days

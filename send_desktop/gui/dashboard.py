@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from send_desktop import APP_NAME
 from send_desktop.errors import KnownError
@@ -53,9 +52,9 @@ from send_desktop.gui.dashboard_models import (
     worker_label,
 )
 from send_desktop.gui.dates import to_date, to_qdate
-from send_desktop.gui.main_window import configure_table
 from send_desktop.gui.status import app_icon
 from send_desktop.gui.table_model import format_date
+from send_desktop.gui.tables import configure_table
 from send_desktop.gui.workers import Progress, run_in_background
 from send_desktop.store import Database
 from send_desktop.store.queries import caseworkers, open_case_counts, reassign_cases, teams
@@ -67,6 +66,9 @@ from send_desktop.store.reports import (
     team_report,
 )
 from send_desktop.store.settings import load_policy
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import PySide6
-import sqlalchemy
 from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from send_desktop import APP_NAME, __version__, paths
 from send_desktop.gui import fit
+from send_desktop.store.database import SQLALCHEMY_VERSION
 
 GUIDE_NAME = "user-guide.md"
 
@@ -151,7 +151,7 @@ def about_text(database: str) -> str:
         f"<tr><td>Settings folder:&nbsp;</td><td>{paths.config_dir()}</td></tr>"
         f"<tr><td>Python:&nbsp;</td><td>{platform.python_version()} ({sys.platform})</td></tr>"
         f"<tr><td>Qt / PySide6:&nbsp;</td><td>{qVersion()} / {PySide6.__version__}</td></tr>"
-        f"<tr><td>SQLAlchemy:&nbsp;</td><td>{sqlalchemy.__version__}</td></tr>"
+        f"<tr><td>SQLAlchemy:&nbsp;</td><td>{SQLALCHEMY_VERSION}</td></tr>"
         "</table>"
     )
 

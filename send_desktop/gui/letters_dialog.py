@@ -48,6 +48,7 @@ from send_desktop.store import Database
 from send_desktop.store.cases import add_row
 from send_desktop.store.errors import ConflictError
 from send_desktop.store.models import Case, FamilyContact, Letter
+from send_desktop.store.queries import caseworker_id_by_name, family_contacts
 from send_desktop.timeline import Status, Step
 
 log = logging.getLogger(__name__)
@@ -436,15 +437,9 @@ class LettersDialog(QDialog):
 
     def refresh_family(self) -> None:
         with self.db.session() as s:
-            from sqlalchemy import select
-
             rows = [
                 (c.name, c.role, c.preferred_channel, c.address)
-                for c in s.execute(
-                    select(FamilyContact)
-                    .where(FamilyContact.case_id == self.case_id)
-                    .order_by(FamilyContact.id)
-                ).scalars()
+                for c in family_contacts(s, self.case_id)
             ]
         self.family_table.setRowCount(len(rows))
         roles = {d: t for t, d in ROLES}
@@ -605,13 +600,9 @@ def write_chase_letters(
     db: Database, user: str, as_of: date, parent: QWidget | None = None
 ) -> ChaseDialog:
     """The Today action: chase letters for every overdue advice request of this caseworker."""
-    from sqlalchemy import select
-
-    from send_desktop.store.models import Caseworker
-
     try:
         with db.session() as s:
-            worker = s.execute(select(Caseworker.id).where(Caseworker.name == user)).scalar()
+            worker = caseworker_id_by_name(s, user)
             written = chase_letters(s, user, as_of, worker) if worker is not None else []
         dialog = ChaseDialog(db, user, as_of, written, parent)
     except KnownError as exc:

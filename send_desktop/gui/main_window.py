@@ -15,12 +15,10 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -57,6 +55,7 @@ from send_desktop.gui.caseload import (
 )
 from send_desktop.gui.crash import handle_exception
 from send_desktop.gui.status import app_icon
+from send_desktop.gui.tables import configure_table
 from send_desktop.gui.today import TodayItem, TodayModel, chase_button, today_items
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
 from send_desktop.store import Database, counts
@@ -70,27 +69,6 @@ log = logging.getLogger(__name__)
 
 # v2: the column sizing changed (Next step stretches); an older saved header would undo it.
 HEADER_KEY = "main/caseload_header_v2"
-ROW_HEIGHT_LINES = 1.9  # fixed row height in multiples of the font height: no per-row sizing
-
-
-def configure_table(view: QTableView) -> None:
-    """Settings that keep a 100,000-row table smooth: fixed heights, no word wrap, no grid."""
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setShowGrid(False)
-    view.setSortingEnabled(True)
-    view.setTabKeyNavigation(False)
-    vertical = view.verticalHeader()
-    vertical.setVisible(False)
-    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    vertical.setDefaultSectionSize(int(view.fontMetrics().height() * ROW_HEIGHT_LINES))
-    horizontal = view.horizontalHeader()
-    horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    horizontal.setStretchLastSection(True)
-    horizontal.setHighlightSections(False)
 
 
 class LoadResult:
@@ -881,10 +859,8 @@ class MainWindow(QMainWindow):
 
         The data sheets carry every case of the caseworkers shown (and the unallocated cases
         shown), open or closed, so the workbook imports back without loss."""
-        from sqlalchemy import select
-
         from send_desktop.store.facts import facts_for
-        from send_desktop.store.models import Case, Caseworker
+        from send_desktop.store.queries import case_ids_of_caseworkers
         from send_desktop.timeline import timeliness
         from send_desktop.workbooks.data_sheets import data_ids, load_data_tables
         from send_desktop.workbooks.export import (
@@ -908,9 +884,8 @@ class MainWindow(QMainWindow):
         def job(progress: Progress) -> Any:
             # KPIs over every case (open or closed) of the caseworkers shown, as the dashboard
             # and `send-desktop export` compute them for the same 12 months.
-            ids = select(Case.id).join(Caseworker, Caseworker.id == Case.caseworker_id)
             with db.session() as session:
-                facts = facts_for(session, ids.where(Caseworker.name.in_(workers)))
+                facts = facts_for(session, case_ids_of_caseworkers(workers))
                 data = secret = None
                 if pseudonymise:
                     secret = pseudonym_secret(session, self.user)
@@ -1019,7 +994,7 @@ class MainWindow(QMainWindow):
             self.reload()
 
     def add_demo_cases(self) -> None:
-        from send_desktop.gui.app import add_demo_cases
+        from send_desktop.gui.demo import add_demo_cases
 
         add_demo_cases(self, self.db)
 

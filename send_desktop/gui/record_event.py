@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
 from send_desktop.gui.case_data import CaseSnapshot, load_case
@@ -43,6 +42,9 @@ from send_desktop.store.errors import BreachNeedsReason
 from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS, AdviceRequest
 from send_desktop.timeline import order
 from send_desktop.timeline.catalogue import EXCEPTION_LABELS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -50,6 +50,38 @@ QUICK_FILTERS = ("all", "overdue", "this-week", "four-weeks", "exceptions", "rev
 
 
 # --- the definitions -------------------------------------------------------------------------
+
+
+class CaseloadRow(NamedTuple):
+    """One case as the caseload table, dashboard and supervision workbook show it."""
+
+    case_id: int
+    ref: str
+    child_name: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    upn: str | None
+    caseworker: str | None
+    team: str | None
+    stage: str
+    next_step: str | None
+    next_title: str | None
+    next_due: date | None
+    days_left: int | None
+    status: tl.Status | None
+    has_exception: bool
+    request_received: date
+    decision_due: date
+    decision_date: date | None
+    final_due: date
+    final_issued: date | None
+    weeks_open: int
+    review_due: date | None
+    #: The family's open window or right, if any (never the authority's next deadline).
+    family_step: str | None = None
+    family_title: str | None = None
+    family_due: date | None = None
 
 
 def is_overdue(today: date) -> ColumnElement[bool]:
@@ -335,8 +367,6 @@ def rows(
     limit: int | None = None,
 ) -> list[Any]:
     """The CaseloadRows q selects, sorted in SQL, one page at a time (all when limit is None)."""
-    from send_desktop.store.queries import CaseloadRow
-
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     due = next_due_on(q.as_of)

@@ -8,11 +8,12 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import sqlalchemy
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,12 +21,14 @@ from sqlalchemy.pool import StaticPool
 
 from send_desktop import paths
 from send_desktop.errors import KnownError
-from send_desktop.store.errors import DatabaseTooNewError
+from send_desktop.store.errors import DatabaseTooNewError, database_failure
 from send_desktop.store.models import utc_now
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
+#: Shown in Help > About (the gui imports no SQLAlchemy itself).
+SQLALCHEMY_VERSION: str = sqlalchemy.__version__
 log = logging.getLogger(__name__)
 
 DATABASE_ENV = "SEND_DESKTOP_DATABASE"
@@ -371,11 +374,20 @@ class Database:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            with suppress(Exception):  # a lost connection cannot roll back either
+                session.rollback()
+            plain = database_failure(exc, self.location)
+            if plain is not None:
+                raise plain from exc
             raise
         finally:
             session.close()
+
+    @property
+    def location(self) -> str:
+        """The database as a user names it: the file, or the server URL without a password."""
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:

@@ -5,49 +5,33 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
+from send_desktop.store import counts
+from send_desktop.store.counts import (
+    CaseloadRow as CaseloadRow,  # defined beside the SQL that fills it
+)
 from send_desktop.store.errors import NotFoundError
-from send_desktop.store.models import ROLES, Case, Caseworker, Team, utc_now
+from send_desktop.store.models import (
+    ROLES,
+    AdviceRequest,
+    AnnualReview,
+    Case,
+    CaseException,
+    CaseNote,
+    Caseworker,
+    Consultation,
+    FamilyContact,
+    Team,
+    utc_now,
+)
 
 log = logging.getLogger(__name__)
-
-
-class CaseloadRow(NamedTuple):
-    """One case as the caseload table, dashboard and supervision workbook show it."""
-
-    case_id: int
-    ref: str
-    child_name: str
-    first_name: str
-    last_name: str
-    date_of_birth: date | None
-    upn: str | None
-    caseworker: str | None
-    team: str | None
-    stage: str
-    next_step: str | None
-    next_title: str | None
-    next_due: date | None
-    days_left: int | None
-    status: tl.Status | None
-    has_exception: bool
-    request_received: date
-    decision_due: date
-    decision_date: date | None
-    final_due: date
-    final_issued: date | None
-    weeks_open: int
-    review_due: date | None
-    #: The family's open window or right, if any (never the authority's next deadline).
-    family_step: str | None = None
-    family_title: str | None = None
-    family_due: date | None = None
 
 
 def caseload(
@@ -65,8 +49,6 @@ def caseload(
     policy (`policy` must be that policy: it is what the stored rows are stamped with); the tests
     compare it, row for row, with a per-case reference (tests/oracles.py).
     """
-    from send_desktop.store import counts
-
     del policy  # the stored rows carry the database's policy
     query = counts.CaseloadQuery(as_of, caseworker_id, team_id, include_closed, search)
     found: list[CaseloadRow] = counts.rows(session, query)
@@ -84,7 +66,7 @@ def teams(session: Session) -> list[Team]:
 def caseworkers(
     session: Session, team_id: int | None = None, active_only: bool = True
 ) -> list[Caseworker]:
-    query = select(Caseworker).order_by(Caseworker.name)
+    query = select(Caseworker).order_by(Caseworker.name, Caseworker.id)
     if team_id is not None:
         query = query.where(Caseworker.team_id == team_id)
     if active_only:
@@ -192,3 +174,73 @@ def reassign_cases(
     flush_or_conflict(session, Case, None)
     log.info("Reassigned %d cases", moved)
     return moved
+
+
+# --- reads the windows make (the gui builds no SQL: issue 19) ------------------------------
+
+
+def case_count(session: Session) -> int:
+    """Every case in the database, open or closed (demo cases go only into an empty one)."""
+    return int(session.execute(select(func.count()).select_from(Case)).scalar_one())
+
+
+def caseworker_id_by_name(session: Session, name: str) -> int | None:
+    """The first caseworker row with exactly this name, if any."""
+    found = session.execute(
+        select(Caseworker.id).where(Caseworker.name == name).order_by(Caseworker.id)
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def case_ids_of_caseworkers(names: Iterable[str]) -> Select[Any]:
+    """The ids of every case (open or closed) allocated to one of these caseworkers."""
+    return (
+        select(Case.id)
+        .join(Caseworker, Caseworker.id == Case.caseworker_id)
+        .where(Caseworker.name.in_(list(names)))
+    )
+
+
+def family_contacts(session: Session, case_id: int) -> list[FamilyContact]:
+    return list(
+        session.execute(
+            select(FamilyContact).where(FamilyContact.case_id == case_id).order_by(FamilyContact.id)
+        ).scalars()
+    )
+
+
+class CaseRecords(NamedTuple):
+    """One case with everything the case window shows of it, each list in its display order."""
+
+    case: Case
+    caseworker: Caseworker | None
+    advice: list[AdviceRequest]
+    consultations: list[Consultation]
+    reviews: list[AnnualReview]
+    exceptions: list[CaseException]
+    notes: list[CaseNote]
+
+
+def case_records(session: Session, case_id: int) -> CaseRecords:
+    """The case as stored now (reloaded, not a cached copy); NotFoundError if it is gone."""
+    case = session.get(Case, case_id, populate_existing=True)
+    if case is None:
+        raise NotFoundError("That case no longer exists (it may have been deleted)")
+    worker = session.get(Caseworker, case.caseworker_id) if case.caseworker_id else None
+
+    def of_case(model: Any, *order: Any) -> list[Any]:
+        return list(
+            session.execute(
+                select(model).where(model.case_id == case_id).order_by(*order)
+            ).scalars()
+        )
+
+    return CaseRecords(
+        case,
+        worker,
+        of_case(AdviceRequest, AdviceRequest.id),
+        of_case(Consultation, Consultation.id),
+        of_case(AnnualReview, AnnualReview.id),
+        of_case(CaseException, CaseException.id),
+        of_case(CaseNote, CaseNote.written, CaseNote.id),
+    )

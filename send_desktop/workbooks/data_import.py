@@ -29,7 +29,7 @@ from send_desktop.workbooks.data_sheets import (
     table_name,
     typed,
 )
-from send_desktop.workbooks.tracker import (
+from send_desktop.workbooks.import_plan import (
     EventRow,
     IgnoredColumn,
     ImportPlan,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -14,8 +13,6 @@ from send_desktop.gui.dates import to_qdate
 from send_desktop.gui.request_dialog import NewRequestDialog
 from send_desktop.store import Database
 from send_desktop.store.models import AuditEntry, SchoolClosure
-
-pytestmark = pytest.mark.gui
 
 
 def _add(dialog: ClosuresDialog, name: str, start: date, end: date) -> bool:

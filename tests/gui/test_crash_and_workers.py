@@ -15,8 +15,6 @@ from pytestqt.qtbot import QtBot
 from send_desktop.errors import KnownError
 from send_desktop.gui import crash, workers
 
-pytestmark = pytest.mark.gui
-
 
 def _raise_bug() -> None:
     raise ZeroDivisionError("division by zero in a test")

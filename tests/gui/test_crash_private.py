@@ -23,7 +23,6 @@ from send_desktop.store import Database
 from send_desktop.store.cases import ChildDetails, create_case
 from send_desktop.store.models import Child
 
-pytestmark = pytest.mark.gui
 SECRETS = ("Zebedee", "Quillfeather", "2016-02-29", "29/02/2016", "ZZ9 9QQ", "K123456789012")
 CHILD = ChildDetails(
     "Zebedee", "Quillfeather", date(2016, 2, 29), postcode="ZZ9 9QQ", upn="K123456789012"

@@ -20,8 +20,6 @@ from send_desktop.store.demo import make_demo
 from send_desktop.store.models import AuditEntry
 from tests.store.test_reports import AS_OF, PERIOD, USER, KnownTeam, build_known_team
 
-pytestmark = pytest.mark.gui
-
 
 @pytest.fixture
 def known(sqlite_db: Database) -> KnownTeam:

@@ -23,8 +23,6 @@ from send_desktop.store.models import AuditEntry, Case, CaseNote, Child
 from send_desktop.store.queries import add_caseworker
 from send_desktop.timeline import Status, compute_steps
 
-pytestmark = pytest.mark.gui
-
 AS_OF = date(2025, 6, 2)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -19,8 +18,6 @@ from send_desktop.store.cases import update_case
 from send_desktop.store.caseworkers import find_caseworker
 from send_desktop.store.models import Case
 from send_desktop.store.queries import add_caseworker
-
-pytestmark = pytest.mark.gui
 
 AS_OF = date(2025, 6, 2)
 

@@ -16,12 +16,12 @@ from pytestqt.qtbot import QtBot
 
 from send_desktop import APP_NAME
 from send_desktop.gui import fit, qt_settings
-from send_desktop.gui.app import add_demo_cases, demo_refusal
 from send_desktop.gui.case_data import load_case
 from send_desktop.gui.case_window import CaseWindow
 from send_desktop.gui.caseload import Scope
 from send_desktop.gui.dashboard import DashboardWindow
 from send_desktop.gui.dashboard_models import DRILL_COLUMNS, DrillRow, rule_words
+from send_desktop.gui.demo import add_demo_cases, demo_refusal
 from send_desktop.gui.main_window import MainWindow
 from send_desktop.gui.settings_dialog import FirstRunDialog, SettingsDialog, StartChoice
 from send_desktop.gui.status import LOOKS, step_look
@@ -31,8 +31,6 @@ from send_desktop.store.demo import make_demo
 from send_desktop.store.reports import team_report
 from send_desktop.store.settings import load_policy
 from send_desktop.timeline import Status
-
-pytestmark = pytest.mark.gui
 
 AS_OF = date(2025, 6, 2)
 USER = "Test Caseworker"

@@ -21,8 +21,6 @@ from send_desktop.store.demo import make_demo
 from send_desktop.store.models import Case, Caseworker
 from send_desktop.workbooks.data_sheets import CASES_SHEET
 
-pytestmark = pytest.mark.gui
-
 AS_OF = date(2025, 6, 2)
 SHOTS = os.environ.get("SEND_DESKTOP_WIZARD_SHOTS")  # a folder: save each page's picture
 

@@ -7,7 +7,6 @@ import os
 from datetime import date
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from send_desktop.gui.case_window import CaseWindow
@@ -17,8 +16,6 @@ from send_desktop.store import Database
 from send_desktop.store.cases import add_advice_request
 from send_desktop.store.facts import case_facts
 from tests.letters.helpers import USER, base_case, save_contacts
-
-pytestmark = pytest.mark.gui
 
 SHOTS = os.environ.get("SEND_DESKTOP_SHOTS")
 

@@ -11,8 +11,6 @@ from send_desktop.gui.main_window import MainWindow
 from send_desktop.store import Database
 from send_desktop.store.demo import make_demo
 
-pytestmark = pytest.mark.gui
-
 
 def test_dashboard_from_main_window(qtbot: QtBot, sqlite_db: Database) -> None:
     as_of = date(2025, 6, 2)

@@ -26,8 +26,6 @@ from send_desktop.store.demo import make_demo
 from send_desktop.store.queries import add_caseworker, caseload
 from send_desktop.timeline import Policy, Step
 
-pytestmark = pytest.mark.gui
-
 AS_OF = date(2025, 6, 2)
 
 

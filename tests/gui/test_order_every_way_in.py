@@ -22,8 +22,6 @@ from send_desktop.store.cases import ChildDetails, add_review, create_case, upda
 from send_desktop.store.models import AuditEntry, Case, CaseNote, Child
 from send_desktop.workbooks.importer import ImportRefused, apply_import, read_tracker
 
-pytestmark = pytest.mark.gui
-
 AS_OF = dt.date(2025, 6, 2)
 RECEIVED = dt.date(2025, 1, 6)
 DECIDED = dt.date(2025, 2, 3)

@@ -17,8 +17,6 @@ from send_desktop.store import Database
 from send_desktop.store.models import Case, Child
 from tests.sen2.conftest import AS_OF, USER, Authority, build_authority
 
-pytestmark = pytest.mark.gui
-
 
 @pytest.fixture
 def authority(sqlite_db: Database) -> Authority:

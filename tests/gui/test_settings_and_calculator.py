@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from send_desktop import paths
@@ -15,8 +14,6 @@ from send_desktop.gui.dates import to_qdate
 from send_desktop.gui.settings_dialog import FirstRunDialog, SettingsDialog, StartChoice
 from send_desktop.store import Database
 from send_desktop.store.settings import load_policy
-
-pytestmark = pytest.mark.gui
 
 
 def test_settings_save_policy_and_name(qtbot: QtBot, sqlite_db: Database) -> None:

@@ -17,8 +17,6 @@ from send_desktop.gui.table_model import (
     format_date,
 )
 
-pytestmark = pytest.mark.gui
-
 Row = tuple[str, date | None, int]
 
 COLUMNS: list[Column[Row]] = [
