@@ -676,9 +676,9 @@ def make_demo(
             # Computed from the rows just written (weekend dates already moved), not read back.
             with Session(bind=conn) as digest_session:
                 policy = load_policy(digest_session)
-            stamp = stamp_for(policy)
+            digest_stamp = stamp_for(policy)
             for cols in _columns(builder):
-                write_columns(conn, cols, policy, stamp)
+                write_columns(conn, cols, policy, digest_stamp)
             for sql in indexes:
                 conn.exec_driver_sql(sql)
             if conn.dialect.name == "postgresql":
