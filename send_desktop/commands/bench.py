@@ -19,7 +19,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -59,6 +59,24 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--repeats", type=_at_least_one, default=REPEATS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--no-gui", action="store_true", help="skip the measurements that need Qt")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="new",
+        default=None,
+        metavar="URL",
+        help="also measure one caseworker's first page and counts on PostgreSQL at "
+        "--postgres-cases vs at 10,000 cases: on a throwaway cluster made for the run, or on "
+        "the server at URL (its login must be allowed to create databases)",
+    )
+    parser.add_argument(
+        "--postgres-cases",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="cases in the PostgreSQL probe's large database (default 100,000: filling "
+        "PostgreSQL with 1,000,000 does not fit the bench's time)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -240,8 +258,16 @@ def _measure_store(
 
 
 def _measure_workbooks(
-    read: list[Any], folder: Path, count: int, as_of: date, repeats: int
+    read: list[Any],
+    folder: Path,
+    count: int,
+    as_of: date,
+    repeats: int,
+    whole_workbooks: bool = True,
 ) -> list[Result]:
+    """export of one caseload; with `whole_workbooks`, also a count-case supervision workbook and its
+    import (their rows do not grow with the database, so a bench with a scaling run measures
+    them once, in the smaller run)."""
     from openpyxl import load_workbook
 
     from send_desktop.workbooks.export import ExportScope, bench_export
@@ -260,6 +286,8 @@ def _measure_workbooks(
             "baseline: openpyxl writing the same rows unformatted",
         )
     ]
+    if not whole_workbooks:
+        return results
     timings = [bench_export(sample, folder / "bench-export.xlsx", scope) for _ in range(repeats)]
     export_s = statistics.median(t[0] for t in timings)
     baseline_s = statistics.median(t[1] for t in timings)
@@ -554,7 +582,34 @@ def _page_scaling(db: Any, folder: Path, cases: int, as_of: date, repeats: int) 
     )
 
 
-def measure(cases: int, workbook_cases: int, repeats: int, gui: bool, folder: Path) -> list[Result]:
+def _postgres_scaling(target: str, cases: int, as_of: date, repeats: int) -> list[Result]:
+    from send_desktop.commands.bench_postgres import page_scaling
+
+    big, little, big_n, small_n, built = page_scaling(
+        target, cases, PAGE_SCALING_FROM, as_of, repeats
+    )
+    return [
+        Result(f"demo --cases {cases:,} into PostgreSQL", built, None, None, None),
+        _result(
+            f"one caseworker's first page and counts at {cases:,} vs at "
+            f"{PAGE_SCALING_FROM:,} cases, PostgreSQL",
+            big,
+            little,
+            1.5,
+            f"{big_n} and {small_n} open cases; "
+            + ("a throwaway local cluster" if target == "new" else "the server given"),
+        ),
+    ]
+
+
+def measure(
+    cases: int,
+    workbook_cases: int,
+    repeats: int,
+    gui: bool,
+    folder: Path,
+    whole_workbooks: bool = True,
+) -> list[Result]:
     as_of = date.today()
     db, path, demo_s = _build(folder, cases, as_of)
     results = [Result(f"demo --cases {cases:,} (build the database)", demo_s, None, None, None)]
@@ -563,7 +618,9 @@ def measure(cases: int, workbook_cases: int, repeats: int, gui: bool, folder: Pa
     if cases >= 10 * PAGE_SCALING_FROM:
         (folder / "page-scaling").mkdir(exist_ok=True)
         results.append(_page_scaling(db, folder, cases, as_of, repeats))
-    results += _measure_workbooks(rows, folder, min(workbook_cases, max(cases, 1)), as_of, repeats)
+    results += _measure_workbooks(
+        rows, folder, min(workbook_cases, max(cases, 1)), as_of, repeats, whole_workbooks
+    )
     if gui:
         results += _measure_gui(db, path, as_of, repeats)
     db.close()
@@ -578,13 +635,26 @@ def _generic(name: str) -> str:
 def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="send-bench-") as tmp:
         folder = Path(tmp)
-        results = measure(args.cases, args.workbook_cases, args.repeats, not args.no_gui, folder)
         small = args.scaling_from if args.scaling_from is not None else args.cases // 10
+        scaled = 1000 <= small < args.cases
+        # The whole-workbook export and import read and write --workbook-cases rows at any
+        # size: with a scaling run they are measured there (at 100,000 for a 1,000,000 bench).
+        results = measure(
+            args.cases, args.workbook_cases, args.repeats, not args.no_gui, folder, not scaled
+        )
+        if args.postgres:
+            pg_cases = min(args.cases, args.postgres_cases)
+            results += _postgres_scaling(args.postgres, pg_cases, date.today(), args.repeats)
         scaling: dict[str, float] = {}
-        if small >= 1000 and small < args.cases:
+        if scaled:
             sub = folder / "small"
             sub.mkdir()
             smaller = measure(small, min(args.workbook_cases, small), args.repeats, False, sub)
+            results += [
+                replace(r, note=f"{r.note}; measured in the {small:,}-case run".lstrip("; "))
+                for r in smaller
+                if "workbook" in r.name or "tracker" in r.name
+            ]
             by_name = {_generic(r.name): r for r in smaller}
             for r in results:
                 other = by_name.get(_generic(r.name))

@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, DateTime, Table, func, insert, select, text
+from sqlalchemy import Connection, Date, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
 from send_desktop.store.database import Database
+from send_desktop.store.fast_insert import insert_columns
 from send_desktop.store.models import (
     AdviceRequest,
     AnnualReview,
@@ -29,12 +31,23 @@ from send_desktop.store.models import (
     national_curriculum_year,
     utc_now,
 )
-from send_desktop.store.summaries import refresh
+from send_desktop.store.settings import load_policy
+from send_desktop.store.summaries import RANGE_BLOCK, stamp_for, write_columns
+from send_desktop.timeline.bulk import (
+    ADVICE_COLUMNS,
+    CASE_COLUMNS,
+    CONSULTATION_COLUMNS,
+    EXCEPTION_COLUMNS,
+    REVIEW_COLUMNS,
+    CaseColumns,
+)
 
 log = logging.getLogger(__name__)
 
 DEMO_USER = "demo data"
-BATCH = 10_000
+# The page cache while the demo writes (SQLite, this connection only): the name and UPN
+# indexes take rows in random order, and at 1,000,000 cases they no longer fit 128 MiB.
+DEMO_CACHE_KB = -1_048_576
 
 FIRST_NAMES = (
     "Oliver", "Amelia", "George", "Isla", "Noah", "Ava", "Arthur", "Mia", "Muhammad", "Ivy",
@@ -459,37 +472,70 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     _office_days(table, rows)
-    if conn.dialect.name != "sqlite":
-        for start in range(0, len(rows), BATCH):
-            conn.execute(insert(table), rows[start : start + BATCH])
-        return
-    # On SQLite, SQLAlchemy's per-value processing costs more than the inserts themselves:
-    # hand the driver plain tuples, with dates and times as the text SQLAlchemy would store
-    # (demo rows are generated here, never user input).
     names = list(rows[0])
+    columns = zip(*map(itemgetter(*names), rows), strict=True)
+    insert_columns(conn, table, dict(zip(names, columns, strict=True)))
+
+
+def _columns(builder: _Builder) -> Iterator[CaseColumns]:
+    """The generated cases as the bulk engine's columns, a block of consecutive ids at a time
+    (the rows as written: a case's child rows in the order they were inserted)."""
+    dob = {c["id"]: c["date_of_birth"] for c in builder.children}
+    cases = sorted(builder.cases, key=itemgetter("id"))
+    first = cases[0]["id"]
+
+    def by_block(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[list[tuple[Any, ...]]]:
+        blocks: list[list[tuple[Any, ...]]] = [[] for _ in range(0, len(cases), RANGE_BLOCK)]
+        take = itemgetter(*names)
+        for row in rows:
+            blocks[(row["case_id"] - first) // RANGE_BLOCK].append(take(row))
+        return blocks
+
+    advice = by_block(builder.advice, ADVICE_COLUMNS)
+    consultations = by_block(builder.consultations, CONSULTATION_COLUMNS)
+    reviews = by_block(builder.reviews, REVIEW_COLUMNS)
+    exceptions = by_block(builder.exceptions, EXCEPTION_COLUMNS)
+    for number, start in enumerate(range(0, len(cases), RANGE_BLOCK)):
+        rows = [
+            tuple(
+                dob[c["child_id"]] if name == "date_of_birth" else c.get(name)
+                for name in CASE_COLUMNS[1:]
+            )
+            for c in cases[start : start + RANGE_BLOCK]
+        ]
+        yield CaseColumns.from_rows(
+            [
+                (c["id"], *row)
+                for c, row in zip(cases[start : start + RANGE_BLOCK], rows, strict=True)
+            ],
+            advice[number],
+            consultations[number],
+            reviews[number],
+            exceptions[number],
+        )
+
+
+# The tables the demo fills. On SQLite their indexes are dropped for the load and built again
+# from the sorted rows (several times faster than keeping them up to date row by row); inside
+# the demo's one transaction, so a demo stopped halfway leaves the tables and indexes as they were.
+_FILLED = ("child", "case", "advice_request", "case_exception", "consultation", "annual_review",
+           "placement", "case_summary", "case_step")  # fmt: skip
+
+
+def _drop_indexes(conn: Connection) -> list[str]:
+    """Drop the filled tables' own indexes (SQLite); returns the statements that rebuild them."""
+    if conn.dialect.name != "sqlite":
+        return []
+    marks = ", ".join("?" for _ in _FILLED)
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY name",
+        _FILLED,
+    ).all()
     quote = conn.dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join('?' for _ in names)})"
-    )
-    dates = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date)]
-    times = [i for i, n in enumerate(names) if isinstance(table.c[n].type, DateTime)]
-    flags = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Boolean)]
-    getter = itemgetter(*names)
-    for start in range(0, len(rows), BATCH):
-        batch = []
-        for row in rows[start : start + BATCH]:
-            values = list(getter(row))
-            for i in dates:
-                if values[i] is not None:
-                    values[i] = values[i].isoformat()
-            for i in times:
-                values[i] = values[i].strftime("%Y-%m-%d %H:%M:%S.%f")
-            for i in flags:
-                if values[i] is not None:
-                    values[i] = int(values[i])
-            batch.append(tuple(values))
-        conn.exec_driver_sql(sql, batch)
+    for name, _sql in found:
+        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    return [str(sql) for _name, sql in found]
 
 
 def _people_cases(conn: Connection) -> int:
@@ -599,7 +645,8 @@ def make_demo(
         if conn.dialect.name == "sqlite":
             # The name and UPN indexes take rows in random order: a larger page cache keeps
             # them in memory during the load (this connection only, returned to the default).
-            conn.exec_driver_sql("PRAGMA cache_size=-131072")
+            conn.exec_driver_sql(f"PRAGMA cache_size={DEMO_CACHE_KB}")
+        indexes = _drop_indexes(conn)
         try:
             _insert(conn, Child.__table__, builder.children)  # type: ignore[arg-type]
             _insert(conn, Case.__table__, builder.cases)  # type: ignore[arg-type]
@@ -626,8 +673,14 @@ def make_demo(
                 ],
             )
             # The stored deadlines, in the same transaction (store/summaries.py).
+            # Computed from the rows just written (weekend dates already moved), not read back.
             with Session(bind=conn) as digest_session:
-                refresh(digest_session, (c["id"] for c in builder.cases))
+                policy = load_policy(digest_session)
+            digest_stamp = stamp_for(policy)
+            for cols in _columns(builder):
+                write_columns(conn, cols, policy, digest_stamp)
+            for sql in indexes:
+                conn.exec_driver_sql(sql)
             if conn.dialect.name == "postgresql":
                 # Explicit ids bypassed the sequences; move them past the rows just written.
                 for table in ("child", "case"):

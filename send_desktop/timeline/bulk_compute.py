@@ -454,20 +454,32 @@ def _latest(values: Ordinals, keep: Mask) -> Ordinals:
 def compute_bulk(cols: CaseColumns, as_of: date, policy: Policy | None = None) -> BulkSteps:
     """Every step for every case on `as_of`: the scalar engine's results, as arrays."""
     policy = policy or Policy()
-    n = len(cols)
+    out = _Steps(len(cols), as_of, policy, step_capacity(cols))
+    run_rules(cols, rules_for(cols, as_of, policy), out)
+    return out.finish(cols)
+
+
+def rules_for(cols: CaseColumns, as_of: date, policy: Policy) -> _Rules:
+    """The period arithmetic over a calendar covering every date of these cases and as_of."""
     low, high = cols.date_range()
     today = as_of.toordinal()
     low = min(low, today) if low != MISSING else today
     cal = calendar_for(low - _YEAR_SLACK_DAYS, max(high, today) + _YEAR_SLACK_DAYS)
-    capacity = 40 + cols.advice.width + cols.consultations.width
-    out = _Steps(n, as_of, policy, capacity)
-    rules = _Rules(cal, policy)
+    return _Rules(cal, policy)
+
+
+def step_capacity(cols: CaseColumns) -> int:
+    """Rows enough for every step slot of these cases."""
+    return 40 + cols.advice.width + cols.consultations.width
+
+
+def run_rules(cols: CaseColumns, rules: _Rules, out: _Steps) -> None:
+    """Every rule of the engine, adding its step slots to `out` (bulk_digest keeps its own)."""
     _assessment(cols, rules, out)
     _reviews(cols, rules, out)
     _moves(cols, rules, out)
     _appeals(cols, rules, out)
     _orders(cols, rules, out)
-    return out.finish(cols)
 
 
 def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:

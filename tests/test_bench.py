@@ -1,0 +1,34 @@
+"""`send-desktop bench` at a tiny size, and its PostgreSQL page-scaling probe on a real server."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from send_desktop.cli import main
+from send_desktop.commands.bench_postgres import page_scaling
+
+
+def test_bench_reports_every_store_and_workbook_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["bench", "--cases", "60", "--no-gui", "--repeats", "1", "--workbook-cases", "30"]
+    assert main([*argv, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    names = [r["name"] for r in found["results"]]
+    assert any(n.startswith("demo --cases 60") for n in names)
+    assert any(n.startswith("recompute every stored deadline") for n in names)
+    assert any(n.startswith("report --json") for n in names)
+    # No scaling run below 1,000 cases: the whole-workbook figures come from this run.
+    assert any(n.startswith("export of a 30-case supervision workbook") for n in names)
+    assert any(n.startswith("import of a 30-row tracker") for n in names)
+
+
+def test_postgres_probe_measures_page_and_counts_at_both_sizes(pg_server) -> None:  # type: ignore[no-untyped-def]
+    big, small, big_open, small_open, built = page_scaling(
+        pg_server.url(), 400, 200, date(2025, 6, 2), 1
+    )
+    assert big > 0 and small > 0 and built > 0
+    assert big_open > 0 and small_open > 0
+    # The scratch databases are dropped again.
+    assert "send_bench_" not in pg_server.psql("SELECT string_agg(datname, ',') FROM pg_database")
