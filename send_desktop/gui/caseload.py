@@ -232,11 +232,15 @@ class CaseloadModel(QAbstractTableModel):
         self._pages = {}
         if query is None or self.db is None:
             self._total = 0
+        elif first_page is not None and total is not None:
+            self._total, self._pages[0] = total, first_page
         else:
+            # One query for the rows in view and the row count (a window over the same rows).
             with self.db.session() as session:
-                self._total = counts.total(session, query) if total is None else total
-            if first_page is not None:
-                self._pages[0] = first_page
+                page, self._total = counts.first_page(
+                    session, query, self.sort_key(), self._descending, self.PAGE
+                )
+            self._pages[0] = page
         self.endResetModel()
 
     def refresh(self) -> None:
