@@ -134,3 +134,30 @@ def match_expression(words: list[str]) -> str | None:
     """An FTS5 query: every word of three characters or more as a phrase (AND)."""
     phrases = ['"' + w.replace('"', '""') + '"' for w in words if len(w) >= SHORTEST]
     return " AND ".join(phrases) or None
+
+
+#: A word held by more cases than this is not worth the index (the candidates would be most of
+#: the authority): LIKE over the rows in scope is cheaper.
+SELECTIVE_UNDER = 5000
+_selective: dict[tuple[int, str], bool] = {}
+
+
+def selective(conn: Connection, expression: str) -> bool:
+    """Whether the FTS5 index narrows `expression` to few enough cases to be worth using.
+
+    Only a choice of plan, never of results (the LIKE definition decides either way), so the
+    answer may be kept for the engine's life."""
+    if not sqlite_index_present(conn):
+        return False
+    key = (id(conn.engine), expression)
+    found = _selective.get(key)
+    if found is None:
+        hits = conn.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)",
+            (expression, SELECTIVE_UNDER),
+        ).scalar_one()
+        found = hits < SELECTIVE_UNDER
+        if len(_selective) > 1000:
+            _selective.clear()
+        _selective[key] = found
+    return found

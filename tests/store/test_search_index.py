@@ -123,3 +123,17 @@ def test_the_index_follows_every_write(demo: Database) -> None:
         c.delete_case(s, case_id, case.version, "Test User")
     assert _searched(demo, "quixotexyz") == ([], 0)
     assert _like_ids(demo, "zebraq") == []
+
+
+def test_a_word_most_cases_hold_skips_the_index_with_the_same_results(
+    demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "SELECTIVE_UNDER", 2)
+    monkeypatch.setattr(search_index, "_selective", {})
+    with demo.session() as s:
+        candidates = counts._search_candidates(["ehc-"], s.connection())
+    if demo.engine.dialect.name == "sqlite":
+        assert candidates is None  # the probe found more than SELECTIVE_UNDER: LIKE alone
+    expected = _like_ids(demo, "ehc-")
+    assert len(expected) > 2
+    assert _searched(demo, "ehc-") == (expected, len(expected))
