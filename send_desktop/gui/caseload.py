@@ -218,6 +218,7 @@ class CaseloadModel(QAbstractTableModel):
         self.query: CaseloadQuery | None = None
         self._total = 0
         self._pages: dict[int, list[CaseloadRow]] = {}
+        self._cells: dict[tuple[int, int, int], Any] = {}
         self._sort_column = COL_DUE
         self._descending = False
 
@@ -231,14 +232,18 @@ class CaseloadModel(QAbstractTableModel):
         """Show the cases `query` selects (None: nothing); a first page may come ready-read."""
         self.beginResetModel()
         self.query = query
-        self._pages = {}
+        self._pages, self._cells = {}, {}
         if query is None or self.db is None:
             self._total = 0
+        elif first_page is not None and total is not None:
+            self._total, self._pages[0] = total, first_page
         else:
+            # One query for the rows in view and the row count (a window over the same rows).
             with self.db.session() as session:
-                self._total = counts.total(session, query) if total is None else total
-            if first_page is not None:
-                self._pages[0] = first_page
+                page, self._total = counts.first_page(
+                    session, query, self.sort_key(), self._descending, self.PAGE
+                )
+            self._pages[0] = page
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -259,6 +264,7 @@ class CaseloadModel(QAbstractTableModel):
                 )
             if len(self._pages) > 50:  # a long scroll keeps the pages near the view
                 self._pages.clear()
+                self._cells.clear()
             self._pages[number] = page
         return page
 
@@ -285,10 +291,19 @@ class CaseloadModel(QAbstractTableModel):
             return None
         if index.column() >= len(self.columns):
             return None
+        # A paint asks for each cell's roles, and a reset is followed by more than one paint:
+        # each answer is worked out once per query and sort, then read from this dict.
+        key = (index.row(), index.column(), role)
+        try:
+            return self._cells[key]
+        except KeyError:
+            pass
         row = self.row_at(index.row())
-        if role == ROW_ROLE:
-            return row.case_id
-        return cell(self.columns[index.column()], row, role)
+        value = row.case_id if role == ROW_ROLE else cell(self.columns[index.column()], row, role)
+        if len(self._cells) > 20_000:  # about the rows of a few screens: scrolling starts afresh
+            self._cells.clear()
+        self._cells[key] = value
+        return value
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -317,7 +332,7 @@ class CaseloadModel(QAbstractTableModel):
         self.beginResetModel()
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self._pages = {}
+        self._pages, self._cells = {}, {}
         self.endResetModel()
 
     # -- Python interface ----------------------------------------------------------------

@@ -26,18 +26,23 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
+    Integer,
     Select,
     and_,
     case,
+    column,
     false,
     func,
     literal,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
+from send_desktop.store import search_index
 from send_desktop.store.models import Case, CaseStepRow, Caseworker, Child, Team
 from send_desktop.store.models import CaseSummaryRow as S
 from send_desktop.timeline.digest import DUTY, weeks_open
@@ -176,11 +181,15 @@ class CaseloadQuery:
         return replace(self, quick="all")
 
 
+def _like_pattern(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def search_condition(search: str) -> ColumnElement[bool] | None:
     """Every word must appear in the reference, a name or the UPN (case-insensitive)."""
     conditions = []
     for word in search.lower().split():
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _like_pattern(word)
         conditions.append(
             or_(
                 func.lower(Case.ref).like(pattern, escape="\\"),
@@ -192,7 +201,42 @@ def search_condition(search: str) -> ColumnElement[bool] | None:
     return and_(*conditions) if conditions else None
 
 
-def _where(query: Select[Any], q: CaseloadQuery, *, names: bool) -> Select[Any]:
+def _search_candidates(words: list[str], conn: Connection) -> ColumnElement[bool] | None:
+    """The cases the search index finds for the words of three characters or more: a superset
+    of the LIKE matches (search_condition still decides), read from the index, not every row."""
+    long_words = [w for w in words if len(w) >= search_index.SHORTEST]
+    if not long_words:
+        return None  # trigrams need three characters: LIKE alone, over the scope's rows
+    if conn.dialect.name == "sqlite":
+        expression = search_index.match_expression(long_words)
+        if expression is None or not search_index.selective(conn, expression):
+            return None  # no index, or a word most cases hold ("ehc-"): LIKE reads fewer rows
+        found = text(f"SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH :m")
+        return Case.id.in_(found.bindparams(m=expression).columns(column("rowid", Integer)))
+    if conn.dialect.name == "postgresql":
+        # The same OR as search_condition, one table at a time, so that each pg_trgm GIN
+        # index on lower(column) can answer its part.
+        conditions = []
+        for word in long_words:
+            pattern = _like_pattern(word)
+            by_ref = select(Case.id).where(func.lower(Case.ref).like(pattern, escape="\\"))
+            by_child = select(Child.id).where(
+                or_(
+                    func.lower(Child.first_name).like(pattern, escape="\\"),
+                    func.lower(Child.last_name).like(pattern, escape="\\"),
+                    func.lower(Child.upn).like(pattern, escape="\\"),
+                )
+            )
+            conditions.append(or_(Case.id.in_(by_ref), Case.child_id.in_(by_child)))
+        return and_(*conditions)
+    return None
+
+
+def _where(
+    query: Select[Any], q: CaseloadQuery, *, names: bool, conn: Connection | None = None
+) -> Select[Any]:
+    """q's conditions; with a connection, a search over everyone is narrowed by the search
+    index first (without one, LIKE alone decides - the same rows)."""
     if q.nobody:
         return query.where(false())
     if q.caseworker_id is not None:
@@ -213,6 +257,16 @@ def _where(query: Select[Any], q: CaseloadQuery, *, names: bool) -> Select[Any]:
             if not names:
                 query = query.join(Child, Child.id == Case.child_id)
             query = query.where(found)
+            # A caseworker's or a team's cases are few: LIKE over them beats the index (whose
+            # candidates for a common word such as "ehc-" are the whole authority).
+            wide = conn is not None and q.caseworker_id is None and q.team_id is None
+            candidates = (
+                _search_candidates(q.search.lower().split(), conn)
+                if wide and conn is not None
+                else None
+            )
+            if candidates is not None:
+                query = query.where(candidates)
     return query
 
 
@@ -265,6 +319,18 @@ def counts(session: Session, q: CaseloadQuery) -> Counts:
     def total(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
+    conn = session.connection()
+    steps = _where(
+        select(func.count())
+        .select_from(CaseStepRow)
+        .join(Case, Case.id == CaseStepRow.case_id)
+        .join(S, S.case_id == Case.id)
+        .where(step_is_overdue(today)),
+        q,
+        names=False,
+        conn=conn,
+    )
+    # One statement: the step count rides along as a scalar subquery (one round trip).
     query = _where(
         _from_cases(
             func.count(),
@@ -274,36 +340,23 @@ def counts(session: Session, q: CaseloadQuery) -> Counts:
             total(is_due_within(today, FOUR_WEEKS_DAYS)),
             total(S.has_exception.is_(True)),
             total(is_review_due(today)),
+            # Not correlated: the subquery reads its own case rows (the same where).
+            steps.correlate(None).scalar_subquery(),
         ),
         q,
         names=False,
+        conn=conn,
     )
-    row = session.execute(query).one()
-    steps = _where(
-        select(func.count())
-        .select_from(CaseStepRow)
-        .join(Case, Case.id == CaseStepRow.case_id)
-        .join(S, S.case_id == Case.id)
-        .where(step_is_overdue(today)),
-        q,
-        names=False,
+    cases, overdue, late, week, four, exceptions, reviews, steps_overdue = (
+        int(v or 0) for v in conn.execute(query).one()
     )
-    cases, overdue, late, week, four, exceptions, reviews = (int(v) for v in row)
-    return Counts(
-        cases,
-        overdue,
-        late,
-        week,
-        four,
-        exceptions,
-        reviews,
-        int(session.execute(steps).scalar_one()),
-    )
+    return Counts(cases, overdue, late, week, four, exceptions, reviews, steps_overdue)
 
 
 def total(session: Session, q: CaseloadQuery) -> int:
     """How many cases q selects (its quick filter included): the virtual table's row count."""
-    return int(session.execute(_where(_from_cases(func.count()), q, names=False)).scalar_one())
+    query = _where(_from_cases(func.count()), q, names=False, conn=session.connection())
+    return int(session.execute(query).scalar_one())
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -348,14 +401,14 @@ def _row_columns(today: date) -> tuple[Any, ...]:
     )
 
 
-def _rows_select(q: CaseloadQuery) -> Select[Any]:
+def _rows_select(q: CaseloadQuery, conn: Connection) -> Select[Any]:
     query = (
         _from_cases(*_row_columns(q.as_of))
         .join(Child, Child.id == Case.child_id)
         .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
         .outerjoin(Team, Team.id == Caseworker.team_id)
     )
-    return _where(query, q, names=True)
+    return _where(query, q, names=True, conn=conn)
 
 
 def rows(
@@ -367,6 +420,31 @@ def rows(
     limit: int | None = None,
 ) -> list[Any]:
     """The CaseloadRows q selects, sorted in SQL, one page at a time (all when limit is None)."""
+    return _read_rows(session, q, sort, descending, offset, limit, with_total=False)[0]
+
+
+def first_page(
+    session: Session, q: CaseloadQuery, sort: str, descending: bool, limit: int
+) -> tuple[list[Any], int]:
+    """The first `limit` rows and total(q), read by one query (the count is a window over the
+    same rows): what a keystroke, a filter or a sort needs, in one round trip."""
+    if q.caseworker_id is None and q.team_id is None:
+        # The whole authority: a window count would sort every wide row; a LIMIT sorts a page.
+        page = _read_rows(session, q, sort, descending, 0, limit, with_total=False)[0]
+        return page, total(session, q)
+    return _read_rows(session, q, sort, descending, 0, limit, with_total=True)
+
+
+def _read_rows(
+    session: Session,
+    q: CaseloadQuery,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int | None,
+    *,
+    with_total: bool,
+) -> tuple[list[Any], int]:
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     due = next_due_on(q.as_of)
@@ -379,14 +457,21 @@ def rows(
     order = [k.desc() if descending else k.asc() for k in chosen]
     # Missing values last either way (SQLite and PostgreSQL differ on NULL order otherwise).
     nulls = [k.is_(None) for k in chosen]
-    query = _rows_select(q).order_by(*nulls, *order, Case.id.desc() if descending else Case.id)
+    query = _rows_select(q, session.connection()).order_by(
+        *nulls, *order, Case.id.desc() if descending else Case.id
+    )
+    if with_total:
+        query = query.add_columns(func.count().over())
     if limit is not None:
         query = query.limit(limit).offset(offset)
     elif offset:
         query = query.offset(offset)
     today = q.as_of
     found = []
+    counted = 0
     for r in session.connection().execute(query):
+        if with_total:
+            counted = r[21]
         next_due: date | None = r[11]
         status = tl.Status(r[12]) if r[12] is not None else None
         found.append(
@@ -416,7 +501,7 @@ def rows(
                 review_due=r[20],
             )
         )
-    return _with_family(session, q, found, whole=limit is None)
+    return _with_family(session, q, found, whole=limit is None), counted
 
 
 def _with_family(session: Session, q: CaseloadQuery, found: list[Any], whole: bool) -> list[Any]:
@@ -441,6 +526,7 @@ def _with_family(session: Session, q: CaseloadQuery, found: list[Any], whole: bo
             query.join(Case, Case.id == CaseStepRow.case_id).join(S, S.case_id == Case.id),
             q,
             names=False,
+            conn=session.connection(),
         )
     else:
         query = query.where(CaseStepRow.case_id.in_([r.case_id for r in found]))
@@ -471,5 +557,6 @@ def steps_due(session: Session, q: CaseloadQuery, horizon_days: int) -> list[tup
         ),
         q.without_quick(),
         names=False,
+        conn=session.connection(),
     )
     return [(r[0], r[1], r[2]) for r in session.execute(query)]
