@@ -25,6 +25,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from send_desktop.commands.bench_probes import busiest_caseworker, median_of, page_and_counts
+
 REPEATS = 5
 
 
@@ -91,15 +93,6 @@ def _at_least_one(text: str) -> int:
     return value
 
 
-def _median(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def _result(
     name: str, median: float, baseline: float | None, target: float | None, note: str = ""
 ) -> Result:
@@ -121,24 +114,6 @@ def _build(folder: Path, cases: int, as_of: date) -> tuple[Any, Path, float]:
     return db, path, time.perf_counter() - started
 
 
-def _busiest_caseworker(db: Any) -> tuple[int, str, int]:
-    """(id, name, open cases) of the caseworker with most open cases: what a user meets."""
-    from sqlalchemy import func, select
-
-    from send_desktop.store.models import Case, Caseworker
-
-    with db.session() as session:
-        row = session.execute(
-            select(Caseworker.id, Caseworker.name, func.count(Case.id))
-            .join(Case, Case.caseworker_id == Caseworker.id)
-            .where(Case.closed.is_(False))
-            .group_by(Caseworker.id, Caseworker.name)
-            .order_by(func.count(Case.id).desc(), Caseworker.id)
-            .limit(1)
-        ).one()
-    return int(row[0]), str(row[1]), int(row[2])
-
-
 def _raw_select(path: Path, sql: str) -> Callable[[], int]:
     def select() -> int:
         conn = sqlite3.connect(path)
@@ -148,21 +123,6 @@ def _raw_select(path: Path, sql: str) -> Callable[[], int]:
             conn.close()
 
     return select
-
-
-def page_and_counts(db: Any, caseworker_id: int, as_of: date) -> Callable[[], object]:
-    """What the desk reads for one caseworker: the first page in due order and every count."""
-    from send_desktop.store import counts
-
-    query = counts.CaseloadQuery(as_of, caseworker_id=caseworker_id)
-
-    def read() -> object:
-        with db.session() as session:
-            counts.rows(session, query, "due", offset=0, limit=200)
-            counts.total(session, query)
-            return counts.counts(session, query)
-
-    return read
 
 
 _RAW_COUNT = textwrap.dedent(
@@ -197,8 +157,8 @@ def _measure_store(
     from send_desktop.store.models import Case
 
     results: list[Result] = []
-    worker_id, worker, cases = _busiest_caseworker(db)
-    baseline = _median(
+    worker_id, worker, cases = busiest_caseworker(db)
+    baseline = median_of(
         _raw_select(
             path,
             f'SELECT id, ref FROM "case" WHERE caseworker_id = {worker_id} AND NOT closed',
@@ -208,7 +168,7 @@ def _measure_store(
     results.append(
         _result(
             "one caseworker's first page and counts (SQL over stored deadlines)",
-            _median(page_and_counts(db, worker_id, as_of), repeats),
+            median_of(page_and_counts(db, worker_id, as_of), repeats),
             baseline,
             None,
             f"{worker}: {cases} open cases; baseline: raw sqlite3 SELECT of their case ids",
@@ -222,7 +182,7 @@ def _measure_store(
         with db.session() as session:
             summaries.refresh(session, every)
 
-    all_rows = _median(_raw_select(path, 'SELECT * FROM "case"'), repeats)
+    all_rows = median_of(_raw_select(path, 'SELECT * FROM "case"'), repeats)
     started = time.perf_counter()
     recompute_all()
     results.append(
@@ -234,11 +194,11 @@ def _measure_store(
             "once; baseline: raw sqlite3 SELECT * of the case table",
         )
     )
-    report = _median(
+    report = median_of(
         _process(sys.executable, "-m", "send_desktop", "--database", str(path), "report", "--json"),
         max(1, repeats // 2),
     )
-    raw = _median(_process(sys.executable, "-c", _RAW_COUNT, str(path)), max(1, repeats // 2))
+    raw = median_of(_process(sys.executable, "-c", _RAW_COUNT, str(path)), max(1, repeats // 2))
     results.append(
         _result(
             "report --json (a fresh process)",
@@ -315,7 +275,7 @@ def _measure_workbooks(
         finally:
             book.close()
 
-    baseline = _median(openpyxl_read, repeats)
+    baseline = median_of(openpyxl_read, repeats)
     # The whole import: read, match, validate and write every case with its audit rows into a
     # fresh migrated SQLite database (migration untimed), one transaction.
     from send_desktop.store import Database
@@ -443,7 +403,7 @@ def _start_probe(script: str, *argv: str) -> tuple[float, float, float]:
 
 def _measure_gui(db: Any, path: Path, as_of: date, repeats: int) -> list[Result]:
     results: list[Result] = []
-    _worker_id, worker, cases = _busiest_caseworker(db)
+    _worker_id, worker, cases = busiest_caseworker(db)
     app_runs = [
         _start_to_paint(_APP_WINDOW, str(path), worker) for _ in range(max(3, repeats // 2))
     ]
@@ -567,10 +527,10 @@ def _page_scaling(db: Any, folder: Path, cases: int, as_of: date, repeats: int) 
     the cost must follow the page, not the size of the authority."""
     small, _path, _seconds = _build(folder / "page-scaling", PAGE_SCALING_FROM, as_of)
     try:
-        big_id, _name, big_n = _busiest_caseworker(db)
-        small_id, _name, small_n = _busiest_caseworker(small)
-        big = _median(page_and_counts(db, big_id, as_of), repeats * 3)
-        little = _median(page_and_counts(small, small_id, as_of), repeats * 3)
+        big_id, _name, big_n = busiest_caseworker(db)
+        small_id, _name, small_n = busiest_caseworker(small)
+        big = median_of(page_and_counts(db, big_id, as_of), repeats * 3)
+        little = median_of(page_and_counts(small, small_id, as_of), repeats * 3)
     finally:
         small.close()
     return _result(

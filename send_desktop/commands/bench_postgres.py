@@ -94,7 +94,7 @@ def page_scaling(
     target: str, cases: int, small: int, as_of: Any, repeats: int
 ) -> tuple[float, float, int, int, float]:
     """(page+counts at cases, at small, open cases of each caseworker, demo seconds at cases)."""
-    from send_desktop.commands.bench import _busiest_caseworker, _median, page_and_counts
+    from send_desktop.commands.bench_probes import busiest_caseworker, median_of, page_and_counts
     from send_desktop.store import Database
     from send_desktop.store.demo import make_demo
 
@@ -111,8 +111,8 @@ def page_scaling(
                 started = time.perf_counter()
                 make_demo(db, cases=n, seed=2026, as_of=as_of, force=True)
                 built = built or time.perf_counter() - started
-                worker_id, _name, open_cases = _busiest_caseworker(db)
-                timings.append(_median(page_and_counts(db, worker_id, as_of), repeats * 3))
+                worker_id, _name, open_cases = busiest_caseworker(db)
+                timings.append(median_of(page_and_counts(db, worker_id, as_of), repeats * 3))
                 found.append(open_cases)
             finally:
                 db.close()

@@ -94,7 +94,7 @@ def database_failure(exc: BaseException, where: str) -> KnownError | None:
     codes = {getattr(c, "sqlstate", None) or getattr(c, "pgcode", None) for c in chain}
     if codes & _PG_LOCK_TIMEOUT or "lock timeout" in text:
         return LockedError(
-            f"The database {where} is busy: another user is changing the same records and "
+            f"The database is busy ({where}): another user is changing the same records and "
             "held them longer than the program waits. Nothing was saved; try again in a moment."
         )
     if codes & _PG_RETRY or "could not serialize" in text or "deadlock detected" in text:
@@ -104,14 +104,14 @@ def database_failure(exc: BaseException, where: str) -> KnownError | None:
         )
     if "database is locked" in text or "database table is locked" in text:
         return LockedError(
-            f"The database {where} is busy: another program (or another copy of SEND Desktop) "
-            "is holding it. Nothing was saved; try again, and close the other copies if it "
-            "keeps happening."
+            f"The database is busy ({where}): another program (or another copy of SEND "
+            "Desktop) is holding it. Nothing was saved; try again, and close the other copies "
+            "if it keeps happening."
         )
     if "database or disk is full" in text or "no space left" in text or "53100" in codes:
         return DiskFullError(
-            f"The disk holding the database {where} is full: nothing was saved. Free some "
-            "space (or ask IT), then try again."
+            f"The disk is full (the database {where}): nothing was saved. Free some space (or "
+            "ask IT), then try again."
         )
     if "readonly database" in text or "read-only file system" in text or "25006" in codes:
         return ReadOnlyError(
