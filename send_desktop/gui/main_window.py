@@ -652,15 +652,20 @@ class MainWindow(QMainWindow):
     def _remind(self, mine: Counts, due_today: int | None) -> None:
         """The banner; due_today None at the first paint (the Today list is not read yet): it
         shows what is overdue, and the load adds what is due today, so nothing moves."""
-        overdue = mine.steps_overdue
-        if not qt_settings.read_bool(qt_settings.SHOW_REMINDER, True) or not (overdue or due_today):
+        # Cases overdue, as the status bar, the dashboard and `report` count them (store/counts.py);
+        # the steps behind them in brackets, so the banner and the status bar say the same figure.
+        overdue, steps = mine.overdue, mine.steps_overdue
+        if not qt_settings.read_bool(qt_settings.SHOW_REMINDER, True) or not (
+            overdue or steps or due_today
+        ):
             if due_today is not None:
                 self.banner.hide()
             return
         today = f" and <b>{due_today} due today</b>" if due_today is not None else ""
         self.banner_label.setText(
             f"<b>Good {'morning' if datetime.now().hour < 12 else 'day'}, {self.user}.</b> "
-            f"Your cases have <b>{overdue} steps overdue</b>{today}."
+            f"<b>{overdue:,} of your cases overdue</b> ({steps:,} {'step' if steps == 1 else 'steps'}"
+            f" past the deadline){today}."
         )
         self.banner_label.setAccessibleName(
             self.banner_label.text().replace("<b>", "").replace("</b>", "")
