@@ -36,18 +36,9 @@ def _isolated_home(
 
 
 def _pg_bindir() -> Path | None:
-    override = os.environ.get("SEND_DESKTOP_PG_BINDIR")
-    candidates = [Path(override)] if override else []
-    base = Path("/usr/lib/postgresql")
-    if base.is_dir():
-        candidates += sorted((p / "bin" for p in base.iterdir()), reverse=True)
-    which = shutil.which("initdb")
-    if which:
-        candidates.append(Path(which).parent)
-    for c in candidates:
-        if (c / "initdb").exists() and (c / "pg_ctl").exists():
-            return c
-    return None
+    from send_desktop.commands.bench_postgres import find_bindir
+
+    return find_bindir()
 
 
 def _free_port() -> int:

@@ -21,8 +21,11 @@ from typing import Any
 from send_desktop.errors import KnownError
 
 
-def _bindir() -> Path:
-    candidates = []
+def find_bindir() -> Path | None:
+    """The folder holding the PostgreSQL server programs (initdb, pg_ctl), newest version
+    first; SEND_DESKTOP_PG_BINDIR overrides. The tests' throwaway cluster finds them here too."""
+    override = os.environ.get("SEND_DESKTOP_PG_BINDIR")
+    candidates = [Path(override)] if override else []
     base = Path("/usr/lib/postgresql")
     if base.is_dir():
         candidates += sorted((p / "bin" for p in base.iterdir()), reverse=True)
@@ -32,7 +35,14 @@ def _bindir() -> Path:
     for c in candidates:
         if (c / "initdb").exists() and (c / "pg_ctl").exists():
             return c
-    raise KnownError("--postgres needs the PostgreSQL server programs (initdb, pg_ctl)")
+    return None
+
+
+def _bindir() -> Path:
+    found = find_bindir()
+    if found is None:
+        raise KnownError("--postgres needs the PostgreSQL server programs (initdb, pg_ctl)")
+    return found
 
 
 @contextmanager
