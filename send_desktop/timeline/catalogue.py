@@ -442,3 +442,56 @@ WEEK20_CODES: tuple[str, ...] = tuple(sorted(CATALOGUE["N5"].excused_by))
 FAMILY_WINDOWS: frozenset[str] = ids_with(WINDOW)
 FAMILY_RIGHTS: frozenset[str] = ids_with(RIGHT)
 FAMILY_STEPS: frozenset[str] = FAMILY_WINDOWS | FAMILY_RIGHTS
+
+
+# ---------------------------------------------------------------- steps that are one date + a count
+
+
+@dataclass(frozen=True, slots=True)
+class DateRule:
+    """A step due a fixed count after one recorded date and done on another: this one line is
+    the rule for the scalar engine (engine.py) and its numpy twin (bulk_compute.py) alike.
+
+    `after` and `done` are Facts' single dates; `unit` is "weeks" (counted as the policy counts
+    weeks, counting.weeks_after) or "working days" (counting.add_working_days); `group` is the
+    engine's rule group at whose end the step is worked out ("assessment", "reviews", "moves",
+    "appeals", "orders"), so it sits among its neighbours in both engines."""
+
+    step: str
+    after: str
+    count: int
+    unit: str
+    done: str
+    headline: str  # the explanation's first words ("... due")
+    after_words: str  # the start date in the explanation ("plan transferred {0} + 6 weeks")
+    group: str
+
+    @property
+    def basis(self) -> str:
+        return f"{self.after_words} {{0}} + {self.count} {self.unit}"
+
+
+DATE_RULES: tuple[DateRule, ...] = (
+    DateRule(
+        "T2",
+        "plan_transferred",
+        6,
+        "weeks",
+        "transfer_notice_sent",
+        "New LA's letter about the transferred plan due",
+        "plan transferred",
+        "moves",
+    ),
+)
+DATE_UNITS: frozenset[str] = frozenset({"weeks", "working days"})
+DATE_GROUPS: tuple[str, ...] = ("assessment", "reviews", "moves", "appeals", "orders")
+
+
+def date_rules(group: str) -> tuple[DateRule, ...]:
+    """The one-date steps worked out at the end of an engine's rule group, in table order."""
+    return _DATE_RULES_BY_GROUP.get(group, ())
+
+
+_DATE_RULES_BY_GROUP: dict[str, tuple[DateRule, ...]] = {
+    g: tuple(r for r in DATE_RULES if r.group == g) for g in {r.group for r in DATE_RULES}
+}

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from send_desktop.timeline import counting as c
 from send_desktop.timeline import order
-from send_desktop.timeline.catalogue import DUTY, EXCEPTION_SOURCE, RIGHT, WINDOW
+from send_desktop.timeline.catalogue import DUTY, EXCEPTION_SOURCE, RIGHT, WINDOW, date_rules
 from send_desktop.timeline.catalogue import step as step_info
 from send_desktop.timeline.model import (
     OPEN_STATUSES,
@@ -524,6 +524,20 @@ def _current_review(
     step(_Draft("R7", due, r.final_amended, "Final amended plan due", basis, args))
 
 
+def _date_rules(f: Facts, p: Policy, codes: frozenset[str], group: str, out: list[_Draft]) -> None:
+    """The steps that are one recorded date + a count (catalogue.DATE_RULES) of a rule group."""
+    for rule in date_rules(group):
+        start = getattr(f, rule.after)
+        if start is None:
+            continue
+        if rule.unit == "weeks":
+            due = c.weeks_after(start, rule.count, p)
+        else:
+            due = c.add_working_days(start, rule.count)
+        done = getattr(f, rule.done)
+        out.append(_Draft(rule.step, due, done, rule.headline, rule.basis, (start,), codes=codes))
+
+
 def _moves(f: Facts, p: Policy, out: list[_Draft]) -> None:
     """T1-T2: a move to another LA (reg 15); T3 is with the reviews."""
     move = f.move_date
@@ -538,18 +552,6 @@ def _moves(f: Facts, p: Policy, out: list[_Draft]) -> None:
             due, basis, args = move, "the day of the move {0}", (move,)
         out.append(
             _Draft("T1", due, f.plan_transferred, "Plan transfer to the new LA due", basis, args)
-        )
-    moved = f.plan_transferred
-    if moved is not None:
-        out.append(
-            _Draft(
-                "T2",
-                c.weeks_after(moved, 6, p),
-                f.transfer_notice_sent,
-                "New LA's letter about the transferred plan due",
-                "plan transferred {0} + 6 weeks",
-                (moved,),
-            )
         )
 
 
@@ -696,11 +698,17 @@ def _drafts(facts: Facts, policy: Policy) -> list[_Draft]:
     """Every step the facts determine, in due order (undated steps last, stable)."""
     codes = frozenset(e.code for e in facts.exceptions) if facts.exceptions else _NO_CODES
     out: list[_Draft] = []
+    # Each group's one-date steps (catalogue.DATE_RULES) right after it, as bulk_compute does.
     _assessment(facts, policy, codes, out)
+    _date_rules(facts, policy, codes, "assessment", out)
     _reviews(facts, policy, out)
+    _date_rules(facts, policy, codes, "reviews", out)
     _moves(facts, policy, out)
+    _date_rules(facts, policy, codes, "moves", out)  # T2
     _appeals(facts, policy, out)
+    _date_rules(facts, policy, codes, "appeals", out)
     _orders(facts, policy, codes, out)
+    _date_rules(facts, policy, codes, "orders", out)
     out.sort(key=_due_key)
     return out
 
