@@ -17,7 +17,10 @@ from __future__ import annotations
 import errno
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
 class KnownError(Exception):
@@ -74,19 +77,25 @@ def scrub(text: str) -> str:
     return text
 
 
-def _chain(te: traceback.TracebackException) -> Iterator[traceback.TracebackException]:
+def _walk(start: _T, links: Callable[[_T], Iterable[object]], kind: type[_T]) -> Iterator[_T]:
+    """start and everything linked to it (each once, loops cut): an exception's causes."""
     seen: set[int] = set()
-    stack = [te]
+    stack: list[_T] = [start]
     while stack:
         current = stack.pop()
         if id(current) in seen:
             continue
         seen.add(id(current))
         yield current
-        for linked in (current.__cause__, current.__context__):
-            if linked is not None:
-                stack.append(linked)
-        stack.extend(getattr(current, "exceptions", None) or [])
+        stack.extend(linked for linked in links(current) if isinstance(linked, kind))
+
+
+def _chain(te: traceback.TracebackException) -> Iterator[traceback.TracebackException]:
+    return _walk(
+        te,
+        lambda t: (t.__cause__, t.__context__, *(getattr(t, "exceptions", None) or [])),
+        traceback.TracebackException,
+    )
 
 
 def scrubbed_traceback(exc: BaseException) -> str:
@@ -109,21 +118,9 @@ def scrubbed_message(exc: BaseException) -> str:
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    stack: list[BaseException] = [exc]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        for linked in (
-            getattr(current, "orig", None),
-            current.__cause__,
-            current.__context__,
-        ):
-            if isinstance(linked, BaseException):
-                stack.append(linked)
+    return _walk(
+        exc, lambda e: (getattr(e, "orig", None), e.__cause__, e.__context__), BaseException
+    )
 
 
 def _where(exc: BaseException) -> str:
