@@ -41,7 +41,7 @@ from send_desktop.store import cases as store_cases
 from send_desktop.store.errors import BreachNeedsReason
 from send_desktop.store.models import AdviceRequest
 from send_desktop.timeline import order
-from send_desktop.timeline.catalogue import EXCEPTION_LABELS
+from send_desktop.timeline.catalogue import CATALOGUE, DATE_RULES, EXCEPTION_LABELS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -71,6 +71,9 @@ class EventKind:
     outcome_label: str | None = None
     detail_label: str | None = None
     allow_future: bool = False
+    # The case row's date this event records, and the column its outcome goes into.
+    column: str | None = None
+    outcome_column: str | None = None
 
 
 EVENTS: tuple[EventKind, ...] = (
@@ -79,6 +82,8 @@ EVENTS: tuple[EventKind, ...] = (
         "Decision whether to assess",
         "Notify the parent or young person within 6 weeks of the request (reg 5(1)).",
         outcome_label="Decision",
+        column="decision_to_assess",
+        outcome_column="decision_outcome",
     ),
     EventKind(
         "advice_requested",
@@ -109,17 +114,21 @@ EVENTS: tuple[EventKind, ...] = (
         "not_issue",
         "Decision not to issue a plan",
         "Notify within 16 weeks of the request (reg 10(1)); the process ends here.",
+        column="not_issue_decision",
     ),
     EventKind(
         "draft",
         "Draft plan served",
         "The parent or young person has at least 15 days to comment (reg 13(1)).",
         outcome_label="Sent by",
+        column="draft_served",
+        outcome_column="draft_method",
     ),
     EventKind(
         "final",
         "Final EHC plan issued",
         "Due within 20 weeks of the request (reg 13(2)).",
+        column="final_issued",
     ),
     EventKind(
         "exception",
@@ -142,6 +151,35 @@ EVENTS: tuple[EventKind, ...] = (
     ),
     EventKind("note", "Note", "A dated note in the case file.", detail_label="Note"),
 )
+
+
+def _rule_events(events: tuple[EventKind, ...]) -> tuple[EventKind, ...]:
+    """An event for each one-date step of the rule table (catalogue.DATE_RULES) that is done
+    on a case date no event above records: a new step over a new case date can be recorded
+    with no edit here (title from the registry, explanation from the catalogue)."""
+    recorded = {e.column for e in events}
+    found: list[EventKind] = []
+    for rule in DATE_RULES:
+        column = next((f.column for f in fields.CASE.fields if f.fact == rule.done), None)
+        if column is None or column in recorded or column not in fields.dated(fields.CASE):
+            continue
+        info = CATALOGUE[rule.step]
+        found.append(
+            EventKind(
+                column,
+                fields.label(column),
+                f"{info.title}: due {rule.count} {rule.unit} after "
+                f"{rule.after_words} ({info.source}).",
+                column=column,
+            )
+        )
+        recorded.add(column)
+    return tuple(found)
+
+
+# The table's events go after the final plan, before the exceptions and reviews.
+_AT = next(i for i, e in enumerate(EVENTS) if e.key == "final") + 1
+EVENTS = EVENTS[:_AT] + _rule_events(EVENTS) + EVENTS[_AT:]
 EVENTS_BY_KEY = {e.key: e for e in EVENTS}
 
 
@@ -186,15 +224,14 @@ def _case_dates(case: CaseSnapshot, **change: object) -> dict[str, object]:
 def case_changes(kind: EventKind, case: CaseSnapshot, day: date, outcome: Any) -> dict[str, Any]:
     """What an event writes into the case row itself ({} for an event that adds a row): the
     one list the dialog checks and the save writes."""
-    if kind.key == "decision":
-        return {"decision_to_assess": day, "decision_outcome": outcome}
-    if kind.key == "not_issue":
-        return {"not_issue_decision": day}
-    if kind.key == "draft":
-        return {"draft_served": day, "draft_method": outcome}
-    if kind.key == "final":
-        return {"final_issued": day, **({} if case.plan_issued else {"plan_issued": day})}
-    return {}
+    if kind.column is None:
+        return {}
+    changes: dict[str, Any] = {kind.column: day}
+    if kind.outcome_column is not None:
+        changes[kind.outcome_column] = outcome
+    if kind.column == "final_issued" and not case.plan_issued:
+        changes["plan_issued"] = day  # the plan first issued, unless an earlier one was
+    return changes
 
 
 def _order(scope: str, values: dict[str, object]) -> str | None:
@@ -218,9 +255,7 @@ def check_event(
     checks: list[str | None] = []
     plan = order.plan_start({"plan_issued": case.plan_issued, "final_issued": case.final_issued})
     changes = case_changes(kind, case, day, outcome)
-    if kind.key == "decision":
-        checks.append(_order("case", _case_dates(case, **changes)))
-    elif kind.key == "advice_requested":
+    if kind.key == "advice_requested":
         if case.decision_outcome == "not-assess":
             return "The decision was not to assess, so no advice is needed."
         checks.append(_order("advice", {"requested": day, "request_received": received}))
@@ -241,13 +276,11 @@ def check_event(
     elif kind.key in ("not_issue", "draft"):
         if case.decision_to_assess is None or case.decision_outcome != "assess":
             return "Record the decision to assess first: this step follows an assessment."
-        checks.append(_order("case", _case_dates(case, **changes)))
     elif kind.key == "final":
         if case.not_issue_decision is not None:
             return "A decision not to issue a plan is recorded for this request."
         if case.draft_served is None:
             return "Record when the draft plan was served first: the final plan follows it."
-        checks.append(_order("case", _case_dates(case, **changes)))
     elif kind.key == "review_meeting":
         if plan is None:
             return "A review needs an issued plan: record the final plan first."
@@ -261,6 +294,8 @@ def check_event(
         )
     elif kind.key == "note" and not detail.strip():
         return "Write the note."
+    if changes:  # an event on the case row: its dates in timeline.order's case rules
+        checks.append(_order("case", _case_dates(case, **changes)))
     return next((c for c in checks if c), None)
 
 

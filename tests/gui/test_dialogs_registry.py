@@ -12,12 +12,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from send_desktop.errors import KnownError
+from send_desktop.gui import record_event
 from send_desktop.gui.case_data import CASE_DATES, load_case
 from send_desktop.gui.record_event import ORDER_DATES
 from send_desktop.gui.request_dialog import NewRequestDialog
 from send_desktop.store import Database, fields
 from send_desktop.store.cases import update_case
 from send_desktop.store.models import Case
+from send_desktop.timeline import catalogue as cat
 from send_desktop.timeline import order
 from tests.gui.test_dialogs import AS_OF, _new_request, _record, on_team
 
@@ -116,3 +118,37 @@ def test_the_new_request_dialog_takes_words_and_codes_from_the_registry(
         fields.CASE.codes["request_source"]
     )
     assert sources.itemText(0) == "Parent"
+
+
+def test_a_step_of_the_rule_table_done_on_a_case_date_gets_its_event_in_the_dialog(
+    qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A made-up one-date step done on a case date no event records (the plan ceasing): the
+    # dialog offers it with the registry's label, checks it and saves it with no edit there.
+    rule = cat.DateRule(
+        "T2", "final_issued", 5, "working days", "ceased", "Made up due", "final", "moves"
+    )
+    monkeypatch.setattr(record_event, "DATE_RULES", (rule,))
+    base = tuple(e for e in record_event.EVENTS if e.column != "ceased")
+    made = record_event._rule_events(base)
+    assert [(e.key, e.title, e.column) for e in made] == [("ceased", "Plan ceased", "ceased")]
+    assert "5 working days after final" in made[0].explanation
+    events = (*base, *made)
+    monkeypatch.setattr(record_event, "EVENTS", events)
+    monkeypatch.setattr(record_event, "EVENTS_BY_KEY", {e.key: e for e in events})
+
+    case_id = _case_with_draft(qtbot, sqlite_db)
+    final = _record(qtbot, sqlite_db, case_id, "final", date(2025, 5, 19))
+    final.save()
+    assert final.result() == final.DialogCode.Accepted, final.ui.validationMessage.text()
+    early = _record(qtbot, sqlite_db, case_id, "ceased", date(2025, 5, 1))
+    assert early.kind.title == "Plan ceased"
+    assert early.problem() == (
+        "Plan ceased (01/05/2025) cannot be before final plan issued (19/05/2025)."
+    )
+    ceased = _record(qtbot, sqlite_db, case_id, "ceased", date(2025, 5, 28))
+    ceased.save()
+    assert ceased.result() == ceased.DialogCode.Accepted, ceased.ui.validationMessage.text()
+    with sqlite_db.session() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.ceased == date(2025, 5, 28)
