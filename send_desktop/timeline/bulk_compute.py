@@ -758,11 +758,12 @@ def _date_rules(cols: CaseColumns, r: _Rules, group: str, out: _Steps) -> None:
         else:
             due = r.cal.add_working_days(start, rule.count)
         excused_by = EXCEPTIONS_FOR.get(rule.step)
+        done = getattr(cols, rule.done)
         out.add(
             _slot(rule.step),
             start != MISSING,
             due,
-            getattr(cols, rule.done),
+            _on_or_after(done, start) if rule.done_from_start else done,
             covered=cols.has_exception(*excused_by) if excused_by else None,
         )
 
@@ -826,7 +827,7 @@ def _appeals(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
 
 
 def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
-    """O1-O3 (engine._orders)."""
+    """O1 (engine._orders); O2 and O3 are in the rule table."""
     order = cols.order_assess
     has_order = order != MISSING
     final = _on_or_after(cols.final_issued, order)
@@ -852,27 +853,7 @@ def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         final,
         not_applicable=(no_plan != MISSING) & (final == MISSING),
     )
-    order = cols.order_plan
-    out.add(
-        _slot("O2.draft"),
-        order != MISSING,
-        r.weeks_after(order, 5),
-        _on_or_after(cols.draft_served, order),
-    )
-    out.add(
-        _slot("O2.final"),
-        order != MISSING,
-        r.weeks_after(order, 11),
-        _on_or_after(cols.final_issued, order),
-    )
-    notified = cols.reassessment_notified
-    out.add(
-        _slot("O3"),
-        notified != MISSING,
-        r.weeks_after(notified, 14),
-        _on_or_after(cols.final_issued, notified),
-        covered=cols.has_exception(*EXCEPTIONS_FOR["O3"]),
-    )
+    # O2.draft, O2.final and O3: catalogue.DATE_RULES (_date_rules).
 
 
 def _stages(cols: CaseColumns) -> Codes:

@@ -465,6 +465,8 @@ class DateRule:
     headline: str  # the explanation's first words ("... due")
     after_words: str  # the start date in the explanation ("plan transferred {0} + 6 weeks")
     group: str
+    # The done date counts only on or after the start (a plan after the order, not before it).
+    done_from_start: bool = False
 
     @property
     def basis(self) -> str:
@@ -482,6 +484,42 @@ DATE_RULES: tuple[DateRule, ...] = (
         "plan transferred",
         "moves",
     ),
+    # Rules row O2 (reg 44): under the Tribunal's order for a plan, the draft within 5 weeks
+    # and the final plan within 11 of the order (only a plan after the order counts).
+    DateRule(
+        "O2.draft",
+        "order_plan",
+        5,
+        "weeks",
+        "draft_served",
+        "Under the Tribunal order for a plan, draft plan issued due",
+        "order",
+        "orders",
+        done_from_start=True,
+    ),
+    DateRule(
+        "O2.final",
+        "order_plan",
+        11,
+        "weeks",
+        "final_issued",
+        "Under the Tribunal order for a plan, final EHC plan issued due",
+        "order",
+        "orders",
+        done_from_start=True,
+    ),
+    # Rules row O3 (reg 27): a re-assessment's final plan within 14 weeks of the notification.
+    DateRule(
+        "O3",
+        "reassessment_notified",
+        14,
+        "weeks",
+        "final_issued",
+        "Final plan after re-assessment due",
+        "re-assessment notified",
+        "orders",
+        done_from_start=True,
+    ),
 )
 DATE_UNITS: frozenset[str] = frozenset({"weeks", "working days"})
 DATE_GROUPS: tuple[str, ...] = ("assessment", "reviews", "moves", "appeals", "orders")
@@ -489,9 +527,10 @@ DATE_GROUPS: tuple[str, ...] = ("assessment", "reviews", "moves", "appeals", "or
 
 def date_rules(group: str) -> tuple[DateRule, ...]:
     """The one-date steps worked out at the end of an engine's rule group, in table order."""
-    return _DATE_RULES_BY_GROUP.get(group, ())
+    return DATE_RULES_BY_GROUP.get(group, ())
 
 
-_DATE_RULES_BY_GROUP: dict[str, tuple[DateRule, ...]] = {
+# Only the groups that have any (the engine skips the others with one lookup).
+DATE_RULES_BY_GROUP: dict[str, tuple[DateRule, ...]] = {
     g: tuple(r for r in DATE_RULES if r.group == g) for g in {r.group for r in DATE_RULES}
 }

@@ -7,7 +7,14 @@ from datetime import date, timedelta
 
 from send_desktop.timeline import counting as c
 from send_desktop.timeline import order
-from send_desktop.timeline.catalogue import DUTY, EXCEPTION_SOURCE, RIGHT, WINDOW, date_rules
+from send_desktop.timeline.catalogue import (
+    DATE_RULES_BY_GROUP,
+    DUTY,
+    EXCEPTION_SOURCE,
+    RIGHT,
+    WINDOW,
+    DateRule,
+)
 from send_desktop.timeline.catalogue import step as step_info
 from send_desktop.timeline.model import (
     OPEN_STATUSES,
@@ -524,9 +531,11 @@ def _current_review(
     step(_Draft("R7", due, r.final_amended, "Final amended plan due", basis, args))
 
 
-def _date_rules(f: Facts, p: Policy, codes: frozenset[str], group: str, out: list[_Draft]) -> None:
+def _date_rules(
+    f: Facts, p: Policy, codes: frozenset[str], rules: tuple[DateRule, ...], out: list[_Draft]
+) -> None:
     """The steps that are one recorded date + a count (catalogue.DATE_RULES) of a rule group."""
-    for rule in date_rules(group):
+    for rule in rules:
         start = getattr(f, rule.after)
         if start is None:
             continue
@@ -535,6 +544,8 @@ def _date_rules(f: Facts, p: Policy, codes: frozenset[str], group: str, out: lis
         else:
             due = c.add_working_days(start, rule.count)
         done = getattr(f, rule.done)
+        if rule.done_from_start:
+            done = _after(done, start)
         out.append(_Draft(rule.step, due, done, rule.headline, rule.basis, (start,), codes=codes))
 
 
@@ -629,7 +640,8 @@ def _appeals(f: Facts, p: Policy, out: list[_Draft]) -> None:
 
 
 def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> None:
-    """O1-O3: Tribunal orders and re-assessment run on their own clocks (reg 44, reg 27)."""
+    """O1: the Tribunal's order to assess runs on its own clock (reg 44); O2 and O3 are in the
+    rule table (catalogue.DATE_RULES)."""
     order = f.order_assess
     if order is not None:
         final = _after(f.final_issued, order)
@@ -663,52 +675,31 @@ def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> No
                     not_applicable=na,
                 )
             )
-    order = f.order_plan
-    if order is not None:
-        for step, title, weeks, done in (
-            ("O2.draft", "draft plan issued", 5, _after(f.draft_served, order)),
-            ("O2.final", "final EHC plan issued", 11, _after(f.final_issued, order)),
-        ):
-            out.append(
-                _Draft(
-                    step,
-                    c.weeks_after(order, weeks, p),
-                    done,
-                    "Under the Tribunal order for a plan, " + title + " due",
-                    f"order {{0}} + {weeks} weeks",
-                    (order,),
-                )
-            )
-    notified = f.reassessment_notified
-    if notified is not None:
-        out.append(
-            _Draft(
-                "O3",
-                c.weeks_after(notified, 14, p),
-                _after(f.final_issued, notified),
-                "Final plan after re-assessment due",
-                "re-assessment notified {0} + 14 weeks",
-                (notified,),
-                codes=codes,
-            )
-        )
+    # O2.draft, O2.final and O3 are one date + a count: catalogue.DATE_RULES.
 
 
 def _drafts(facts: Facts, policy: Policy) -> list[_Draft]:
     """Every step the facts determine, in due order (undated steps last, stable)."""
     codes = frozenset(e.code for e in facts.exceptions) if facts.exceptions else _NO_CODES
     out: list[_Draft] = []
-    # Each group's one-date steps (catalogue.DATE_RULES) right after it, as bulk_compute does.
+    # Each group's one-date steps (catalogue.DATE_RULES) right after it, as bulk_compute does;
+    # a group with none costs one dict lookup (this runs for every case).
+    table = DATE_RULES_BY_GROUP
     _assessment(facts, policy, codes, out)
-    _date_rules(facts, policy, codes, "assessment", out)
+    if "assessment" in table:
+        _date_rules(facts, policy, codes, table["assessment"], out)
     _reviews(facts, policy, out)
-    _date_rules(facts, policy, codes, "reviews", out)
+    if "reviews" in table:
+        _date_rules(facts, policy, codes, table["reviews"], out)
     _moves(facts, policy, out)
-    _date_rules(facts, policy, codes, "moves", out)  # T2
+    if "moves" in table:
+        _date_rules(facts, policy, codes, table["moves"], out)  # T2
     _appeals(facts, policy, out)
-    _date_rules(facts, policy, codes, "appeals", out)
+    if "appeals" in table:
+        _date_rules(facts, policy, codes, table["appeals"], out)
     _orders(facts, policy, codes, out)
-    _date_rules(facts, policy, codes, "orders", out)
+    if "orders" in table:
+        _date_rules(facts, policy, codes, table["orders"], out)
     out.sort(key=_due_key)
     return out
 

@@ -70,11 +70,11 @@ def test_a_new_rule_in_the_table_is_the_same_in_both_engines(
 ) -> None:
     # What a new step over a new date does: one line in the table (here in place of T2's, so
     # the catalogue's step exists), in another group and unit; the engines must agree on it.
-    saved = dict(cat._DATE_RULES_BY_GROUP)
-    cat._DATE_RULES_BY_GROUP.clear()
-    cat._DATE_RULES_BY_GROUP[rule.group] = (rule,)
+    saved = dict(cat.DATE_RULES_BY_GROUP)
+    cat.DATE_RULES_BY_GROUP.clear()
+    cat.DATE_RULES_BY_GROUP[rule.group] = (rule,)
     try:
         assert_same_as_engine(cases, as_of, policy)
     finally:
-        cat._DATE_RULES_BY_GROUP.clear()
-        cat._DATE_RULES_BY_GROUP.update(saved)
+        cat.DATE_RULES_BY_GROUP.clear()
+        cat.DATE_RULES_BY_GROUP.update(saved)
