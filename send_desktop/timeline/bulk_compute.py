@@ -753,7 +753,7 @@ def _date_rules(cols: CaseColumns, r: _Rules, group: str, out: _Steps) -> None:
     """engine._date_rules: the one-date steps of a rule group, from catalogue.DATE_RULES."""
     for rule in date_rules(group):
         start = getattr(cols, rule.after)
-        if rule.unit == "weeks":
+        if rule.weeks:
             due = r.weeks_after(start, rule.count)
         else:
             due = r.cal.add_working_days(start, rule.count)

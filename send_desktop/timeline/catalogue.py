@@ -10,7 +10,7 @@ step goes in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # How a step behaves once its due date passes with nothing recorded.
 DUTY = 0  # someone must act (LA, or a school asked for a response): overdue
@@ -467,10 +467,14 @@ class DateRule:
     group: str
     # The done date counts only on or after the start (a plan after the order, not before it).
     done_from_start: bool = False
+    # The explanation's template, made once ("plan transferred {0} + 6 weeks"): the engine
+    # reads it for every case.
+    basis: str = field(init=False, default="")
+    weeks: bool = field(init=False, default=False)
 
-    @property
-    def basis(self) -> str:
-        return f"{self.after_words} {{0}} + {self.count} {self.unit}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "basis", f"{self.after_words} {{0}} + {self.count} {self.unit}")
+        object.__setattr__(self, "weeks", self.unit == "weeks")
 
 
 DATE_RULES: tuple[DateRule, ...] = (

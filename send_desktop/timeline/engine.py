@@ -539,7 +539,7 @@ def _date_rules(
         start = getattr(f, rule.after)
         if start is None:
             continue
-        if rule.unit == "weeks":
+        if rule.weeks:
             due = c.weeks_after(start, rule.count, p)
         else:
             due = c.add_working_days(start, rule.count)
