@@ -6,7 +6,9 @@ traceback and the GUI shows a crash dialog with copyable details.
 
 Failures that come from the machine rather than the program (a full disk, a read-only folder,
 a locked file, an unreachable server, a date past 9999) are recognised by known_failure()
-wherever they surface, and every exception text that reaches a log, a dialog or a terminal goes
+wherever they surface - the one place SQLite's and PostgreSQL's busy, locked, disk-full, read-only
+and I/O errors become KnownErrors, for the CLI, the crash dialog, every unit of work
+(Database.session) and the backups - and every exception text that reaches a log, a dialog or a terminal goes
 through scrub() first: a child's name, date of birth, UPN or postcode must never be in one.
 """
 
@@ -15,7 +17,10 @@ from __future__ import annotations
 import errno
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
 class KnownError(Exception):
@@ -72,19 +77,25 @@ def scrub(text: str) -> str:
     return text
 
 
-def _chain(te: traceback.TracebackException) -> Iterator[traceback.TracebackException]:
+def _walk(start: _T, links: Callable[[_T], Iterable[object]], kind: type[_T]) -> Iterator[_T]:
+    """start and everything linked to it (each once, loops cut): an exception's causes."""
     seen: set[int] = set()
-    stack = [te]
+    stack: list[_T] = [start]
     while stack:
         current = stack.pop()
         if id(current) in seen:
             continue
         seen.add(id(current))
         yield current
-        for linked in (current.__cause__, current.__context__):
-            if linked is not None:
-                stack.append(linked)
-        stack.extend(getattr(current, "exceptions", None) or [])
+        stack.extend(linked for linked in links(current) if isinstance(linked, kind))
+
+
+def _chain(te: traceback.TracebackException) -> Iterator[traceback.TracebackException]:
+    return _walk(
+        te,
+        lambda t: (t.__cause__, t.__context__, *(getattr(t, "exceptions", None) or [])),
+        traceback.TracebackException,
+    )
 
 
 def scrubbed_traceback(exc: BaseException) -> str:
@@ -107,21 +118,9 @@ def scrubbed_message(exc: BaseException) -> str:
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    stack: list[BaseException] = [exc]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        for linked in (
-            getattr(current, "orig", None),
-            current.__cause__,
-            current.__context__,
-        ):
-            if isinstance(linked, BaseException):
-                stack.append(linked)
+    return _walk(
+        exc, lambda e: (getattr(e, "orig", None), e.__cause__, e.__context__), BaseException
+    )
 
 
 def _where(exc: BaseException) -> str:
@@ -131,45 +130,120 @@ def _where(exc: BaseException) -> str:
     return ""
 
 
-def known_failure(exc: BaseException) -> KnownError | None:
+# PostgreSQL's SQLSTATE codes: a lock not granted in time; two transactions that changed the
+# same rows at once, a deadlock (try again); disk full; read-only; I/O error.
+_PG_LOCK_TIMEOUT = "55P03"
+_PG_RETRY = ("40001", "40P01")
+_PG_DISK_FULL = "53100"
+_PG_READ_ONLY = "25006"
+_PG_IO_ERROR = "58030"
+_CONNECTION_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection already closed",
+    "consuming input failed",
+    "connection to server",
+    "ssl connection has been closed",
+)
+_DRIVERS = ("sqlalchemy", "sqlite3", "psycopg")
+
+
+def _sqlstate(cause: BaseException) -> str:
+    return str(getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None) or "")
+
+
+def _connection_lost(causes: list[BaseException], text: str) -> bool:
+    return any(
+        bool(getattr(c, "connection_invalidated", False)) or _sqlstate(c).startswith("08")
+        for c in causes
+    ) or any(words in text for words in _CONNECTION_LOST)
+
+
+def known_failure(exc: BaseException, database: str | None = None) -> KnownError | None:
     """The plain message for a failure of the disk, the folder, the server or the input, if
-    exc (or what caused it) is one; None for a bug."""
+    exc (or what caused it) is one; None for a bug. The one place busy, locked, disk-full,
+    read-only and I/O errors of SQLite and PostgreSQL become KnownErrors.
+
+    With database (its location as a user names it) this is the boundary of a unit of work
+    (Database.session, a backup): only what the database driver raised is translated, and the
+    message names the database; a KnownError is returned as it is, a bug gives None."""
     if isinstance(exc, KnownError):
         return exc
-    for cause in _causes(exc):
+    causes = list(_causes(exc))
+    if database is not None and not any(
+        type(c).__module__.split(".")[0] in _DRIVERS for c in causes
+    ):
+        return None
+    codes = {_sqlstate(c) for c in causes}
+    where = f" ({database})" if database is not None else _where(exc)
+    of_db = f" {database}" if database is not None else ""
+    for cause in causes:
         name = type(cause).__name__
         text = str(cause).lower()
         number = getattr(cause, "errno", None)
-        where = _where(exc)
-        if (isinstance(cause, OSError) and number in (errno.ENOSPC, errno.EDQUOT)) or (
-            "database or disk is full" in text or "no space left" in text
+        if _PG_LOCK_TIMEOUT in codes or "lock timeout" in text:
+            return LockedError(
+                f"The database is busy{where}: another user is changing the same records and "
+                "held them longer than the program waits. Nothing was saved; try again in a "
+                "moment."
+            )
+        if codes & set(_PG_RETRY) or "could not serialize" in text or "deadlock detected" in text:
+            return LockedError(
+                f"The database{of_db}: another user changed the same records at the same "
+                "moment. Nothing was saved; try again."
+            )
+        if "database is locked" in text or "database table is locked" in text:
+            return LockedError(
+                f"The database is busy{where}: another program (or another copy of SEND "
+                "Desktop) is holding it. Nothing was saved; try again, and close the other "
+                "copies if it keeps happening."
+            )
+        if (
+            (isinstance(cause, OSError) and number in (errno.ENOSPC, errno.EDQUOT))
+            or "database or disk is full" in text
+            or "no space left" in text
+            or _PG_DISK_FULL in codes
         ):
+            place = f" (the database {database})" if database is not None else where
             return DiskFullError(
-                f"The disk is full{where}: nothing was saved. Free some space (or ask IT), "
+                f"The disk is full{place}: nothing was saved. Free some space (or ask IT), "
                 "then try again."
             )
-        if (isinstance(cause, OSError) and number in (errno.EROFS, errno.EACCES, errno.EPERM)) or (
-            "readonly database" in text or "read-only file system" in text
+        if (
+            (isinstance(cause, OSError) and number in (errno.EROFS, errno.EACCES, errno.EPERM))
+            or "readonly database" in text
+            or "read-only file system" in text
+            or _PG_READ_ONLY in codes
         ):
+            if database is not None:
+                return ReadOnlyError(
+                    f"The database {database} cannot be written (read-only, or no "
+                    "permission): nothing was saved. Choose a database you can write to, or "
+                    "ask IT."
+                )
             return ReadOnlyError(
                 f"Cannot write{where}: the folder or file is read-only or you lack permission. "
                 "Nothing was saved. Choose a folder you can write to, or ask IT."
             )
-        if "database is locked" in text or "database table is locked" in text:
-            return LockedError(
-                "The database is busy: another program (or another SEND Desktop) held it for "
-                "more than 5 seconds. Nothing was saved; try again, and close other copies of "
-                "SEND Desktop if it keeps happening."
+        if "disk i/o error" in text or _PG_IO_ERROR in codes:
+            return KnownError(
+                f"The disk reported an error reading or writing the database{of_db or where}: "
+                "nothing more was saved. Check the disk (or ask IT), then run "
+                "`send-desktop check`."
             )
+        if database is not None and _connection_lost(causes, text):
+            return UnreachableError(
+                f"The connection to the database {database} was lost: nothing more was saved. "
+                "Check the network (or ask IT), then try again."
+            )
+        if database is not None:
+            continue  # the rest is for the CLI and the crash dialog, as they always were
         if "malformed" in text or "file is not a database" in text:
             return DamagedDatabaseError(
-                "The database file is damaged: nothing was written. Run `send-desktop check`, "
-                "then restore the latest good backup (`send-desktop restore FILE`)."
-            )
-        if "disk i/o error" in text:
-            return KnownError(
-                f"The disk reported an error reading or writing the database{where}: nothing "
-                "more was saved. Check the disk (or ask IT), then run `send-desktop check`."
+                f"The database file{where} is damaged: nothing was written. Run "
+                "`send-desktop check`, then restore the latest good backup "
+                "(`send-desktop restore FILE`)."
             )
         if "unable to open database file" in text:
             return ReadOnlyError(

@@ -1,11 +1,19 @@
-"""Plain snapshots of one case for the case window and dialogs (no ORM objects outlive a session)."""
+"""Plain snapshots of one case for the case window and dialogs (no ORM objects outlive a session).
+
+Which of the case row's columns a snapshot holds comes from the registry (store/fields.py): every
+dated column of the case record is in `CaseSnapshot.dates`, so a newly registered date reaches
+the dialogs' order checks without an edit here.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from send_desktop.store import fields
 from send_desktop.store.queries import add_caseworker, case_records, caseworker_id_by_name
 
 if TYPE_CHECKING:
@@ -94,10 +102,22 @@ class CaseSnapshot:
     reviews: tuple[ReviewLine, ...]
     exceptions: tuple[ExceptionLine, ...]
     notes: tuple[NoteLine, ...]
+    # Every dated column of the case record (CASE_DATES), by column name.
+    dates: Mapping[str, date | None] = dataclasses.field(default_factory=dict)
 
     @property
     def child_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+# The case record's dated columns, in the registry's order (the chronology's).
+CASE_DATES: tuple[str, ...] = fields.dated(fields.CASE)
+# The snapshot's own attributes that are case columns, read as they are (ref, request_received...).
+_CASE_COLUMNS: tuple[str, ...] = tuple(
+    f.name
+    for f in dataclasses.fields(CaseSnapshot)
+    if f.name in fields.CASE.names and f.name != "closed"
+)
 
 
 def load_case(session: Session, case_id: int) -> CaseSnapshot:
@@ -111,7 +131,6 @@ def load_case(session: Session, case_id: int) -> CaseSnapshot:
         version=case.version,
         updated_by=case.updated_by,
         updated_at=case.updated_at,
-        ref=case.ref,
         child_id=child.id,
         first_name=child.first_name,
         last_name=child.last_name,
@@ -120,16 +139,7 @@ def load_case(session: Session, case_id: int) -> CaseSnapshot:
         postcode=child.postcode,
         setting_name=child.setting_name,
         caseworker=worker.name if worker else None,
-        request_received=case.request_received,
-        request_channel=case.request_channel,
-        request_source=case.request_source,
-        decision_to_assess=case.decision_to_assess,
-        decision_outcome=case.decision_outcome,
-        not_issue_decision=case.not_issue_decision,
-        draft_served=case.draft_served,
-        final_issued=case.final_issued,
-        plan_issued=case.plan_issued,
-        ceased=case.ceased,
+        **{name: getattr(case, name) for name in _CASE_COLUMNS},
         closed=bool(case.closed),
         advice=tuple(
             AdviceLine(a.id, a.version, a.kind, a.advice_giver, a.requested, a.received, a.chased)
@@ -147,6 +157,7 @@ def load_case(session: Session, case_id: int) -> CaseSnapshot:
             ExceptionLine(e.id, e.version, e.code, e.start, e.end, e.note or "") for e in exceptions
         ),
         notes=tuple(NoteLine(n.id, n.written, n.author, n.text) for n in notes),
+        dates={name: getattr(case, name) for name in CASE_DATES},
     )
 
 

@@ -36,12 +36,12 @@ from send_desktop.gui.case_data import CaseSnapshot, load_case
 from send_desktop.gui.dates import uk
 from send_desktop.gui.forms.ui_record_event import Ui_RecordEventDialog
 from send_desktop.gui.status import status_icon
-from send_desktop.store import ConflictError, Database
+from send_desktop.store import ConflictError, Database, fields
 from send_desktop.store import cases as store_cases
 from send_desktop.store.errors import BreachNeedsReason
-from send_desktop.store.models import ADVICE_KINDS, SERVICE_METHODS, AdviceRequest
+from send_desktop.store.models import AdviceRequest
 from send_desktop.timeline import order
-from send_desktop.timeline.catalogue import EXCEPTION_LABELS
+from send_desktop.timeline.catalogue import CATALOGUE, DATE_RULES, EXCEPTION_LABELS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -57,7 +57,6 @@ ADVICE_WORDS = {
 }
 EXCEPTION_WORDS = EXCEPTION_LABELS  # the catalogue's, one per code
 REVIEW_OUTCOME_WORDS = {"M": "Maintain the plan", "A": "Amend the plan", "C": "Cease the plan"}
-METHOD_WORDS = {"email": "Email", "post": "Post", "hand": "By hand", "portal": "Online portal"}
 
 Choices = list[tuple[str, Any]]
 
@@ -72,6 +71,9 @@ class EventKind:
     outcome_label: str | None = None
     detail_label: str | None = None
     allow_future: bool = False
+    # The case row's date this event records, and the column its outcome goes into.
+    column: str | None = None
+    outcome_column: str | None = None
 
 
 EVENTS: tuple[EventKind, ...] = (
@@ -80,6 +82,8 @@ EVENTS: tuple[EventKind, ...] = (
         "Decision whether to assess",
         "Notify the parent or young person within 6 weeks of the request (reg 5(1)).",
         outcome_label="Decision",
+        column="decision_to_assess",
+        outcome_column="decision_outcome",
     ),
     EventKind(
         "advice_requested",
@@ -110,17 +114,21 @@ EVENTS: tuple[EventKind, ...] = (
         "not_issue",
         "Decision not to issue a plan",
         "Notify within 16 weeks of the request (reg 10(1)); the process ends here.",
+        column="not_issue_decision",
     ),
     EventKind(
         "draft",
         "Draft plan served",
         "The parent or young person has at least 15 days to comment (reg 13(1)).",
         outcome_label="Sent by",
+        column="draft_served",
+        outcome_column="draft_method",
     ),
     EventKind(
         "final",
         "Final EHC plan issued",
         "Due within 20 weeks of the request (reg 13(2)).",
+        column="final_issued",
     ),
     EventKind(
         "exception",
@@ -143,6 +151,35 @@ EVENTS: tuple[EventKind, ...] = (
     ),
     EventKind("note", "Note", "A dated note in the case file.", detail_label="Note"),
 )
+
+
+def _rule_events(events: tuple[EventKind, ...]) -> tuple[EventKind, ...]:
+    """An event for each one-date step of the rule table (catalogue.DATE_RULES) that is done
+    on a case date no event above records: a new step over a new case date can be recorded
+    with no edit here (title from the registry, explanation from the catalogue)."""
+    recorded = {e.column for e in events}
+    found: list[EventKind] = []
+    for rule in DATE_RULES:
+        column = next((f.column for f in fields.CASE.fields if f.fact == rule.done), None)
+        if column is None or column in recorded or column not in fields.dated(fields.CASE):
+            continue
+        info = CATALOGUE[rule.step]
+        found.append(
+            EventKind(
+                column,
+                fields.label(column),
+                f"{info.title}: due {rule.count} {rule.unit} after "
+                f"{rule.after_words} ({info.source}).",
+                column=column,
+            )
+        )
+        recorded.add(column)
+    return tuple(found)
+
+
+# The table's events go after the final plan, before the exceptions and reviews.
+_AT = next(i for i, e in enumerate(EVENTS) if e.key == "final") + 1
+EVENTS = EVENTS[:_AT] + _rule_events(EVENTS) + EVENTS[_AT:]
 EVENTS_BY_KEY = {e.key: e for e in EVENTS}
 
 
@@ -150,7 +187,7 @@ def outcome_choices(kind: EventKind, case: CaseSnapshot) -> Choices:
     if kind.key == "decision":
         return [("Assess", "assess"), ("Not assess", "not-assess")]
     if kind.key == "advice_requested":
-        return [(ADVICE_WORDS.get(k, k), k) for k in ADVICE_KINDS]
+        return [(ADVICE_WORDS.get(k, k), k) for k in fields.ADVICE.codes["kind"]]
     if kind.key == "advice_received":
         return [
             (f"{ADVICE_WORDS.get(a.kind, a.kind)} - asked {uk(a.requested)}", a.id)
@@ -164,24 +201,37 @@ def outcome_choices(kind: EventKind, case: CaseSnapshot) -> Choices:
             if c.responded is None
         ]
     if kind.key == "draft":
-        return [(METHOD_WORDS.get(m, m), m) for m in SERVICE_METHODS]
+        return fields.code_words(fields.CASE, "draft_method")
     if kind.key == "exception":
-        return list((words, code) for code, words in EXCEPTION_WORDS.items())
+        return [(EXCEPTION_WORDS[code], code) for code in fields.EXCEPTION.codes["code"]]
     if kind.key == "review_decision":
         return [(words, code) for code, words in REVIEW_OUTCOME_WORDS.items()]
     return []
 
 
-def _case_dates(case: CaseSnapshot, **change: date) -> dict[str, object]:
-    return {
-        "request_received": case.request_received,
-        "decision_to_assess": case.decision_to_assess,
-        "not_issue_decision": case.not_issue_decision,
-        "draft_served": case.draft_served,
-        "final_issued": case.final_issued,
-        "plan_issued": case.plan_issued,
-        **change,
-    }
+# The case's dates that timeline.order's case rules compare, from the registry (a new
+# registered date in an order rule is checked here too): the case record's dated columns
+# named by ORDERS["case"].
+_ORDERED = {name for pair in fields.CASE.orders for name in pair}
+ORDER_DATES: tuple[str, ...] = tuple(n for n in fields.dated(fields.CASE) if n in _ORDERED)
+
+
+def _case_dates(case: CaseSnapshot, **change: object) -> dict[str, object]:
+    """The case row's ordered dates as the event would leave them (as the store checks them)."""
+    return {**{name: case.dates.get(name) for name in ORDER_DATES}, **change}
+
+
+def case_changes(kind: EventKind, case: CaseSnapshot, day: date, outcome: Any) -> dict[str, Any]:
+    """What an event writes into the case row itself ({} for an event that adds a row): the
+    one list the dialog checks and the save writes."""
+    if kind.column is None:
+        return {}
+    changes: dict[str, Any] = {kind.column: day}
+    if kind.outcome_column is not None:
+        changes[kind.outcome_column] = outcome
+    if kind.column == "final_issued" and not case.plan_issued:
+        changes["plan_issued"] = day  # the plan first issued, unless an earlier one was
+    return changes
 
 
 def _order(scope: str, values: dict[str, object]) -> str | None:
@@ -204,9 +254,8 @@ def check_event(
     received = case.request_received
     checks: list[str | None] = []
     plan = order.plan_start({"plan_issued": case.plan_issued, "final_issued": case.final_issued})
-    if kind.key == "decision":
-        checks.append(_order("case", _case_dates(case, decision_to_assess=day)))
-    elif kind.key == "advice_requested":
+    changes = case_changes(kind, case, day, outcome)
+    if kind.key == "advice_requested":
         if case.decision_outcome == "not-assess":
             return "The decision was not to assess, so no advice is needed."
         checks.append(_order("advice", {"requested": day, "request_received": received}))
@@ -227,14 +276,11 @@ def check_event(
     elif kind.key in ("not_issue", "draft"):
         if case.decision_to_assess is None or case.decision_outcome != "assess":
             return "Record the decision to assess first: this step follows an assessment."
-        field = "not_issue_decision" if kind.key == "not_issue" else "draft_served"
-        checks.append(_order("case", _case_dates(case, **{field: day})))
     elif kind.key == "final":
         if case.not_issue_decision is not None:
             return "A decision not to issue a plan is recorded for this request."
         if case.draft_served is None:
             return "Record when the draft plan was served first: the final plan follows it."
-        checks.append(_order("case", _case_dates(case, final_issued=day)))
     elif kind.key == "review_meeting":
         if plan is None:
             return "A review needs an issued plan: record the final plan first."
@@ -248,6 +294,8 @@ def check_event(
         )
     elif kind.key == "note" and not detail.strip():
         return "Write the note."
+    if changes:  # an event on the case row: its dates in timeline.order's case rules
+        checks.append(_order("case", _case_dates(case, **changes)))
     return next((c for c in checks if c), None)
 
 
@@ -269,7 +317,8 @@ def apply_event(
     """
     detail = detail.strip()
 
-    def case_change(**changes: Any) -> None:
+    changes = case_changes(kind, case, day, outcome)
+    if changes:
         store_cases.update_case(
             session,
             case.id,
@@ -280,9 +329,9 @@ def apply_event(
             confirm_breach=True,
             **changes,
         )
+        return
 
     actions: dict[str, Callable[[], object]] = {
-        "decision": lambda: case_change(decision_to_assess=day, decision_outcome=outcome),
         "advice_requested": lambda: store_cases.add_row(
             session,
             AdviceRequest,
@@ -301,11 +350,6 @@ def apply_event(
         ),
         "consultation_response": lambda: store_cases.update_consultation(
             session, outcome, _version(case.consultations, outcome), user, responded=day
-        ),
-        "not_issue": lambda: case_change(not_issue_decision=day),
-        "draft": lambda: case_change(draft_served=day, draft_method=outcome),
-        "final": lambda: case_change(
-            final_issued=day, **({} if case.plan_issued else {"plan_issued": day})
         ),
         "exception": lambda: store_cases.add_exception(
             session, case.id, user, code=outcome, start=day, note=detail, as_of=as_of

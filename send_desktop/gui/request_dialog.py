@@ -21,7 +21,7 @@ from send_desktop.errors import KnownError
 from send_desktop.gui.closures_dialog import closure_periods
 from send_desktop.gui.dates import uk
 from send_desktop.gui.forms.ui_new_request import Ui_NewRequestDialog
-from send_desktop.store import Database
+from send_desktop.store import Database, fields
 from send_desktop.store.cases import ChildDetails, create_case, find_possible_duplicates
 from send_desktop.store.caseworkers import (
     SimilarCaseworkerError,
@@ -29,12 +29,10 @@ from send_desktop.store.caseworkers import (
     caseworker_id,
     team_names,
 )
-from send_desktop.store.models import REQUEST_CHANNELS, REQUEST_SOURCES, Case
+from send_desktop.store.models import Case
 from send_desktop.timeline import closure_warnings, order
 
 log = logging.getLogger(__name__)
-
-CHANNEL_WORDS = {"email": "Email", "post": "Post", "hand": "By hand", "portal": "Online portal"}
 
 
 class NewRequestDialog(QDialog):
@@ -50,23 +48,23 @@ class NewRequestDialog(QDialog):
         ui = self.ui
         # A fresh form: the date of birth is empty (type it, or tick "Not known").
         ui.dateOfBirthEdit.configure(
-            "Date of birth",
+            fields.label("date_of_birth"),
             today=as_of,
             allow_unknown=True,
             allow_future=False,
             accessible_name="Child's date of birth",
         )
         ui.receivedEdit.configure(
-            "Request received",
+            fields.label("request_received"),
             today=as_of,
             allow_future=False,
             accessible_name="Date the request was received",
         )
         ui.receivedEdit.set_value(as_of)
-        for code in REQUEST_CHANNELS:
-            ui.channelCombo.addItem(CHANNEL_WORDS.get(code, code), code)
-        for code in REQUEST_SOURCES:
-            ui.sourceCombo.addItem(code.capitalize(), code)
+        for words, code in fields.code_words(fields.CASE, "request_channel"):
+            ui.channelCombo.addItem(words, code)
+        for words, code in fields.code_words(fields.CASE, "request_source"):
+            ui.sourceCombo.addItem(words, code)
         self.load_caseworkers(select=user)
         ui.addCaseworkerButton.clicked.connect(self.add_caseworker)
         ui.duplicateWarning.hide()

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from send_desktop import paths
-from send_desktop.errors import KnownError, UnreachableError, scrub
+from send_desktop.errors import KnownError, UnreachableError, known_failure, scrub
 from send_desktop.store.database import (
     Database,
     alembic_config,
@@ -72,6 +72,16 @@ def backups_dir(db_path: Path | None = None) -> Path:
             os.chmod(made, 0o700)
     sweep_partial(folder)
     return folder
+
+
+def _plain(exc: BaseException, database: str, otherwise: str) -> KnownError:
+    """errors.known_failure's words for a busy, full, read-only or failing disk or database
+    (naming the database for SQLite's own errors, the file for the operating system's), else
+    `otherwise` with the reason."""
+    known = known_failure(exc) if isinstance(exc, OSError) else known_failure(exc, database)
+    if known is not None:
+        return known
+    return KnownError(f"{otherwise}: {getattr(exc, 'strerror', None) or exc}")
 
 
 def _known_revisions() -> tuple[set[str], str | None]:
@@ -156,9 +166,9 @@ def backup_now(
         make_private(partial)
         os.replace(partial, target)
     except OSError as exc:
-        raise KnownError(f"Could not write the backup {target}: {exc.strerror or exc}") from exc
+        raise _plain(exc, db.location, f"Could not write the backup {target}") from exc
     except sqlite3.Error as exc:
-        raise KnownError(f"Could not back up the database: {exc}") from exc
+        raise _plain(exc, db.location, "Could not back up the database") from exc
     finally:
         partial.unlink(missing_ok=True)
     log.info("Backed up the database (%d bytes)", target.stat().st_size)
@@ -353,12 +363,7 @@ def restore(db_path: Path | str, backup_file: Path | str, confirm: bool) -> Path
                 ):
                     src.backup(dst)
             except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise KnownError(
-                        "The database is in use: close SEND Desktop on this computer, then "
-                        "restore again"
-                    ) from exc
-                raise
+                raise _plain(exc, str(db_path), f"Could not restore into {db_path}") from exc
             except sqlite3.DatabaseError:
                 _replace_file(db_path, backup_file)
         else:

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from send_desktop import paths
-from send_desktop.errors import KnownError
-from send_desktop.store.errors import DatabaseTooNewError, database_failure
+from send_desktop.errors import KnownError, known_failure
+from send_desktop.store.errors import DatabaseTooNewError
 from send_desktop.store.models import utc_now
 
 if TYPE_CHECKING:
@@ -377,8 +377,8 @@ class Database:
         except BaseException as exc:
             with suppress(Exception):  # a lost connection cannot roll back either
                 session.rollback()
-            plain = database_failure(exc, self.location)
-            if plain is not None:
+            plain = known_failure(exc, database=self.location)
+            if plain is not None and plain is not exc:
                 raise plain from exc
             raise
         finally:

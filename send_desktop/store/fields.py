@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
+from sqlalchemy import Date
+
 from send_desktop.store.models import (
     ADVICE_KINDS,
     CONSULTATION_OUTCOMES,
@@ -37,6 +39,7 @@ from send_desktop.store.models import (
     TRANSFER_KINDS,
     UPN_UNKNOWN_CODES,
     WORK_BASED_CODES,
+    Base,
 )
 from send_desktop.timeline import order
 
@@ -717,6 +720,29 @@ SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
 def synonyms(column: str) -> tuple[str, ...]:
     """The spreadsheet headers a case or child column is known by (the export's own first)."""
     return SYNONYMS[column]
+
+
+# The caseworker's words for the codes of how a request came, a draft was served or a letter
+# sent (request_channel, draft_method, sent_by: one set of codes).
+CHANNEL_WORDS: Final[Mapping[str, str]] = {
+    "email": "Email",
+    "post": "Post",
+    "hand": "By hand",
+    "portal": "Online portal",
+}
+
+
+def code_words(record: Record, column: str) -> list[tuple[str, Any]]:
+    """(words, code) for each code the registry allows in record.column, in its order."""
+    words = CHANNEL_WORDS if column in ("request_channel", "draft_method", "sent_by") else {}
+    return [(words.get(c) or str(c).capitalize(), c) for c in record.codes[column]]
+
+
+def dated(record: Record) -> tuple[str, ...]:
+    """The record's columns that hold a date (the model's Date columns), in the registry's
+    order: what a dialog checks against timeline.order and a snapshot of the record holds."""
+    table = Base.metadata.tables[record.table]
+    return tuple(f.column for f in record.fields if isinstance(table.c[f.column].type, Date))
 
 
 def label(name: str) -> str:

@@ -12,11 +12,8 @@ the scalar engine for one case's explanations.
 
 Column order for `CaseColumns.from_rows` (dates as `date`, ISO text or None):
 
-- cases (`CASE_COLUMNS`): case_id, request_received, decision_to_assess, decision_outcome,
-  not_issue_decision, draft_served, final_issued, plan_issued, date_of_birth, phase_transfer,
-  transfer_kind, move_date, aware_of_move, plan_transferred, decision_sent, certificate_issued,
-  mediation_declined, mediation_requested, appeal_lodged, order_assess, order_plan,
-  reassessment_notified, ceased, transfer_notice_sent, order_notice_sent, mediation_held
+- cases (`CASE_COLUMNS`): case_id, then every single date of `Facts` and its two words
+  (decision_outcome, transfer_kind), in the order `Facts` declares them
 - advice (`ADVICE_COLUMNS`): case_id, kind, requested, received
 - consultations (`CONSULTATION_COLUMNS`): case_id, institution, sent, responded
 - reviews (`REVIEW_COLUMNS`): case_id, meeting, notice_sent, advice_circulated, report_sent,

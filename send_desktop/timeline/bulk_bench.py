@@ -126,7 +126,9 @@ def synthetic_rows(
         "order_notice_sent": _iso(order_notice),
         "mediation_held": _iso(held),
     }
-    cases = list(zip(*(columns[name] for name in CASE_COLUMNS), strict=True))
+    # A date fact the bench does not generate yet is empty in every case.
+    empty = [None] * n
+    cases = list(zip(*(columns.get(name, empty) for name in CASE_COLUMNS), strict=True))
 
     # Advice: 3-5 bodies asked a few days after the decision to assess.
     asked_per_case = np.where(assessing, rng.integers(3, 6, n), 0)

@@ -60,33 +60,13 @@ EXCEPTION_BITS: Final[dict[str, int]] = {code: 1 << i for i, code in enumerate(E
 # Facts' single dates, in the order Facts declares them (derived, so a new date fact is never
 # missed here).
 CASE_DATES: Final[tuple[str, ...]] = tuple(f.name for f in fields(Facts) if f.type == "date | None")
+# The two words among them (coded as int8 columns).
+CASE_WORDS: Final[tuple[str, ...]] = ("decision_outcome", "transfer_kind")
+# case_id, then Facts' single dates and the two words in Facts' order (derived: a new date
+# fact is a new input column of the numpy twin with no edit here).
 CASE_COLUMNS: Final[tuple[str, ...]] = (
     "case_id",
-    "request_received",
-    "decision_to_assess",
-    "decision_outcome",
-    "not_issue_decision",
-    "draft_served",
-    "final_issued",
-    "plan_issued",
-    "date_of_birth",
-    "phase_transfer",
-    "transfer_kind",
-    "move_date",
-    "aware_of_move",
-    "plan_transferred",
-    "decision_sent",
-    "certificate_issued",
-    "mediation_declined",
-    "mediation_requested",
-    "appeal_lodged",
-    "order_assess",
-    "order_plan",
-    "reassessment_notified",
-    "ceased",
-    "transfer_notice_sent",
-    "order_notice_sent",
-    "mediation_held",
+    *(f.name for f in fields(Facts) if f.name in CASE_DATES or f.name in CASE_WORDS),
 )
 ADVICE_COLUMNS: Final = ("case_id", "kind", "requested", "received")
 CONSULTATION_COLUMNS: Final = ("case_id", "institution", "sent", "responded")

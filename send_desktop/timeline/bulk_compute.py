@@ -32,7 +32,7 @@ from send_desktop.timeline.bulk_columns import (
     TRANSFER_CODES,
     CaseColumns,
 )
-from send_desktop.timeline.catalogue import DUTY, EXCEPTIONS_FOR, RIGHT, WINDOW
+from send_desktop.timeline.catalogue import DUTY, EXCEPTIONS_FOR, RIGHT, WINDOW, date_rules
 from send_desktop.timeline.catalogue import step as step_info
 from send_desktop.timeline.model import (
     STAGES,
@@ -475,11 +475,17 @@ def step_capacity(cols: CaseColumns) -> int:
 
 def run_rules(cols: CaseColumns, rules: _Rules, out: _Steps) -> None:
     """Every rule of the engine, adding its step slots to `out` (bulk_digest keeps its own)."""
+    # Each group's one-date steps (catalogue.DATE_RULES) right after it, as the engine does.
     _assessment(cols, rules, out)
+    _date_rules(cols, rules, "assessment", out)
     _reviews(cols, rules, out)
+    _date_rules(cols, rules, "reviews", out)
     _moves(cols, rules, out)
+    _date_rules(cols, rules, "moves", out)  # T2
     _appeals(cols, rules, out)
+    _date_rules(cols, rules, "appeals", out)
     _orders(cols, rules, out)
+    _date_rules(cols, rules, "orders", out)
 
 
 def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
@@ -743,6 +749,25 @@ def _reviews(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     )
 
 
+def _date_rules(cols: CaseColumns, r: _Rules, group: str, out: _Steps) -> None:
+    """engine._date_rules: the one-date steps of a rule group, from catalogue.DATE_RULES."""
+    for rule in date_rules(group):
+        start = getattr(cols, rule.after)
+        if rule.weeks:
+            due = r.weeks_after(start, rule.count)
+        else:
+            due = r.cal.add_working_days(start, rule.count)
+        excused_by = EXCEPTIONS_FOR.get(rule.step)
+        done = getattr(cols, rule.done)
+        out.add(
+            _slot(rule.step),
+            start != MISSING,
+            due,
+            _on_or_after(done, start) if rule.done_from_start else done,
+            covered=cols.has_exception(*excused_by) if excused_by else None,
+        )
+
+
 def _moves(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
     """T1-T2 (engine._moves)."""
     move, aware = cols.move_date, cols.aware_of_move
@@ -752,13 +777,6 @@ def _moves(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         move != MISSING,
         np.where(short_notice, r.cal.working_days_within(aware, 15), move).astype(np.int32),
         cols.plan_transferred,
-    )
-    moved = cols.plan_transferred
-    out.add(
-        _slot("T2"),
-        moved != MISSING,
-        r.weeks_after(moved, 6),
-        cols.transfer_notice_sent,
     )
 
 
@@ -809,7 +827,7 @@ def _appeals(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
 
 
 def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
-    """O1-O3 (engine._orders)."""
+    """O1 (engine._orders); O2 and O3 are in the rule table."""
     order = cols.order_assess
     has_order = order != MISSING
     final = _on_or_after(cols.final_issued, order)
@@ -835,27 +853,7 @@ def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         final,
         not_applicable=(no_plan != MISSING) & (final == MISSING),
     )
-    order = cols.order_plan
-    out.add(
-        _slot("O2.draft"),
-        order != MISSING,
-        r.weeks_after(order, 5),
-        _on_or_after(cols.draft_served, order),
-    )
-    out.add(
-        _slot("O2.final"),
-        order != MISSING,
-        r.weeks_after(order, 11),
-        _on_or_after(cols.final_issued, order),
-    )
-    notified = cols.reassessment_notified
-    out.add(
-        _slot("O3"),
-        notified != MISSING,
-        r.weeks_after(notified, 14),
-        _on_or_after(cols.final_issued, notified),
-        covered=cols.has_exception(*EXCEPTIONS_FOR["O3"]),
-    )
+    # O2.draft, O2.final and O3: catalogue.DATE_RULES (_date_rules).
 
 
 def _stages(cols: CaseColumns) -> Codes:

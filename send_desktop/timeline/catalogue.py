@@ -10,7 +10,7 @@ step goes in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # How a step behaves once its due date passes with nothing recorded.
 DUTY = 0  # someone must act (LA, or a school asked for a response): overdue
@@ -442,3 +442,99 @@ WEEK20_CODES: tuple[str, ...] = tuple(sorted(CATALOGUE["N5"].excused_by))
 FAMILY_WINDOWS: frozenset[str] = ids_with(WINDOW)
 FAMILY_RIGHTS: frozenset[str] = ids_with(RIGHT)
 FAMILY_STEPS: frozenset[str] = FAMILY_WINDOWS | FAMILY_RIGHTS
+
+
+# ---------------------------------------------------------------- steps that are one date + a count
+
+
+@dataclass(frozen=True, slots=True)
+class DateRule:
+    """A step due a fixed count after one recorded date and done on another: this one line is
+    the rule for the scalar engine (engine.py) and its numpy twin (bulk_compute.py) alike.
+
+    `after` and `done` are Facts' single dates; `unit` is "weeks" (counted as the policy counts
+    weeks, counting.weeks_after) or "working days" (counting.add_working_days); `group` is the
+    engine's rule group at whose end the step is worked out ("assessment", "reviews", "moves",
+    "appeals", "orders"), so it sits among its neighbours in both engines."""
+
+    step: str
+    after: str
+    count: int
+    unit: str
+    done: str
+    headline: str  # the explanation's first words ("... due")
+    after_words: str  # the start date in the explanation ("plan transferred {0} + 6 weeks")
+    group: str
+    # The done date counts only on or after the start (a plan after the order, not before it).
+    done_from_start: bool = False
+    # The explanation's template, made once ("plan transferred {0} + 6 weeks"): the engine
+    # reads it for every case.
+    basis: str = field(init=False, default="")
+    weeks: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "basis", f"{self.after_words} {{0}} + {self.count} {self.unit}")
+        object.__setattr__(self, "weeks", self.unit == "weeks")
+
+
+DATE_RULES: tuple[DateRule, ...] = (
+    DateRule(
+        "T2",
+        "plan_transferred",
+        6,
+        "weeks",
+        "transfer_notice_sent",
+        "New LA's letter about the transferred plan due",
+        "plan transferred",
+        "moves",
+    ),
+    # Rules row O2 (reg 44): under the Tribunal's order for a plan, the draft within 5 weeks
+    # and the final plan within 11 of the order (only a plan after the order counts).
+    DateRule(
+        "O2.draft",
+        "order_plan",
+        5,
+        "weeks",
+        "draft_served",
+        "Under the Tribunal order for a plan, draft plan issued due",
+        "order",
+        "orders",
+        done_from_start=True,
+    ),
+    DateRule(
+        "O2.final",
+        "order_plan",
+        11,
+        "weeks",
+        "final_issued",
+        "Under the Tribunal order for a plan, final EHC plan issued due",
+        "order",
+        "orders",
+        done_from_start=True,
+    ),
+    # Rules row O3 (reg 27): a re-assessment's final plan within 14 weeks of the notification.
+    DateRule(
+        "O3",
+        "reassessment_notified",
+        14,
+        "weeks",
+        "final_issued",
+        "Final plan after re-assessment due",
+        "re-assessment notified",
+        "orders",
+        done_from_start=True,
+    ),
+)
+DATE_UNITS: frozenset[str] = frozenset({"weeks", "working days"})
+DATE_GROUPS: tuple[str, ...] = ("assessment", "reviews", "moves", "appeals", "orders")
+
+
+def date_rules(group: str) -> tuple[DateRule, ...]:
+    """The one-date steps worked out at the end of an engine's rule group, in table order."""
+    return DATE_RULES_BY_GROUP.get(group, ())
+
+
+# Only the groups that have any (the engine skips the others with one lookup).
+DATE_RULES_BY_GROUP: dict[str, tuple[DateRule, ...]] = {
+    g: tuple(r for r in DATE_RULES if r.group == g) for g in {r.group for r in DATE_RULES}
+}

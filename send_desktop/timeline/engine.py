@@ -7,7 +7,14 @@ from datetime import date, timedelta
 
 from send_desktop.timeline import counting as c
 from send_desktop.timeline import order
-from send_desktop.timeline.catalogue import DUTY, EXCEPTION_SOURCE, RIGHT, WINDOW
+from send_desktop.timeline.catalogue import (
+    DATE_RULES_BY_GROUP,
+    DUTY,
+    EXCEPTION_SOURCE,
+    RIGHT,
+    WINDOW,
+    DateRule,
+)
 from send_desktop.timeline.catalogue import step as step_info
 from send_desktop.timeline.model import (
     OPEN_STATUSES,
@@ -524,6 +531,24 @@ def _current_review(
     step(_Draft("R7", due, r.final_amended, "Final amended plan due", basis, args))
 
 
+def _date_rules(
+    f: Facts, p: Policy, codes: frozenset[str], rules: tuple[DateRule, ...], out: list[_Draft]
+) -> None:
+    """The steps that are one recorded date + a count (catalogue.DATE_RULES) of a rule group."""
+    for rule in rules:
+        start = getattr(f, rule.after)
+        if start is None:
+            continue
+        if rule.weeks:
+            due = c.weeks_after(start, rule.count, p)
+        else:
+            due = c.add_working_days(start, rule.count)
+        done = getattr(f, rule.done)
+        if rule.done_from_start:
+            done = _after(done, start)
+        out.append(_Draft(rule.step, due, done, rule.headline, rule.basis, (start,), codes=codes))
+
+
 def _moves(f: Facts, p: Policy, out: list[_Draft]) -> None:
     """T1-T2: a move to another LA (reg 15); T3 is with the reviews."""
     move = f.move_date
@@ -538,18 +563,6 @@ def _moves(f: Facts, p: Policy, out: list[_Draft]) -> None:
             due, basis, args = move, "the day of the move {0}", (move,)
         out.append(
             _Draft("T1", due, f.plan_transferred, "Plan transfer to the new LA due", basis, args)
-        )
-    moved = f.plan_transferred
-    if moved is not None:
-        out.append(
-            _Draft(
-                "T2",
-                c.weeks_after(moved, 6, p),
-                f.transfer_notice_sent,
-                "New LA's letter about the transferred plan due",
-                "plan transferred {0} + 6 weeks",
-                (moved,),
-            )
         )
 
 
@@ -627,7 +640,8 @@ def _appeals(f: Facts, p: Policy, out: list[_Draft]) -> None:
 
 
 def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> None:
-    """O1-O3: Tribunal orders and re-assessment run on their own clocks (reg 44, reg 27)."""
+    """O1: the Tribunal's order to assess runs on its own clock (reg 44); O2 and O3 are in the
+    rule table (catalogue.DATE_RULES)."""
     order = f.order_assess
     if order is not None:
         final = _after(f.final_issued, order)
@@ -661,46 +675,31 @@ def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> No
                     not_applicable=na,
                 )
             )
-    order = f.order_plan
-    if order is not None:
-        for step, title, weeks, done in (
-            ("O2.draft", "draft plan issued", 5, _after(f.draft_served, order)),
-            ("O2.final", "final EHC plan issued", 11, _after(f.final_issued, order)),
-        ):
-            out.append(
-                _Draft(
-                    step,
-                    c.weeks_after(order, weeks, p),
-                    done,
-                    "Under the Tribunal order for a plan, " + title + " due",
-                    f"order {{0}} + {weeks} weeks",
-                    (order,),
-                )
-            )
-    notified = f.reassessment_notified
-    if notified is not None:
-        out.append(
-            _Draft(
-                "O3",
-                c.weeks_after(notified, 14, p),
-                _after(f.final_issued, notified),
-                "Final plan after re-assessment due",
-                "re-assessment notified {0} + 14 weeks",
-                (notified,),
-                codes=codes,
-            )
-        )
+    # O2.draft, O2.final and O3 are one date + a count: catalogue.DATE_RULES.
 
 
 def _drafts(facts: Facts, policy: Policy) -> list[_Draft]:
     """Every step the facts determine, in due order (undated steps last, stable)."""
     codes = frozenset(e.code for e in facts.exceptions) if facts.exceptions else _NO_CODES
     out: list[_Draft] = []
+    # Each group's one-date steps (catalogue.DATE_RULES) right after it, as bulk_compute does;
+    # a group with none costs one dict lookup (this runs for every case).
+    table = DATE_RULES_BY_GROUP
     _assessment(facts, policy, codes, out)
+    if "assessment" in table:
+        _date_rules(facts, policy, codes, table["assessment"], out)
     _reviews(facts, policy, out)
+    if "reviews" in table:
+        _date_rules(facts, policy, codes, table["reviews"], out)
     _moves(facts, policy, out)
+    if "moves" in table:
+        _date_rules(facts, policy, codes, table["moves"], out)  # T2
     _appeals(facts, policy, out)
+    if "appeals" in table:
+        _date_rules(facts, policy, codes, table["appeals"], out)
     _orders(facts, policy, codes, out)
+    if "orders" in table:
+        _date_rules(facts, policy, codes, table["orders"], out)
     out.sort(key=_due_key)
     return out
 

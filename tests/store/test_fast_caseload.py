@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
 from send_desktop import timeline as tl
-from send_desktop.store import Database
+from send_desktop.store import Database, fields
 from send_desktop.store.demo import make_demo
 from send_desktop.store.fast_columns import day_number
 from send_desktop.store.models import (
@@ -134,18 +134,12 @@ def recorded_case(draw: st.DrawFn) -> dict[str, Any]:
         return draw(st.integers(0, count))
 
     return {
+        # Every dated column of the registry's case record (a new one is drawn with no edit).
         "case": {
+            **{column: day() for column in fields.dated(fields.CASE)},
             "request_received": sure(),
-            "decision_to_assess": day(),
             "decision_outcome": draw(st.sampled_from([None, "assess", "not-assess"])),
-            "not_issue_decision": day(),
-            "draft_served": day(),
-            "final_issued": day(),
-            "plan_issued": day(),
-            "phase_transfer": day(),
             "transfer_kind": draw(st.sampled_from([None, "school", "post16", "post16-other"])),
-            "reassessment_notified": day(),
-            "ceased": day(),
             "closed": draw(st.booleans()),
         },
         "date_of_birth": draw(st.none() | st.dates(base - timedelta(days=7000), base)),

@@ -26,6 +26,7 @@ from send_desktop.timeline.bulk import (
     ABSENT,
     CARRIED_FACTS,
     CASE_COLUMNS,
+    CASE_DATES,
     MISSING,
     NO_DAYS,
     BulkSteps,
@@ -156,37 +157,18 @@ def case_facts(draw: st.DrawFn) -> Facts:
         for _ in range(draw(st.integers(0, 3)))
     )
     codes = draw(st.lists(st.sampled_from(["X1", "X2", "X3", "X4", "X5"]), max_size=3))
-    return Facts(
-        request_received=day(),
-        decision_to_assess=day(),
+    # Every single date of Facts (a new date fact is drawn with no edit here), then the rest.
+    drawn: dict[str, Any] = {name: day() for name in CASE_DATES}
+    drawn.update(
         decision_outcome=draw(st.sampled_from([None, "assess", "not-assess"])),
         advice=advice,
-        not_issue_decision=day(),
-        draft_served=day(),
         consultations=consultations,
-        final_issued=day(),
-        plan_issued=day(),
         reviews=reviews,
         date_of_birth=draw(st.none() | st.dates(base - timedelta(days=9000), base)),
-        phase_transfer=day(),
         transfer_kind=draw(st.sampled_from([None, "school", "post16", "post16-other"])),
-        move_date=day(),
-        aware_of_move=day(),
-        plan_transferred=day(),
-        decision_sent=day(),
-        certificate_issued=day(),
-        mediation_declined=day(),
-        mediation_requested=day(),
-        appeal_lodged=day(),
-        order_assess=day(),
-        order_plan=day(),
-        reassessment_notified=day(),
-        exceptions=tuple(ExceptionRecord(code) for code in codes),  # type: ignore[arg-type]
-        ceased=day(),
-        transfer_notice_sent=day(),
-        order_notice_sent=day(),
-        mediation_held=day(),
+        exceptions=tuple(ExceptionRecord(code) for code in codes),
     )
+    return Facts(**drawn)
 
 
 policies = st.builds(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from send_desktop.timeline import (
     overdue_count,
     summarise,
 )
+from send_desktop.timeline.bulk import CASE_DATES
 from send_desktop.timeline.counting import is_working_day
 from tests.timeline.helpers import steps_by_id
 
@@ -60,7 +62,10 @@ def facts(draw: st.DrawFn) -> Facts:
         )
         for _ in range(draw(st.integers(0, 3)))
     )
-    return Facts(
+    # Every single date of Facts near the start (a new date fact is drawn with no edit here),
+    # then the ones drawn their own way.
+    drawn: dict[str, Any] = {name: near() for name in CASE_DATES}
+    drawn.update(
         request_received=draw(st.none() | st.just(start)),
         decision_to_assess=near(80),
         decision_outcome=draw(st.sampled_from([None, "assess", "not-assess"])),
@@ -80,26 +85,13 @@ def facts(draw: st.DrawFn) -> Facts:
         date_of_birth=draw(st.none() | st.dates(date(2005, 1, 1), date(2028, 1, 1))),
         phase_transfer=near(1500),
         transfer_kind=draw(st.sampled_from([None, "school", "post16", "post16-other"])),
-        move_date=near(),
-        aware_of_move=near(),
-        plan_transferred=near(),
-        transfer_notice_sent=near(),
-        decision_sent=near(),
-        certificate_issued=near(),
-        mediation_declined=near(),
-        mediation_requested=near(),
-        mediation_held=near(),
-        appeal_lodged=near(),
-        order_assess=near(),
-        order_plan=near(),
-        order_notice_sent=near(),
-        reassessment_notified=near(),
         exceptions=tuple(
             ExceptionRecord(code)
             for code in draw(st.lists(st.sampled_from(["X1", "X2", "X3", "X4", "X5"]), max_size=2))
         ),
         ceased=near(1500),
     )
+    return Facts(**drawn)
 
 
 @settings(max_examples=200, deadline=None)
