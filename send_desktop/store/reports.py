@@ -25,11 +25,13 @@ from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
 from send_desktop.store import counts
 from send_desktop.store.models import Case, Caseworker, Child, Team
+from send_desktop.store.models import CaseReviewTimeRow as Rt
 from send_desktop.store.models import CaseStepRow as St
 from send_desktop.store.models import CaseSummaryRow as S
 from send_desktop.store.settings import get_setting, set_setting
 from send_desktop.timeline import catalogue
 from send_desktop.timeline.digest import DUTY, WINDOW
+from send_desktop.timeline.timeliness import Tally
 
 log = logging.getLogger(__name__)
 
@@ -472,6 +474,72 @@ def _measure(
     return measured
 
 
+def _stored_measure(
+    session: Session, period_start: date, period_end: date, team_id: int | None
+) -> Measure:
+    """Timeliness of any part of the period, counted in SQL from the stored CaseTimes
+    (case_summary's issue / decision columns, case_review_time): a tally per day with an
+    event, summed for each part asked for."""
+    days: dict[date, Tally] = defaultdict(Tally)
+
+    def scoped(query: Select[Any], case_id: Any) -> Select[Any]:
+        if team_id is None:
+            return query
+        return query.join(Case, Case.id == case_id).join(
+            Caseworker, and_(Caseworker.id == Case.caseworker_id, Caseworker.team_id == team_id)
+        )
+
+    clean = S.issue_excused.is_(False)
+    plans = scoped(
+        select(
+            S.issued_on,
+            func.count(),
+            _sum(S.issue_on_time.is_(True)),
+            _sum(S.issue_after_52.is_(True)),
+            func.coalesce(func.sum(S.issue_days), 0),
+            _sum(clean),
+            _sum(and_(clean, S.issue_on_time.is_(True))),
+        ).where(S.issued_on.between(period_start, period_end)),
+        S.case_id,
+    ).group_by(S.issued_on)
+    conn = session.connection()
+    for day, n, within, after52, total, n_clean, clean_within in conn.execute(plans):
+        t = days[day]
+        t.plans, t.within, t.after52, t.total_days = n, within, after52, total
+        t.clean, t.clean_within = n_clean, clean_within
+    decisions = scoped(
+        select(S.decided_on, func.count(), _sum(S.decision_on_time.is_(True))).where(
+            S.decided_on.between(period_start, period_end)
+        ),
+        S.case_id,
+    ).group_by(S.decided_on)
+    for day, n, within in conn.execute(decisions):
+        days[day].decisions, days[day].decisions_within = n, within
+    reviews = scoped(
+        select(
+            Rt.sent,
+            _sum(Rt.on_time.is_not(None)),
+            _sum(Rt.on_time.is_(True)),
+            _sum(Rt.meeting_on_time.is_not(None)),
+            _sum(Rt.meeting_on_time.is_(True)),
+        ).where(Rt.sent.between(period_start, period_end)),
+        Rt.case_id,
+    ).group_by(Rt.sent)
+    for day, n, within, decided, decided_within in conn.execute(reviews):
+        t = days[day]
+        t.reviews, t.reviews_within = n, within
+        t.review_decisions, t.review_decisions_within = decided, decided_within
+
+    def measured(start: date, end: date) -> tl.Timeliness:
+        total = Tally()
+        for day, tally in days.items():
+            if start <= day <= end:
+                total.add(tally)
+        return total.figures(start, end)
+
+    return measured
+
+
 def _bulk_source(
     session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: Period
 ) -> tuple[list[_OpenCase], Measure]:
@@ -507,7 +575,8 @@ def team_counts(
     definitions (`report` uses it): each bucket holds a count, not its cases, and `cases` is
     empty - the cases behind a figure are read on demand (the dashboard's drill-down).
 
-    Timeliness is measured as in `team_report`, from the cases with events in the period.
+    Timeliness is counted in SQL too, from each case's stored CaseTimes (the same rule,
+    timeline.timeliness.case_times, as `team_report` applies to the facts).
     """
     started = time.perf_counter()
     team_name, limit, term = _scope(session, as_of, (period_start, period_end), team_id, threshold)
@@ -557,7 +626,7 @@ def team_counts(
         stages=stages,
         forecast=forecast,
         pipeline=pipeline,
-        measured=_measure(session, policy, period_start, period_end, team_id),
+        measured=_stored_measure(session, period_start, period_end, team_id),
         started=started,
         open_total=sum(stages.counts.values()),
     )
