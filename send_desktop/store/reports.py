@@ -587,15 +587,28 @@ def team_counts(
     forecast, pipeline = _Counter(), _Counter()
 
     horizons = [as_of + timedelta(weeks=weeks) for weeks in FORECAST_WEEKS]
-    by_case = session.execute(
+    # Each case's forecast day once (a correlated MIN over its steps when its next duty is
+    # past), materialised so the database does not repeat it for each horizon.
+    per_case = (
         counts.scoped(
             q,
-            Case.caseworker_id,
-            S.stage,
+            Case.caseworker_id.label("worker"),
+            S.stage.label("stage"),
+            counts.is_overdue(as_of).label("late"),
+            _forecast_due(as_of).label("ahead"),
+        )
+        .cte("per_case")
+        .prefix_with("MATERIALIZED")
+    )
+    c = per_case.c
+    by_case = session.execute(
+        select(
+            c.worker,
+            c.stage,
             func.count(),
-            _sum(counts.is_overdue(as_of)),
-            *(_sum(_forecast_due(as_of) <= h) for h in horizons),
-        ).group_by(Case.caseworker_id, S.stage)
+            _sum(c.late.is_(True)),
+            *(_sum(c.ahead <= h) for h in horizons),
+        ).group_by(c.worker, c.stage)
     )
     for worker_id, stage, n, late, *ahead in by_case:
         seen.add(worker_id)
