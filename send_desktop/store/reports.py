@@ -1,8 +1,9 @@
 """The team leader's figures: overdue work, caseloads, timeliness, forecast and review pipeline.
 
 Every date comes from the timeline engine: its bulk path over columns read in SQL
-(`fast_columns`, `fast_reports`) and `timeliness` (the tests' oracle, tests/oracles.py, gets the
-same figures from compute_steps case by case). Nothing here computes a deadline, and no query is
+(`fast_columns`, `fast_reports`), or the rows it stored with each case (`team_counts`; the
+timeliness of both, from `timeline.timeliness.case_times`). The tests' oracle,
+tests/oracles.py, gets the same figures from compute_steps and `timeliness` case by case. Nothing here computes a deadline, and no query is
 made per case. Each number keeps the cases behind it (a `Bucket`), so a dashboard
 can list exactly the cases it counted.
 """
@@ -361,8 +362,9 @@ def team_report(
 
     Open cases (not closed) feed the overdue, caseload, forecast and pipeline figures; every
     case in scope, closed or not, feeds timeliness (a plan issued last year still counts).
-    The steps come from the bulk engine (`fast_reports`); the tests compare it with the same
-    report made from `compute_steps` case by case (tests/oracles.py, through `source`).
+    The steps come from the bulk engine (`fast_reports`); timeliness is counted in SQL from each
+    case's stored CaseTimes, as `team_counts` counts it. The tests compare both with the same
+    report made from `compute_steps` and `timeliness` case by case (tests/oracles.py).
     """
     from send_desktop.store.fast_columns import paused_gc
 
@@ -460,20 +462,6 @@ CaseSource = Callable[
 ]
 
 
-def _measure(
-    session: Session, policy: tl.Policy, period_start: date, period_end: date, team_id: int | None
-) -> Measure:
-    """Timeliness of any part of the period, from the facts of the cases with events in it."""
-    from send_desktop.store.fast_reports import EventIndex, timeliness_facts
-
-    events = EventIndex(timeliness_facts(session, _scope_ids(team_id), period_start, period_end))
-
-    def measured(start: date, end: date) -> tl.Timeliness:
-        return tl.timeliness(events.cases_in(start, end), start, end, policy)
-
-    return measured
-
-
 def _stored_measure(
     session: Session, period_start: date, period_end: date, team_id: int | None
 ) -> Measure:
@@ -544,7 +532,7 @@ def _bulk_source(
     session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: Period
 ) -> tuple[list[_OpenCase], Measure]:
     open_cases = _open_cases_bulk(session, as_of, policy, team_id)
-    return open_cases, _measure(session, policy, *period, team_id)
+    return open_cases, _stored_measure(session, *period, team_id)
 
 
 def _scope(
