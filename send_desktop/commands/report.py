@@ -215,6 +215,21 @@ def render(report: Any) -> str:
     return "\n".join(out)
 
 
+def _bring_up_to_date(db: Any) -> None:
+    """The figures are counted from the stored deadlines: any computed under other rules, policy
+    or calendar (a new version of the program, a policy saved in a large authority) are
+    recomputed first, as the desktop does in the background, with a line on stderr."""
+    import sys
+
+    from send_desktop.store import summaries
+
+    with db.session() as session:
+        stale = summaries.stale_count(session)
+    if stale:
+        print(f"Bringing {stale} cases' stored deadlines up to date...", file=sys.stderr)
+        summaries.recompute(db.session)
+
+
 def run(args: argparse.Namespace) -> int:
     from send_desktop.store import Database
     from send_desktop.store.reports import report_to_json, team_counts, team_id_by_name
@@ -228,6 +243,7 @@ def run(args: argparse.Namespace) -> int:
         raise KnownError("--to is before --from")
     db = Database.open(args.database, args.user)
     try:
+        _bring_up_to_date(db)
         with db.session() as session:
             team_id = team_id_by_name(session, args.team) if args.team else None
             report = team_counts(session, as_of, load_policy(session), start, end, team_id)

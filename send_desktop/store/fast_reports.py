@@ -3,24 +3,20 @@
 `ReportSteps` answers, for case i of a `CaseColumns`, what `compute_steps` would have told the
 report: the next deadline, the first overdue statutory step and how many there are, the first
 step that could breach soon (the forecast) and the review-pipeline steps. Each answer is a
-`StepView` with the engine's id, title, due date and status. `timeliness_facts` gives
-`timeline.timeliness` the few fields it reads, without the advice and consultation rows.
+`StepView` with the engine's id, title, due date and status. (Timeliness is stored per case
+with its digest and counted in SQL: store/reports.py `_stored_measure`.)
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
-from send_desktop.store.models import AnnualReview, Case, CaseException
 from send_desktop.timeline import catalogue
 from send_desktop.timeline.bulk import (
     ABSENT,
@@ -153,96 +149,6 @@ def _status(code: int) -> tl.Status:
 
 def _days(values: npt.NDArray[np.int32]) -> list[int | None]:
     return [None if v == NO_DAYS else v for v in values.tolist()]
-
-
-# ---------------------------------------------------------------- timeliness
-
-
-def timeliness_facts(
-    session: Session, id_select: Select[Any], start: date, end: date
-) -> list[tl.Facts]:
-    """Facts carrying what `timeline.timeliness` reads (request, decision and plan dates,
-    exception codes, every review's meeting and decision) for the cases id_select returns
-    that have a counted event (plan, decision, review decision) dated start..end: the others
-    add nothing to any measure of that period or of a part of it."""
-    counted = (
-        select(Case.id)
-        .where(Case.id.in_(id_select))
-        .where(
-            Case.final_issued.between(start, end)
-            | Case.decision_to_assess.between(start, end)
-            | Case.id.in_(
-                select(AnnualReview.case_id).where(AnnualReview.decision_sent.between(start, end))
-            )
-        )
-    )
-    conn = session.connection()
-    exceptions: dict[int, list[tl.ExceptionRecord]] = defaultdict(list)
-    for case_id, code in conn.execute(
-        select(CaseException.case_id, CaseException.code)
-        .where(CaseException.case_id.in_(counted))
-        .order_by(CaseException.id)
-    ):
-        exceptions[case_id].append(tl.ExceptionRecord(code))  # type: ignore[arg-type]
-    reviews: dict[int, list[tl.Review]] = defaultdict(list)
-    for case_id, meeting, sent in conn.execute(
-        select(AnnualReview.case_id, AnnualReview.meeting, AnnualReview.decision_sent)
-        .where(AnnualReview.case_id.in_(counted))
-        .order_by(AnnualReview.id)
-    ):
-        reviews[case_id].append(tl.Review(meeting=meeting, decision_sent=sent))
-    rows: Sequence[Any] = conn.execute(
-        select(
-            Case.id,
-            Case.request_received,
-            Case.decision_to_assess,
-            Case.final_issued,
-            Case.plan_issued,
-        )
-        .where(Case.id.in_(counted))
-        .order_by(Case.id)
-    ).all()
-    no_rows: tuple[Any, ...] = ()
-    return [
-        tl.Facts(
-            request_received=received,
-            decision_to_assess=decided,
-            final_issued=issued,
-            plan_issued=planned,
-            exceptions=tuple(exceptions.get(case_id, no_rows)),
-            reviews=tuple(reviews.get(case_id, no_rows)),
-        )
-        for case_id, received, decided, issued, planned in rows
-    ]
-
-
-class EventIndex:
-    """Which cases have an event timeliness counts (a plan, a decision to assess, a review
-    decision) on which day, so a period's measures need only visit those cases: the others
-    add nothing to any count."""
-
-    def __init__(self, cases: Sequence[tl.Facts]) -> None:
-        self.cases = cases
-        days: list[int] = []
-        owners: list[int] = []
-        for i, f in enumerate(cases):
-            for day in (f.final_issued, f.decision_to_assess):
-                if day is not None:
-                    days.append(day.toordinal())
-                    owners.append(i)
-            for r in f.reviews:
-                if r.decision_sent is not None:
-                    days.append(r.decision_sent.toordinal())
-                    owners.append(i)
-        order = np.argsort(np.array(days, dtype=np.int64), kind="stable")
-        self._days = np.array(days, dtype=np.int64)[order]
-        self._owners = np.array(owners, dtype=np.int64)[order]
-
-    def cases_in(self, start: date, end: date) -> list[tl.Facts]:
-        """The cases with an event dated start..end inclusive, in their original order."""
-        low = np.searchsorted(self._days, start.toordinal(), side="left")
-        high = np.searchsorted(self._days, end.toordinal(), side="right")
-        return [self.cases[i] for i in np.unique(self._owners[low:high]).tolist()]
 
 
 def dates(ordinals: npt.NDArray[Any]) -> list[date | None]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 #: The Alembic head this SQL was written for (tested equal to db/versions' head).
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 #: counts.WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS (tested equal).
 WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS = 7, 28, 28
 #: timeline.digest.DUTY and the timeline.Status values the CASE gives (tested equal).

@@ -458,6 +458,16 @@ class CaseSummaryRow(Base):
 
     __tablename__ = "case_summary"
     __table_args__ = (
+        # Covering: report's timeliness reads a period's plans / decisions from the index alone.
+        Index(
+            "ix_case_summary_issued_on",
+            "issued_on",
+            "issue_days",
+            "issue_on_time",
+            "issue_after_52",
+            "issue_excused",
+        ),
+        Index("ix_case_summary_decided_on", "decided_on", "decision_on_time"),
         Index("ix_case_summary_next_due", "next_due"),
         Index("ix_case_summary_breach_due", "breach_due"),
         Index("ix_case_summary_review_due", "review_due"),
@@ -484,6 +494,30 @@ class CaseSummaryRow(Base):
     #: The review's meeting notice (R2) / report (R4) is done: the review pipeline (report).
     notice_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     report_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the case adds to timeliness (timeline.timeliness.case_times): the final plan issued
+    # (on or after the request) and how many days after it, within 20 weeks, after 52 weeks,
+    # an exception excusing N5; the decision to assess and whether it was within 6 weeks.
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issue_days: Mapped[int | None] = mapped_column(Integer)
+    issue_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    issue_after_52: Mapped[bool | None] = mapped_column(Boolean)
+    issue_excused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_on_time: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class CaseReviewTimeRow(Base):
+    """A review decision as timeliness counts it (timeline.timeliness.ReviewTime), per case."""
+
+    __tablename__ = "case_review_time"
+    __table_args__ = (
+        Index("ix_case_review_time_sent", "sent", "on_time", "meeting_on_time"),  # covering
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    sent: Mapped[date] = mapped_column(Date)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    meeting_on_time: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class CaseStepRow(Base):

@@ -1,8 +1,9 @@
 """The team leader's figures: overdue work, caseloads, timeliness, forecast and review pipeline.
 
 Every date comes from the timeline engine: its bulk path over columns read in SQL
-(`fast_columns`, `fast_reports`) and `timeliness` (the tests' oracle, tests/oracles.py, gets the
-same figures from compute_steps case by case). Nothing here computes a deadline, and no query is
+(`fast_columns`, `fast_reports`), or the rows it stored with each case (`team_counts`; the
+timeliness of both, from `timeline.timeliness.case_times`). The tests' oracle,
+tests/oracles.py, gets the same figures from compute_steps and `timeliness` case by case. Nothing here computes a deadline, and no query is
 made per case. Each number keeps the cases behind it (a `Bucket`), so a dashboard
 can list exactly the cases it counted.
 """
@@ -25,11 +26,13 @@ from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
 from send_desktop.store import counts
 from send_desktop.store.models import Case, Caseworker, Child, Team
+from send_desktop.store.models import CaseReviewTimeRow as Rt
 from send_desktop.store.models import CaseStepRow as St
 from send_desktop.store.models import CaseSummaryRow as S
 from send_desktop.store.settings import get_setting, set_setting
 from send_desktop.timeline import catalogue
 from send_desktop.timeline.digest import DUTY, WINDOW
+from send_desktop.timeline.timeliness import Tally
 
 log = logging.getLogger(__name__)
 
@@ -359,8 +362,9 @@ def team_report(
 
     Open cases (not closed) feed the overdue, caseload, forecast and pipeline figures; every
     case in scope, closed or not, feeds timeliness (a plan issued last year still counts).
-    The steps come from the bulk engine (`fast_reports`); the tests compare it with the same
-    report made from `compute_steps` case by case (tests/oracles.py, through `source`).
+    The steps come from the bulk engine (`fast_reports`); timeliness is counted in SQL from each
+    case's stored CaseTimes, as `team_counts` counts it. The tests compare both with the same
+    report made from `compute_steps` and `timeliness` case by case (tests/oracles.py).
     """
     from send_desktop.store.fast_columns import paused_gc
 
@@ -458,16 +462,68 @@ CaseSource = Callable[
 ]
 
 
-def _measure(
-    session: Session, policy: tl.Policy, period_start: date, period_end: date, team_id: int | None
+def _stored_measure(
+    session: Session, period_start: date, period_end: date, team_id: int | None
 ) -> Measure:
-    """Timeliness of any part of the period, from the facts of the cases with events in it."""
-    from send_desktop.store.fast_reports import EventIndex, timeliness_facts
+    """Timeliness of any part of the period, counted in SQL from the stored CaseTimes
+    (case_summary's issue / decision columns, case_review_time): a tally per day with an
+    event, summed for each part asked for."""
+    days: dict[date, Tally] = defaultdict(Tally)
 
-    events = EventIndex(timeliness_facts(session, _scope_ids(team_id), period_start, period_end))
+    def scoped(query: Select[Any], case_id: Any) -> Select[Any]:
+        if team_id is None:
+            return query
+        return query.join(Case, Case.id == case_id).join(
+            Caseworker, and_(Caseworker.id == Case.caseworker_id, Caseworker.team_id == team_id)
+        )
+
+    clean = S.issue_excused.is_(False)
+    plans = scoped(
+        select(
+            S.issued_on,
+            func.count(),
+            _sum(S.issue_on_time.is_(True)),
+            _sum(S.issue_after_52.is_(True)),
+            func.coalesce(func.sum(S.issue_days), 0),
+            _sum(clean),
+            _sum(and_(clean, S.issue_on_time.is_(True))),
+        ).where(S.issued_on.between(period_start, period_end)),
+        S.case_id,
+    ).group_by(S.issued_on)
+    conn = session.connection()
+    for day, n, within, after52, total, n_clean, clean_within in conn.execute(plans):
+        t = days[day]
+        t.plans, t.within, t.after52, t.total_days = n, within, after52, total
+        t.clean, t.clean_within = n_clean, clean_within
+    decisions = scoped(
+        select(S.decided_on, func.count(), _sum(S.decision_on_time.is_(True))).where(
+            S.decided_on.between(period_start, period_end)
+        ),
+        S.case_id,
+    ).group_by(S.decided_on)
+    for day, n, within in conn.execute(decisions):
+        days[day].decisions, days[day].decisions_within = n, within
+    reviews = scoped(
+        select(
+            Rt.sent,
+            _sum(Rt.on_time.is_not(None)),
+            _sum(Rt.on_time.is_(True)),
+            _sum(Rt.meeting_on_time.is_not(None)),
+            _sum(Rt.meeting_on_time.is_(True)),
+        ).where(Rt.sent.between(period_start, period_end)),
+        Rt.case_id,
+    ).group_by(Rt.sent)
+    for day, n, within, decided, decided_within in conn.execute(reviews):
+        t = days[day]
+        t.reviews, t.reviews_within = n, within
+        t.review_decisions, t.review_decisions_within = decided, decided_within
 
     def measured(start: date, end: date) -> tl.Timeliness:
-        return tl.timeliness(events.cases_in(start, end), start, end, policy)
+        total = Tally()
+        for day, tally in days.items():
+            if start <= day <= end:
+                total.add(tally)
+        return total.figures(start, end)
 
     return measured
 
@@ -476,7 +532,7 @@ def _bulk_source(
     session: Session, as_of: date, policy: tl.Policy, team_id: int | None, period: Period
 ) -> tuple[list[_OpenCase], Measure]:
     open_cases = _open_cases_bulk(session, as_of, policy, team_id)
-    return open_cases, _measure(session, policy, *period, team_id)
+    return open_cases, _stored_measure(session, *period, team_id)
 
 
 def _scope(
@@ -507,7 +563,8 @@ def team_counts(
     definitions (`report` uses it): each bucket holds a count, not its cases, and `cases` is
     empty - the cases behind a figure are read on demand (the dashboard's drill-down).
 
-    Timeliness is measured as in `team_report`, from the cases with events in the period.
+    Timeliness is counted in SQL too, from each case's stored CaseTimes (the same rule,
+    timeline.timeliness.case_times, as `team_report` applies to the facts).
     """
     started = time.perf_counter()
     team_name, limit, term = _scope(session, as_of, (period_start, period_end), team_id, threshold)
@@ -518,15 +575,28 @@ def team_counts(
     forecast, pipeline = _Counter(), _Counter()
 
     horizons = [as_of + timedelta(weeks=weeks) for weeks in FORECAST_WEEKS]
-    by_case = session.execute(
+    # Each case's forecast day once (a correlated MIN over its steps when its next duty is
+    # past), materialised so the database does not repeat it for each horizon.
+    per_case = (
         counts.scoped(
             q,
-            Case.caseworker_id,
-            S.stage,
+            Case.caseworker_id.label("worker"),
+            S.stage.label("stage"),
+            counts.is_overdue(as_of).label("late"),
+            _forecast_due(as_of).label("ahead"),
+        )
+        .cte("per_case")
+        .prefix_with("MATERIALIZED")
+    )
+    c = per_case.c
+    by_case = session.execute(
+        select(
+            c.worker,
+            c.stage,
             func.count(),
-            _sum(counts.is_overdue(as_of)),
-            *(_sum(_forecast_due(as_of) <= h) for h in horizons),
-        ).group_by(Case.caseworker_id, S.stage)
+            _sum(c.late.is_(True)),
+            *(_sum(c.ahead <= h) for h in horizons),
+        ).group_by(c.worker, c.stage)
     )
     for worker_id, stage, n, late, *ahead in by_case:
         seen.add(worker_id)
@@ -557,7 +627,7 @@ def team_counts(
         stages=stages,
         forecast=forecast,
         pipeline=pipeline,
-        measured=_measure(session, policy, period_start, period_end, team_id),
+        measured=_stored_measure(session, period_start, period_end, team_id),
         started=started,
         open_total=sum(stages.counts.values()),
     )

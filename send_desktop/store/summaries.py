@@ -18,7 +18,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +32,7 @@ from send_desktop.store.models import (
     Appeal,
     Case,
     CaseException,
+    CaseReviewTimeRow,
     CaseStepRow,
     CaseSummaryRow,
     Child,
@@ -40,9 +41,10 @@ from send_desktop.store.models import (
     Move,
     Setting,
 )
-from send_desktop.timeline.bulk import CaseColumns
-from send_desktop.timeline.bulk_digest import bulk_digests
 from send_desktop.timeline.digest import RULES_VERSION
+
+if TYPE_CHECKING:
+    from send_desktop.timeline.bulk import CaseColumns
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +130,12 @@ def _write(
     stamp: str,
 ) -> int:
     conn.execute(delete(CaseStepRow).where(CaseStepRow.case_id.in_(block)))
+    conn.execute(delete(CaseReviewTimeRow).where(CaseReviewTimeRow.case_id.in_(block)))
     conn.execute(delete(CaseSummaryRow).where(CaseSummaryRow.case_id.in_(block)))
     if not facts:
         return 0
+    from send_desktop.timeline.bulk import CaseColumns
+
     return write_columns(
         conn, CaseColumns.from_facts(list(facts.values()), list(facts)), policy, stamp
     )
@@ -138,12 +143,16 @@ def _write(
 
 def write_columns(conn: Connection, cols: CaseColumns, policy: tl.Policy, stamp: str) -> int:
     """Insert the digests of cases that have none stored yet (the demo's new cases, or after
-    `refresh` deleted them), computed for the whole column at once."""
+    `refresh` deleted them), computed for the whole column at once (numpy: imported here, so
+    opening a database and reading its stored rows never loads it)."""
+    from send_desktop.timeline.bulk_digest import bulk_digests
+
     found = bulk_digests(cols, policy)
     summary = found.summary_columns()
     summary["stamp"] = [stamp] * len(found)
     insert_columns(conn, CaseSummaryRow.__table__, summary)  # type: ignore[arg-type]
     insert_columns(conn, CaseStepRow.__table__, found.step_columns())  # type: ignore[arg-type]
+    insert_columns(conn, CaseReviewTimeRow.__table__, found.review_columns())  # type: ignore[arg-type]
     return len(found)
 
 

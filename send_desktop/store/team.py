@@ -73,6 +73,7 @@ TABLES: dict[str, TableRule] = {
     "placement": TableRule(Kind.CASE),
     "case_summary": TableRule(Kind.DERIVED),
     "case_step": TableRule(Kind.DERIVED),
+    "case_review_time": TableRule(Kind.DERIVED),
     "team": TableRule(Kind.REFERENCE),
     "caseworker": TableRule(Kind.REFERENCE),
     "setting": TableRule(Kind.REFERENCE),

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from send_desktop.timeline.bulk_calendar import MISSING, Ordinals
-from send_desktop.timeline.bulk_columns import DECISION_CODES, CaseColumns
+from send_desktop.timeline.bulk_columns import DECISION_CODES, EXCEPTION_BITS, CaseColumns
 from send_desktop.timeline.bulk_compute import (
     Mask,
     StepSlot,
@@ -36,9 +36,18 @@ from send_desktop.timeline.bulk_compute import (
     run_rules,
     step_capacity,
 )
-from send_desktop.timeline.catalogue import DUTY
+from send_desktop.timeline.catalogue import DUTY, EXCEPTION_CODES
 from send_desktop.timeline.digest import DONE_KEPT, Digest, OpenStep, soon_from
 from send_desktop.timeline.model import STAGES, Policy
+from send_desktop.timeline.timeliness import (
+    CaseTimes,
+    ReviewTime,
+    decision_on_time,
+    excuses_plan,
+    plan_after_52_weeks,
+    plan_on_time,
+    review_times,
+)
 
 # Any day inside the calendar will do: nothing in a digest depends on the day.
 _ANY_DAY: Final = date(2020, 1, 1)
@@ -119,6 +128,7 @@ class BulkDigests:
     step_soon: list[date]
     step_kind: list[int]
     step_covered: list[bool]
+    times: _Times
 
     def __len__(self) -> int:
         return len(self.case_id)
@@ -144,6 +154,7 @@ class BulkDigests:
             "weeks_end": self.weeks_end,
             "notice_done": self.done["R2"],
             "report_done": self.done["R4"],
+            **self.times.summary_columns(),
         }
 
     def step_columns(self) -> dict[str, list[Any]]:
@@ -156,6 +167,17 @@ class BulkDigests:
             "soon": self.step_soon,
             "kind": self.step_kind,
             "covered": self.step_covered,
+        }
+
+    def review_columns(self) -> dict[str, list[Any]]:
+        """case_review_time's fields, one value per review decision timeliness counts."""
+        ids = self.case_id.tolist()
+        rows = [(ids[i], r) for i, found in self.times.reviews.items() for r in found]
+        return {
+            "case_id": [case for case, _ in rows],
+            "sent": [r.sent for _, r in rows],
+            "on_time": [r.on_time for _, r in rows],
+            "meeting_on_time": [r.meeting_on_time for _, r in rows],
         }
 
     def digest(self, case: int) -> Digest:
@@ -174,6 +196,7 @@ class BulkDigests:
             final_due=self.final_due[case],
             weeks_end=self.weeks_end[case],
             done=frozenset(k for k, flags in self.done.items() if flags[case]),
+            times=self.times.case(case),
         )
 
     def _step(self, k: int) -> OpenStep:
@@ -185,6 +208,98 @@ class BulkDigests:
             kind=self.step_kind[k],
             covered=self.step_covered[k],
         )
+
+
+@dataclass
+class _Times:
+    """Each case's CaseTimes (timeline/timeliness.py) as columns."""
+
+    issued: list[date | None]
+    issue_days: list[int | None]
+    issue_excused: list[bool]
+    decided: list[date | None]
+    decision_on_time: list[bool | None]
+    reviews: dict[int, tuple[ReviewTime, ...]]  # case position -> its counted review decisions
+
+    def summary_columns(self) -> dict[str, list[Any]]:
+        days = self.issue_days
+        return {
+            "issued_on": self.issued,
+            "issue_days": days,
+            "issue_on_time": _each_distinct(plan_on_time, days),
+            "issue_after_52": _each_distinct(plan_after_52_weeks, days),
+            "issue_excused": self.issue_excused,
+            "decided_on": self.decided,
+            "decision_on_time": self.decision_on_time,
+        }
+
+    def case(self, i: int) -> CaseTimes:
+        return CaseTimes(
+            issued=self.issued[i],
+            issue_days=self.issue_days[i],
+            issue_excused=self.issue_excused[i],
+            decided=self.decided[i],
+            decision_on_time=self.decision_on_time[i],
+            reviews=self.reviews.get(i, ()),
+        )
+
+
+def _each_distinct(rule: Any, values: list[Any]) -> list[Any]:
+    """rule(v) for every value (None stays None), the rule called once per distinct value."""
+    found = {v: None if v is None else rule(v) for v in set(values)}
+    return [found[v] for v in values]
+
+
+# The exception bits that excuse N5, decided by timeliness's own rule code by code.
+_EXCUSING_BITS: Final = sum(EXCEPTION_BITS[c] for c in EXCEPTION_CODES if excuses_plan((c,)))
+
+
+def _times(cols: CaseColumns, policy: Policy) -> _Times:
+    """case_times for every case: the same fields, the rules applied per distinct value."""
+    received = cols.request_received
+    has = received != MISSING
+    issued = np.where(has & (cols.final_issued != MISSING) & (cols.final_issued >= received),
+                      cols.final_issued, MISSING).astype(np.int32)  # fmt: skip
+    decided = np.where(has & (cols.decision_to_assess != MISSING)
+                       & (cols.decision_to_assess >= received),
+                       cols.decision_to_assess, MISSING).astype(np.int32)  # fmt: skip
+    issue_days = [
+        None if d < 0 else d for d in np.where(issued == MISSING, -1, issued - received).tolist()
+    ]
+    decision_days = [
+        None if d < 0 else d for d in np.where(decided == MISSING, -1, decided - received).tolist()
+    ]
+    reviews: dict[int, tuple[ReviewTime, ...]] = {}
+    table = cols.reviews
+    counted = np.flatnonzero(table.count > 0).tolist()
+    if counted:
+        meetings, sents = table.dates["meeting"], table.dates["decision_sent"]
+        cycles = np.where(cols.plan_issued != MISSING, cols.plan_issued, cols.final_issued)
+        for i in counted:
+            k = int(table.count[i])
+            found = review_times(
+                _day(int(cycles[i])),
+                zip(
+                    map(_day, meetings[i, :k].tolist()),
+                    map(_day, sents[i, :k].tolist()),
+                    strict=True,
+                ),
+                policy,
+            )
+            if found:
+                reviews[i] = found
+    return _Times(
+        issued=_dates(issued),
+        issue_days=issue_days,
+        issue_excused=((cols.exception_bits & _EXCUSING_BITS) != 0).tolist(),
+        decided=_dates(decided),
+        decision_on_time=_each_distinct(decision_on_time, decision_days),
+        reviews=reviews,
+    )
+
+
+def _day(ordinal: int) -> date | None:
+    return None if ordinal == MISSING else date.fromordinal(ordinal)
 
 
 def _at(values: list[Any], index: list[int], none: Any) -> list[Any]:
@@ -250,6 +365,7 @@ def bulk_digests(cols: CaseColumns, policy: Policy | None = None) -> BulkDigests
         step_soon=_dates(soon),  # type: ignore[arg-type]
         step_kind=kinds.tolist(),
         step_covered=covered.tolist(),
+        times=_times(cols, policy),
     )
 
 

@@ -23,10 +23,11 @@ from send_desktop.timeline import counting as c
 from send_desktop.timeline.catalogue import DUTY, RIGHT, WINDOW
 from send_desktop.timeline.engine import _drafts, stage_of
 from send_desktop.timeline.model import Facts, Policy, Status
+from send_desktop.timeline.timeliness import CaseTimes, case_times
 
 # Bumped whenever the engine's rules change what a digest holds: stored digests computed under
 # another version are recomputed in the background (store/summaries.py).
-RULES_VERSION = 2  # 2: the review steps done (Digest.done)
+RULES_VERSION = 3  # 2: the review steps done (Digest.done); 3: timeliness (Digest.times)
 
 __all__ = [
     "DONE_KEPT",
@@ -75,6 +76,8 @@ class Digest:
     weeks_end: date | None
     #: Which of DONE_KEPT are done (the report's review pipeline: notice / report sent).
     done: frozenset[str] = frozenset()
+    #: What the case adds to any period's timeliness (plan, decision, review decisions).
+    times: CaseTimes | None = None
 
 
 #: Done steps a digest keeps: the review's meeting notice (R2) and report (R4).
@@ -193,4 +196,5 @@ def digest(facts: Facts, policy: Policy | None = None) -> Digest:
         final_due=c.weeks_after(received, 20, policy) if received else None,
         weeks_end=end,
         done=frozenset(done),
+        times=case_times(facts, policy),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from types import MappingProxyType
 from typing import NamedTuple
@@ -84,73 +84,182 @@ class Timeliness:
     pct_review_decisions_within_4_weeks: float | None
 
 
+def plan_on_time(days: int) -> bool:
+    """A plan issued `days` after the request counts as within 20 weeks (SEN2)."""
+    return days <= TWENTY_WEEKS_DAYS
+
+
+def plan_after_52_weeks(days: int) -> bool:
+    return days > FIFTY_TWO_WEEKS_DAYS
+
+
+def decision_on_time(days: int) -> bool:
+    """A decision to assess `days` after the request counts as within 6 weeks."""
+    return days <= SIX_WEEKS_DAYS
+
+
+def excuses_plan(codes: Iterable[str]) -> bool:
+    """An exception with one of these codes excuses N5 (X1-X4): SEN2's Week20 flag."""
+    return any(code in _N5_EXCEPTIONS for code in codes)
+
+
+class ReviewTime(NamedTuple):
+    """One review decision as timeliness counts it (stored with the case's digest)."""
+
+    sent: date
+    #: Sent within 12 months of the plan or the last review; None: no cycle start (not counted).
+    on_time: bool | None
+    #: Sent within 4 weeks of the meeting; None: no meeting recorded (not counted).
+    meeting_on_time: bool | None
+
+
+class CaseTimes(NamedTuple):
+    """What timeliness counts of one case, whatever the period: the stored form of its events."""
+
+    issued: date | None  # the final plan issued (on or after the request), else None
+    issue_days: int | None
+    issue_excused: bool  # an exception excuses N5
+    decided: date | None  # the decision to assess (on or after the request), else None
+    decision_on_time: bool | None
+    reviews: tuple[ReviewTime, ...]
+
+
+def review_times(
+    cycle: date | None, reviews: Iterable[tuple[date | None, date | None]], policy: Policy
+) -> tuple[ReviewTime, ...]:
+    """(meeting, decision sent) pairs -> ReviewTime, in the order they are counted.
+
+    `cycle` is when the first review year starts (plan issued, else final plan issued);
+    "date of the last review" is the decision date (SEN2 LastReview): the next cycle.
+    """
+    out: list[ReviewTime] = []
+    for meeting, sent in sorted(
+        ((m, s) for m, s in reviews if s is not None), key=lambda r: r[1] or date.min
+    ):
+        assert sent is not None
+        out.append(
+            ReviewTime(
+                sent=sent,
+                on_time=None if cycle is None else sent <= review_due(cycle, policy),
+                meeting_on_time=None
+                if meeting is None
+                else (sent - meeting).days <= FOUR_WEEKS_DAYS,
+            )
+        )
+        cycle = sent
+    return tuple(out)
+
+
+def case_times(f: Facts, policy: Policy | None = None) -> CaseTimes:
+    """The one rule of what a case adds to any period's timeliness (see `timeliness`)."""
+    policy = policy or Policy()
+    received, issued, decided = f.request_received, f.final_issued, f.decision_to_assess
+    if received is None or issued is None or issued < received:
+        issued = None
+    if received is None or decided is None or decided < received:
+        decided = None
+    return CaseTimes(
+        issued=issued,
+        issue_days=None if issued is None or received is None else (issued - received).days,
+        issue_excused=excuses_plan(e.code for e in f.exceptions),
+        decided=decided,
+        decision_on_time=(
+            None
+            if decided is None or received is None
+            else decision_on_time((decided - received).days)
+        ),
+        reviews=review_times(
+            f.plan_issued or f.final_issued,
+            ((r.meeting, r.decision_sent) for r in f.reviews),
+            policy,
+        )
+        if f.reviews
+        else (),
+    )
+
+
+@dataclass(slots=True)
+class Tally:
+    """The counts behind a Timeliness (summed case by case, or by SQL over stored CaseTimes)."""
+
+    plans: int = 0
+    within: int = 0
+    clean: int = 0
+    clean_within: int = 0
+    after52: int = 0
+    total_days: int = 0
+    decisions: int = 0
+    decisions_within: int = 0
+    reviews: int = 0
+    reviews_within: int = 0
+    review_decisions: int = 0
+    review_decisions_within: int = 0
+
+    def add(self, other: Tally) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def count(self, t: CaseTimes, start: date, end: date) -> None:
+        """Add one case's events dated start..end inclusive."""
+        if t.issued is not None and t.issue_days is not None and start <= t.issued <= end:
+            on_time = plan_on_time(t.issue_days)
+            self.plans += 1
+            self.total_days += t.issue_days
+            self.within += on_time
+            self.after52 += plan_after_52_weeks(t.issue_days)
+            if not t.issue_excused:
+                self.clean += 1
+                self.clean_within += on_time
+        if t.decided is not None and start <= t.decided <= end:
+            self.decisions += 1
+            self.decisions_within += bool(t.decision_on_time)
+        for r in t.reviews:
+            if start <= r.sent <= end:
+                if r.on_time is not None:
+                    self.reviews += 1
+                    self.reviews_within += r.on_time
+                if r.meeting_on_time is not None:
+                    self.review_decisions += 1
+                    self.review_decisions_within += r.meeting_on_time
+
+    def figures(self, start: date, end: date) -> Timeliness:
+        plans = self.plans
+        return Timeliness(
+            start=start,
+            end=end,
+            plans_issued=plans,
+            plans_within_20_weeks=self.within,
+            pct_within_20_weeks_incl=_pct(self.within, plans),
+            plans_without_exception=self.clean,
+            plans_without_exception_within_20_weeks=self.clean_within,
+            pct_within_20_weeks_excl=_pct(self.clean_within, self.clean),
+            decisions=self.decisions,
+            decisions_within_6_weeks=self.decisions_within,
+            pct_decisions_within_6_weeks=_pct(self.decisions_within, self.decisions),
+            average_weeks_to_issue=self.total_days / 7 / plans if plans else None,
+            plans_after_52_weeks=self.after52,
+            pct_plans_after_52_weeks=_pct(self.after52, plans),
+            reviews=self.reviews,
+            reviews_within_12_months=self.reviews_within,
+            pct_reviews_within_12_months=_pct(self.reviews_within, self.reviews),
+            review_decisions=self.review_decisions,
+            review_decisions_within_4_weeks=self.review_decisions_within,
+            pct_review_decisions_within_4_weeks=_pct(
+                self.review_decisions_within, self.review_decisions
+            ),
+        )
+
+
 def timeliness(
     cases: Iterable[Facts], start: date, end: date, policy: Policy | None = None
 ) -> Timeliness:
     """Measures over events dated start..end inclusive (plans by issue date, decisions by date).
 
     "Excluding exceptions" counts only plans with no exception that excuses N5 (X1-X4): SEN2's
-    per-assessment Week20 flag.
+    per-assessment Week20 flag. Each case's part is `case_times` (what the store keeps).
     """
     policy = policy or Policy()
-    plans = within = clean = clean_within = after52 = total_days = 0
-    decisions = decisions_within = 0
-    reviews = reviews_within = review_decisions = review_decisions_within = 0
+    tally = Tally()
     for f in cases:
-        received = f.request_received
-        if received is not None:
-            issued = f.final_issued
-            if issued is not None and start <= issued <= end and issued >= received:
-                days = (issued - received).days
-                plans += 1
-                total_days += days
-                on_time = days <= TWENTY_WEEKS_DAYS
-                within += on_time
-                after52 += days > FIFTY_TWO_WEEKS_DAYS
-                if not any(e.code in _N5_EXCEPTIONS for e in f.exceptions):
-                    clean += 1
-                    clean_within += on_time
-            decided = f.decision_to_assess
-            if decided is not None and start <= decided <= end and decided >= received:
-                decisions += 1
-                decisions_within += (decided - received).days <= SIX_WEEKS_DAYS
-        if not f.reviews:
-            continue
-        cycle = f.plan_issued or f.final_issued
-        for r in sorted(
-            (r for r in f.reviews if r.decision_sent is not None),
-            key=lambda r: r.decision_sent or date.min,
-        ):
-            sent = r.decision_sent
-            assert sent is not None
-            if start <= sent <= end:
-                if cycle is not None:
-                    reviews += 1
-                    reviews_within += sent <= review_due(cycle, policy)
-                if r.meeting is not None:
-                    review_decisions += 1
-                    review_decisions_within += (sent - r.meeting).days <= FOUR_WEEKS_DAYS
-            # "Date of the last review" is the decision date (SEN2 LastReview): the next cycle.
-            cycle = sent
-    return Timeliness(
-        start=start,
-        end=end,
-        plans_issued=plans,
-        plans_within_20_weeks=within,
-        pct_within_20_weeks_incl=_pct(within, plans),
-        plans_without_exception=clean,
-        plans_without_exception_within_20_weeks=clean_within,
-        pct_within_20_weeks_excl=_pct(clean_within, clean),
-        decisions=decisions,
-        decisions_within_6_weeks=decisions_within,
-        pct_decisions_within_6_weeks=_pct(decisions_within, decisions),
-        average_weeks_to_issue=total_days / 7 / plans if plans else None,
-        plans_after_52_weeks=after52,
-        pct_plans_after_52_weeks=_pct(after52, plans),
-        reviews=reviews,
-        reviews_within_12_months=reviews_within,
-        pct_reviews_within_12_months=_pct(reviews_within, reviews),
-        review_decisions=review_decisions,
-        review_decisions_within_4_weeks=review_decisions_within,
-        pct_review_decisions_within_4_weeks=_pct(review_decisions_within, review_decisions),
-    )
+        tally.count(case_times(f, policy), start, end)
+    return tally.figures(start, end)

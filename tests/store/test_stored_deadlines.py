@@ -14,10 +14,11 @@ from send_desktop.store import Database, counts, summaries
 from send_desktop.store import cases as c
 from send_desktop.store.demo import make_demo
 from send_desktop.store.facts import case_facts
-from send_desktop.store.models import Case, CaseStepRow, CaseSummaryRow
+from send_desktop.store.models import Case, CaseReviewTimeRow, CaseStepRow, CaseSummaryRow
 from send_desktop.store.queries import caseload, caseworkers
 from send_desktop.store.settings import load_policy, save_policy
 from send_desktop.timeline.digest import digest, status_on
+from send_desktop.timeline.timeliness import ReviewTime
 from tests.oracles import caseload_by_case
 
 AS_OF = date(2025, 6, 1)
@@ -35,6 +36,11 @@ def assert_fresh(db: Database) -> int:
             steps.setdefault(row.case_id, []).append(
                 (row.step_id, row.due, row.soon, row.kind, row.covered)
             )
+        reviews: dict[int, list[ReviewTime]] = {}
+        for r in s.execute(select(CaseReviewTimeRow).order_by(CaseReviewTimeRow.id)).scalars():
+            reviews.setdefault(r.case_id, []).append(
+                ReviewTime(r.sent, r.on_time, r.meeting_on_time)
+            )
     assert set(stored) == set(facts)
     for case_id, case_facts_ in facts.items():
         d = digest(case_facts_, policy)
@@ -50,6 +56,15 @@ def assert_fresh(db: Database) -> int:
             (d.next.id, d.next.due, d.next.soon) if d.next else (None, None, None)
         )
         assert steps.get(case_id, []) == [(s.id, s.due, s.soon, s.kind, s.covered) for s in d.steps]
+        t = d.times  # what timeliness counts of the case (report counts it in SQL)
+        assert t is not None
+        assert (row.issued_on, row.issue_days, row.issue_excused) == (
+            t.issued,
+            t.issue_days,
+            t.issue_excused,
+        )
+        assert (row.decided_on, row.decision_on_time) == (t.decided, t.decision_on_time)
+        assert reviews.get(case_id, []) == list(t.reviews)
     return len(facts)
 
 
