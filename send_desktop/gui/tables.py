@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Protocol
 
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -75,7 +75,7 @@ class FastCellDelegate(QStyledItemDelegate):
     def __init__(self, view: QTableView, model: PaintedModel) -> None:
         super().__init__(view)
         self._model = model
-        self._texts: dict[tuple[str, int], QStaticText] = {}
+        self._texts: dict[tuple[str, int], str | QStaticText] = {}
         self._pixmaps: dict[tuple[int, int, bool], QPixmap] = {}
         self._font = QFont(view.font())
         self._metrics = QFontMetrics(self._font)
@@ -101,18 +101,24 @@ class FastCellDelegate(QStyledItemDelegate):
         width = rect.right() - self.MARGIN - left
         if width <= 0 or not found.text:
             return
-        static = self._static(found.text, width)
-        painter.save()
+        pen = painter.pen()
         if selected:
             painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
         elif found.colour is not None:
             painter.setPen(found.colour)
         else:
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-        size = static.size()
-        x = left + (width - size.width() if found.align_right else 0)
-        painter.drawStaticText(QPointF(x, rect.y() + (rect.height() - size.height()) / 2), static)
-        painter.restore()
+        laid_out = self._laid_out(found.text, width)
+        if isinstance(laid_out, str):  # first seen: one plain draw is cheaper than a layout
+            align = Qt.AlignmentFlag.AlignRight if found.align_right else Qt.AlignmentFlag.AlignLeft
+            box = QRect(left, rect.y(), width, rect.height())
+            painter.drawText(box, int(align | Qt.AlignmentFlag.AlignVCenter), laid_out)
+        else:
+            size = laid_out.size()
+            x = left + (width - size.width() if found.align_right else 0)
+            top = rect.y() + (rect.height() - size.height()) / 2
+            painter.drawStaticText(QPointF(x, top), laid_out)
+        painter.setPen(pen)
         if state & QStyle.StateFlag.State_HasFocus:
             painter.save()
             role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
@@ -120,20 +126,27 @@ class FastCellDelegate(QStyledItemDelegate):
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
             painter.restore()
 
-    def _static(self, text: str, width: int) -> QStaticText:
+    def _laid_out(self, text: str, width: int) -> str | QStaticText:
+        """The text as shown in `width` (elided to fit): the plain string the first time it
+        is painted, its kept layout (QStaticText) from the second (a re-sort, a repaint)."""
         key = (text, width)
-        static = self._texts.get(key)
-        if static is None:
+        kept = self._texts.get(key)
+        if kept is None:
             shown = text
             if self._metrics.horizontalAdvance(text) > width:
                 shown = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-            static = QStaticText(shown)
+            kept = shown
+        elif isinstance(kept, str):
+            static = QStaticText(kept)
             static.setTextFormat(Qt.TextFormat.PlainText)
             static.prepare(QTransform(), self._font)
-            if len(self._texts) > self.KEPT:
-                self._texts.clear()
-            self._texts[key] = static
-        return static
+            kept = static
+        else:
+            return kept
+        if len(self._texts) > self.KEPT:
+            self._texts.clear()
+        self._texts[key] = kept
+        return kept
 
     def _pixmap(self, icon: QIcon, side: int, selected: bool) -> QPixmap:
         key = (icon.cacheKey(), side, selected)
