@@ -114,8 +114,9 @@ class MainWindow(QMainWindow):
         # (my caseworker id, my team id), read at each load; None before the first.
         self._scope: tuple[int | None, int | None] | None = None
         self._scope_counts: Counts | None = None
-        #: What _scope_counts were last counted for by _base_changed (query, which counts).
-        self._counted: tuple[CaseloadQuery, int] | None = None
+        #: What _base_changed last counted: for which query, and the Counts it made (a load's
+        #: fresh counts are another object, so they are not taken for these).
+        self._counted: tuple[CaseloadQuery, Counts] | None = None
         self._loading = False
         # The platform adds " - SEND Desktop" itself (applicationDisplayName, on Windows and X11).
         self.setWindowTitle(f"Caseload - {user}")
@@ -703,10 +704,11 @@ class MainWindow(QMainWindow):
             return
         query = self._current_query()
         key = query.without_quick()
-        if self._counted != (key, id(self._scope_counts)) or self._scope_counts is None:
+        counted = self._counted
+        if counted is None or counted[0] != key or counted[1] is not self._scope_counts:
             with self.db.session() as session:
                 self._scope_counts = counts.counts(session, query)
-            self._counted = (key, id(self._scope_counts))
+            self._counted = (key, self._scope_counts)
         self.apply_search(self.search_box.text())
 
     def _current_query(self, search: str | None = None) -> CaseloadQuery:
