@@ -32,8 +32,9 @@ from send_desktop.gui.table_model import (
     date_key,
     format_date,
 )
+from send_desktop.gui.tables import PaintedCell
 from send_desktop.store import Database, counts
-from send_desktop.store.counts import CaseloadQuery
+from send_desktop.store.counts import DESK_COLUMNS, CaseloadQuery, Shown
 from send_desktop.store.models import national_curriculum_year
 from send_desktop.store.queries import CaseloadRow
 
@@ -135,59 +136,81 @@ def _urgent_colour(row: CaseloadRow) -> QColor | None:
     return status_colour(row.status) if row.days_left is not None else None
 
 
+def _plain(shown: Shown) -> dict[str, Any]:
+    """How a column of its kind shows and sorts a field, unless _looks says otherwise."""
+    field = shown.field
+    if shown.kind == "date":
+        return {
+            "display": lambda r: format_date(getattr(r, field)),
+            "sort_key": lambda r: date_key(getattr(r, field)),
+        }
+    if shown.kind == "int":
+        return {
+            "display": lambda r: "" if getattr(r, field) is None else str(getattr(r, field)),
+            "sort_key": lambda r: 10**6 if getattr(r, field) is None else getattr(r, field),
+        }
+    return {
+        "display": lambda r: str(getattr(r, field) or ""),
+        "sort_key": lambda r: str(getattr(r, field) or "").lower(),
+    }
+
+
+def _looks(as_of: date) -> dict[str, dict[str, Any]]:
+    """The desk's own look of some fields (the rest are _plain by their kind)."""
+    return {
+        "child_name": {"sort_key": lambda r: (r.last_name.lower(), r.first_name.lower())},
+        "date_of_birth": {
+            "display": lambda r: age_and_year(r.date_of_birth, as_of),
+            "sort_key": lambda r: -date_key(r.date_of_birth),
+            "header_tip": "Age in years and national curriculum year (R = Reception)",
+        },
+        "next_title": {"sort_key": lambda r: r.next_title or "~", "tooltip": _next_tip},
+        "days_left": {
+            "display": days_text,
+            "foreground": _urgent_colour,
+            "header_tip": "Calendar days to the next deadline; 'late' when it has passed",
+        },
+        "status": {
+            "display": _status_text,
+            "sort_key": _status_rank,
+            "tooltip": _status_tip,
+            "decoration": lambda r: icon(row_look(r).icon_name),
+            "foreground": lambda r: _colour(row_look(r).colour),
+        },
+    }
+
+
 def caseload_columns(as_of: date) -> list[Column[CaseloadRow]]:
+    """The desk's columns, as store/counts.py DESK_COLUMNS declares them."""
+    looks = _looks(as_of)
     return [
-        Column("Case ref", lambda r: r.ref, lambda r: r.ref),
         Column(
-            "Child",
-            lambda r: r.child_name,
-            lambda r: (r.last_name.lower(), r.first_name.lower()),
-        ),
-        Column(
-            "Age · NCY",
-            lambda r: age_and_year(r.date_of_birth, as_of),
-            lambda r: -date_key(r.date_of_birth),
-            header_tip="Age in years and national curriculum year (R = Reception)",
-        ),
-        Column("Stage", lambda r: r.stage, lambda r: r.stage),
-        Column(
-            "Next step",
-            lambda r: r.next_title or "",
-            lambda r: r.next_title or "~",
-            tooltip=_next_tip,
-        ),
-        Column(
-            "Next deadline",
-            lambda r: format_date(r.next_due),
-            lambda r: date_key(r.next_due),
-        ),
-        Column(
-            "Days left",
-            days_text,
-            lambda r: r.days_left if r.days_left is not None else 10**6,
-            foreground=_urgent_colour,
-            align_right=True,
-            header_tip="Calendar days to the next deadline; 'late' when it has passed",
-        ),
-        Column(
-            "Status",
-            _status_text,
-            _status_rank,
-            tooltip=_status_tip,
-            decoration=lambda r: icon(row_look(r).icon_name),
-            foreground=lambda r: _colour(row_look(r).colour),
-        ),
-        Column("Caseworker", lambda r: r.caseworker or "", lambda r: (r.caseworker or "").lower()),
+            shown.header,
+            **(_plain(shown) | {"align_right": shown.align_right} | looks.get(shown.field, {})),
+        )
+        for shown in DESK_COLUMNS
     ]
 
 
-COL_REF, COL_CHILD, COL_AGE, COL_STAGE, COL_NEXT, COL_DUE, COL_DAYS, COL_STATUS, COL_WORKER = range(
-    9
+_AT = {shown.field: number for number, shown in enumerate(DESK_COLUMNS)}
+COL_REF, COL_CHILD, COL_AGE, COL_STAGE = (
+    _AT["ref"],
+    _AT["child_name"],
+    _AT["date_of_birth"],
+    _AT["stage"],
+)
+COL_NEXT, COL_DUE, COL_DAYS, COL_STATUS, COL_WORKER = (
+    _AT["next_title"],
+    _AT["next_due"],
+    _AT["days_left"],
+    _AT["status"],
+    _AT["caseworker"],
 )
 
-
 #: The store's sort key (store/counts.py SORTS) for each column.
-COLUMN_SORTS = ("ref", "child", "age", "stage", "next", "due", "due", "status", "caseworker")
+COLUMN_SORTS = tuple(shown.sort for shown in DESK_COLUMNS)
+#: A typical widest value of each column the desk sizes to its values (the rest stretch).
+COLUMN_SAMPLES = {number: shown.sample for number, shown in enumerate(DESK_COLUMNS) if shown.sample}
 
 QUICK_KEYS: dict[QuickFilter, str] = {
     QuickFilter.ALL: "all",
@@ -219,6 +242,7 @@ class CaseloadModel(QAbstractTableModel):
         self._total = 0
         self._pages: dict[int, list[CaseloadRow]] = {}
         self._cells: dict[tuple[int, int, int], Any] = {}
+        self._paint_cache: dict[int, tuple[PaintedCell, ...]] = {}
         self._sort_column = COL_DUE
         self._descending = False
 
@@ -232,7 +256,7 @@ class CaseloadModel(QAbstractTableModel):
         """Show the cases `query` selects (None: nothing); a first page may come ready-read."""
         self.beginResetModel()
         self.query = query
-        self._pages, self._cells = {}, {}
+        self._pages, self._cells, self._paint_cache = {}, {}, {}
         if query is None or self.db is None:
             self._total = 0
         elif first_page is not None and total is not None:
@@ -265,11 +289,14 @@ class CaseloadModel(QAbstractTableModel):
             if len(self._pages) > 50:  # a long scroll keeps the pages near the view
                 self._pages.clear()
                 self._cells.clear()
+                self._paint_cache.clear()
             self._pages[number] = page
         return page
 
     def sort_key(self) -> str:
-        return COLUMN_SORTS[self._sort_column] if 0 <= self._sort_column < 9 else "due"
+        return (
+            COLUMN_SORTS[self._sort_column] if 0 <= self._sort_column < len(COLUMN_SORTS) else "due"
+        )
 
     def first_page(self, session: Session, query: CaseloadQuery) -> list[CaseloadRow]:
         """The first page for `query` in the current sort (read off the GUI thread)."""
@@ -305,6 +332,28 @@ class CaseloadModel(QAbstractTableModel):
         self._cells[key] = value
         return value
 
+    def painted_cell(self, row_number: int, column: int) -> PaintedCell | None:
+        """What the table's paint shows of a cell (gui/tables.py FastCellDelegate): each row's
+        cells are worked out once per query and sort, from the same columns as data()."""
+        if not 0 <= row_number < self._total or not 0 <= column < len(self.columns):
+            return None
+        found = self._paint_cache.get(row_number)
+        if found is None:
+            row = self.row_at(row_number)
+            found = tuple(
+                PaintedCell(
+                    c.display(row),
+                    c.decoration(row) if c.decoration else None,
+                    c.foreground(row) if c.foreground else None,
+                    c.align_right,
+                )
+                for c in self.columns
+            )
+            if len(self._paint_cache) > 2_000:  # a few screens' rows: scrolling starts afresh
+                self._paint_cache.clear()
+            self._paint_cache[row_number] = found
+        return found[column]
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -321,10 +370,8 @@ class CaseloadModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # flags(): QAbstractTableModel's own (enabled, selectable, no children) - not overridden,
+    # so a paint does not call into Python for every cell's flags.
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
@@ -332,7 +379,7 @@ class CaseloadModel(QAbstractTableModel):
         self.beginResetModel()
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self._pages, self._cells = {}, {}
+        self._pages, self._cells, self._paint_cache = {}, {}, {}
         self.endResetModel()
 
     # -- Python interface ----------------------------------------------------------------

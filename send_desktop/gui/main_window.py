@@ -38,15 +38,10 @@ from send_desktop import APP_NAME
 from send_desktop.errors import KnownError
 from send_desktop.gui import fit, qt_settings
 from send_desktop.gui.caseload import (
-    COL_AGE,
-    COL_CHILD,
-    COL_DAYS,
     COL_DUE,
     COL_NEXT,
-    COL_REF,
-    COL_STAGE,
     COL_STATUS,
-    COL_WORKER,
+    COLUMN_SAMPLES,
     QUICK_FILTER_TIPS,
     QUICK_KEYS,
     CaseloadModel,
@@ -55,7 +50,7 @@ from send_desktop.gui.caseload import (
 )
 from send_desktop.gui.crash import handle_exception
 from send_desktop.gui.status import app_icon
-from send_desktop.gui.tables import configure_table
+from send_desktop.gui.tables import FastCellDelegate, configure_table
 from send_desktop.gui.today import TodayItem, TodayModel, chase_button, today_items
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
 from send_desktop.store import Database, counts
@@ -119,6 +114,9 @@ class MainWindow(QMainWindow):
         # (my caseworker id, my team id), read at each load; None before the first.
         self._scope: tuple[int | None, int | None] | None = None
         self._scope_counts: Counts | None = None
+        #: What _base_changed last counted: for which query, and the Counts it made (a load's
+        #: fresh counts are another object, so they are not taken for these).
+        self._counted: tuple[CaseloadQuery, Counts] | None = None
         self._loading = False
         # The platform adds " - SEND Desktop" itself (applicationDisplayName, on Windows and X11).
         self.setWindowTitle(f"Caseload - {user}")
@@ -393,6 +391,7 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Caseload")
         self.table.setModel(self.model)
         configure_table(self.table)
+        self.table.setItemDelegate(FastCellDelegate(self.table, self.model))
         self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
         self._size_caseload_columns()
@@ -404,16 +403,7 @@ class MainWindow(QMainWindow):
         reads, takes the rest, so nothing needs sideways scrolling at 1280 pixels."""
         fit.size_columns(
             self.table,
-            {
-                COL_REF: "EHC-2025-00000",
-                COL_CHILD: "Florence Morris",
-                COL_AGE: "17 · Y12",
-                COL_STAGE: "Not assessed",
-                COL_DUE: "Wed 30/06/2025",
-                COL_DAYS: "115 late",
-                COL_STATUS: "Late - exception",
-                COL_WORKER: "Sam Carter",
-            },
+            COLUMN_SAMPLES,
             stretch=COL_NEXT,
             icon_columns=(COL_STATUS,),
         )
@@ -707,12 +697,18 @@ class MainWindow(QMainWindow):
             self._base_changed()
 
     def _base_changed(self) -> None:
-        """Scope, quick filter or stage changed: new counts and a new query (both SQL)."""
+        """Scope, quick filter or stage changed: new counts and a new query (both SQL). The
+        counts ignore the quick filter (they label it): a click on a quick filter alone keeps
+        the counts it has (read for the same scope, stage and search) and reads the page."""
         if self._scope is None:
             return
         query = self._current_query()
-        with self.db.session() as session:
-            self._scope_counts = counts.counts(session, query)
+        key = query.without_quick()
+        counted = self._counted
+        if counted is None or counted[0] != key or counted[1] is not self._scope_counts:
+            with self.db.session() as session:
+                self._scope_counts = counts.counts(session, query)
+            self._counted = (key, self._scope_counts)
         self.apply_search(self.search_box.text())
 
     def _current_query(self, search: str | None = None) -> CaseloadQuery:

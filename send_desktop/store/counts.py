@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -87,6 +87,66 @@ class CaseloadRow(NamedTuple):
     family_step: str | None = None
     family_title: str | None = None
     family_due: date | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One column of the caseload as the desk's table or the workbook's Caseload sheet shows
+    it: the CaseloadRow field it shows and how. The desk and the workbook derive their columns
+    from DESK_COLUMNS and WORKBOOK_COLUMNS below (gui/caseload.py, workbooks/export.py), and
+    the row's SQL is ROW_SQL: a new column is a CaseloadRow field, its ROW_SQL line and a
+    Shown line here (a bespoke look - an icon, a tooltip - is gui/caseload.py's)."""
+
+    field: str
+    header: str
+    #: How a cell is written: "user" is text a user typed (kept as typed, never a formula).
+    kind: Literal["text", "user", "date", "int", "status"] = "text"
+    #: The store's sort key (SORTS) when the desk's header sorts it.
+    sort: str = "id"
+    #: A typical widest value: the desk sizes the column to it ("" = takes the rest).
+    sample: str = ""
+    align_right: bool = False
+    #: Width in characters in the workbook.
+    width: int = 12
+    #: Personal data left out of a pseudonymised workbook.
+    personal: bool = False
+
+
+#: The desk's caseload table, in order.
+DESK_COLUMNS: tuple[Shown, ...] = (
+    Shown("ref", "Case ref", "user", "ref", "EHC-2025-00000"),
+    Shown("child_name", "Child", "user", "child", "Florence Morris"),
+    Shown("date_of_birth", "Age · NCY", "date", "age", "17 · Y12"),
+    Shown("stage", "Stage", sort="stage", sample="Not assessed"),
+    Shown("next_title", "Next step", sort="next"),
+    Shown("next_due", "Next deadline", "date", "due", "Wed 30/06/2025"),
+    Shown("days_left", "Days left", "int", "due", "115 late", align_right=True),
+    Shown("status", "Status", "status", "status", "Late - exception"),
+    Shown("caseworker", "Caseworker", "user", "caseworker", "Sam Carter"),
+)
+
+#: The workbook's Caseload sheet, in order.
+WORKBOOK_COLUMNS: tuple[Shown, ...] = (
+    Shown("ref", "Case ref", "user"),
+    Shown("child_name", "Child", "user", width=24),
+    Shown("date_of_birth", "Date of birth", "date", width=13, personal=True),
+    Shown("upn", "UPN", "user", width=16, personal=True),
+    Shown("caseworker", "Caseworker", "user", width=18),
+    Shown("team", "Team", "user", width=14),
+    Shown("stage", "Stage"),
+    Shown("request_received", "Request received", "date"),
+    Shown("decision_due", "Decision to assess due", "date"),
+    Shown("decision_date", "Decision to assess", "date"),
+    Shown("final_due", "Final plan due", "date"),
+    Shown("final_issued", "Final plan issued", "date"),
+    Shown("weeks_open", "Weeks open", "int", width=8),
+    Shown("next_title", "Next step", width=30),
+    Shown("next_due", "Next deadline", "date"),
+    Shown("days_left", "Days left", "int", width=8),
+    Shown("status", "Status", "status", width=15),
+    Shown("has_exception", "Exception", width=10),
+    Shown("review_due", "Review due", "date"),
+)
 
 
 def is_overdue(today: date) -> ColumnElement[bool]:
@@ -375,35 +435,51 @@ SORTS: dict[str, Any] = {
 }
 
 
-def _row_columns(today: date) -> tuple[Any, ...]:
-    return (
-        Case.id,
-        Case.ref,
-        Child.first_name,
-        Child.last_name,
-        Child.date_of_birth,
-        Child.upn,
-        Caseworker.name,
-        Team.name,
-        S.stage,
-        _next(today, S.breach_id, S.next_id),
-        _next(today, S.breach_title, S.next_title),
-        next_due_on(today),
-        next_status(today),
-        S.has_exception,
-        Case.request_received,
-        S.decision_due,
-        Case.decision_to_assess,
-        S.final_due,
-        Case.final_issued,
-        S.weeks_end,
-        S.review_due,
+def row_sql(today: date) -> dict[str, Any]:
+    """The SQL of each CaseloadRow field read from the database (the rest are worked out
+    from these in _row: the child's full name, days left, weeks open, the family's step)."""
+    return {
+        "case_id": Case.id,
+        "ref": Case.ref,
+        "first_name": Child.first_name,
+        "last_name": Child.last_name,
+        "date_of_birth": Child.date_of_birth,
+        "upn": Child.upn,
+        "caseworker": Caseworker.name,
+        "team": Team.name,
+        "stage": S.stage,
+        "next_step": _next(today, S.breach_id, S.next_id),
+        "next_title": _next(today, S.breach_title, S.next_title),
+        "next_due": next_due_on(today),
+        "status": next_status(today),
+        "has_exception": S.has_exception,
+        "request_received": Case.request_received,
+        "decision_due": S.decision_due,
+        "decision_date": Case.decision_to_assess,
+        "final_due": S.final_due,
+        "final_issued": Case.final_issued,
+        "weeks_open": S.weeks_end,  # the end of the weeks counted; _row counts them
+        "review_due": S.review_due,
+    }
+
+
+def _row(values: dict[str, Any], today: date) -> CaseloadRow:
+    """A CaseloadRow from row_sql's values by name."""
+    next_due: date | None = values["next_due"]
+    status = values["status"]
+    values.update(
+        child_name=f"{values['first_name']} {values['last_name']}",
+        days_left=(next_due - today).days if next_due is not None else None,
+        status=tl.Status(status) if status is not None else None,
+        has_exception=bool(values["has_exception"]),
+        weeks_open=weeks_open(values["request_received"], values["weeks_open"], today),
     )
+    return CaseloadRow(**values)
 
 
 def _rows_select(q: CaseloadQuery, conn: Connection) -> Select[Any]:
     query = (
-        _from_cases(*_row_columns(q.as_of))
+        _from_cases(*row_sql(q.as_of).values())
         .join(Child, Child.id == Case.child_id)
         .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
         .outerjoin(Team, Team.id == Caseworker.team_id)
@@ -467,40 +543,13 @@ def _read_rows(
     elif offset:
         query = query.offset(offset)
     today = q.as_of
+    names = list(row_sql(today))
     found = []
     counted = 0
     for r in session.connection().execute(query):
         if with_total:
-            counted = r[21]
-        next_due: date | None = r[11]
-        status = tl.Status(r[12]) if r[12] is not None else None
-        found.append(
-            CaseloadRow(
-                case_id=r[0],
-                ref=r[1],
-                child_name=f"{r[2]} {r[3]}",
-                first_name=r[2],
-                last_name=r[3],
-                date_of_birth=r[4],
-                upn=r[5],
-                caseworker=r[6],
-                team=r[7],
-                stage=r[8],
-                next_step=r[9],
-                next_title=r[10],
-                next_due=next_due,
-                days_left=(next_due - today).days if next_due is not None else None,
-                status=status,
-                has_exception=bool(r[13]),
-                request_received=r[14],
-                decision_due=r[15],
-                decision_date=r[16],
-                final_due=r[17],
-                final_issued=r[18],
-                weeks_open=weeks_open(r[14], r[19], today),
-                review_due=r[20],
-            )
-        )
+            counted = r[len(names)]
+        found.append(_row(dict(zip(names, r, strict=False)), today))
     return _with_family(session, q, found, whole=limit is None), counted
 
 

@@ -163,6 +163,9 @@ def refuse_if_damaged(path: Path) -> None:
         )
 
 
+CACHE_KIB = 16 * 1024
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
@@ -170,6 +173,11 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 16 MiB of page cache (SQLite's default is 2 MB): a caseworker's cases lie on pages
+        # scattered through a large file, and a desk action re-reads them (at 100,000 cases a
+        # page query 5.1 -> 3.4 ms). Pages are cached as they are read, so a small database
+        # or a short session never holds more than it read.
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     finally:
         cursor.close()
 

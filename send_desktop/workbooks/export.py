@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
 from send_desktop.store import Database
+from send_desktop.store.counts import WORKBOOK_COLUMNS, Shown
 from send_desktop.store.facts import facts_for
 from send_desktop.store.models import Case, Caseworker, Team
 from send_desktop.store.queries import caseload
@@ -193,31 +194,13 @@ def _child(row: CaseloadLike, pseudonymise: bool) -> str:
     return row.child_name
 
 
+def _sheet_columns(pseudonymise: bool) -> tuple[Shown, ...]:
+    """The Caseload sheet's columns as store/counts.py WORKBOOK_COLUMNS declares them."""
+    return tuple(c for c in WORKBOOK_COLUMNS if not (pseudonymise and c.personal))
+
+
 def caseload_columns(pseudonymise: bool) -> tuple[Column, ...]:
-    columns = [
-        Column("Case ref", 12, "user"),
-        Column("Child", 24, "user"),
-        Column("Date of birth", 13, "date"),
-        Column("UPN", 16, "user"),
-        Column("Caseworker", 18, "user"),
-        Column("Team", 14, "user"),
-        Column("Stage", 12, "text"),
-        Column("Request received", 12, "date"),
-        Column("Decision to assess due", 12, "date"),
-        Column("Decision to assess", 12, "date"),
-        Column("Final plan due", 12, "date"),
-        Column("Final plan issued", 12, "date"),
-        Column("Weeks open", 8, "int"),
-        Column("Next step", 30, "text"),
-        Column("Next deadline", 12, "date"),
-        Column("Days left", 8, "int"),
-        Column("Status", 15, "status"),
-        Column("Exception", 10, "text"),
-        Column("Review due", 12, "date"),
-    ]
-    if pseudonymise:
-        columns = [c for c in columns if c.header not in {"Date of birth", "UPN"}]
-    return tuple(columns)
+    return tuple(Column(c.header, c.width, c.kind) for c in _sheet_columns(pseudonymise))
 
 
 RefCode = Callable[[str], str]
@@ -230,27 +213,15 @@ def _ref(row: CaseloadLike, code: RefCode | None) -> str:
 def caseload_values(
     row: CaseloadLike, pseudonymise: bool, code: RefCode | None = None
 ) -> list[object]:
-    values: list[object] = [_ref(row, code), _child(row, pseudonymise)]
-    if not pseudonymise:
-        values += [row.date_of_birth, row.upn]
-    values += [
-        row.caseworker,
-        row.team,
-        row.stage,
-        row.request_received,
-        row.decision_due,
-        row.decision_date,
-        row.final_due,
-        row.final_issued,
-        row.weeks_open,
-        row.next_title,
-        row.next_due,
-        row.days_left,
-        row.status,
-        "Yes" if row.has_exception else "",
-        row.review_due,
+    own: dict[str, object] = {
+        "ref": _ref(row, code),
+        "child_name": _child(row, pseudonymise),
+        "has_exception": "Yes" if row.has_exception else "",
+    }
+    return [
+        own[c.field] if c.field in own else getattr(row, c.field)
+        for c in _sheet_columns(pseudonymise)
     ]
-    return values
 
 
 def _deadline_order(row: CaseloadLike) -> tuple[int, dt.date, str]:
