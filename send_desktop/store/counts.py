@@ -15,14 +15,16 @@ everywhere:
 
 A status that depends on today is decided here, in the query, from stored dates: nothing is
 recomputed at midnight. `timeline.digest.status_on` is the same rule in Python (tested equal).
+
+The plain data a caseload is made of (CaseloadRow, CaseloadQuery, Counts) is defined in
+store/caseload_types.py, without SQLAlchemy, for the start's first paint; it is re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -43,6 +45,9 @@ from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.store import search_index
+from send_desktop.store.caseload_types import CaseloadQuery as CaseloadQuery
+from send_desktop.store.caseload_types import CaseloadRow as CaseloadRow
+from send_desktop.store.caseload_types import Counts as Counts
 from send_desktop.store.models import Case, CaseStepRow, Caseworker, Child, Team
 from send_desktop.store.models import CaseSummaryRow as S
 from send_desktop.timeline.digest import DUTY, weeks_open
@@ -55,38 +60,6 @@ QUICK_FILTERS = ("all", "overdue", "this-week", "four-weeks", "exceptions", "rev
 
 
 # --- the definitions -------------------------------------------------------------------------
-
-
-class CaseloadRow(NamedTuple):
-    """One case as the caseload table, dashboard and supervision workbook show it."""
-
-    case_id: int
-    ref: str
-    child_name: str
-    first_name: str
-    last_name: str
-    date_of_birth: date | None
-    upn: str | None
-    caseworker: str | None
-    team: str | None
-    stage: str
-    next_step: str | None
-    next_title: str | None
-    next_due: date | None
-    days_left: int | None
-    status: tl.Status | None
-    has_exception: bool
-    request_received: date
-    decision_due: date
-    decision_date: date | None
-    final_due: date
-    final_issued: date | None
-    weeks_open: int
-    review_due: date | None
-    #: The family's open window or right, if any (never the authority's next deadline).
-    family_step: str | None = None
-    family_title: str | None = None
-    family_due: date | None = None
 
 
 def is_overdue(today: date) -> ColumnElement[bool]:
@@ -161,24 +134,6 @@ def quick_condition(quick: str, today: date) -> ColumnElement[bool] | None:
 
 
 # --- which cases -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseloadQuery:
-    """Which cases a list shows: scope, quick filter, stage and search words."""
-
-    as_of: date
-    caseworker_id: int | None = None
-    team_id: int | None = None
-    include_closed: bool = False
-    search: str | None = None
-    quick: str = "all"
-    stage: str | None = None
-    #: Restrict to a caseworker who does not exist (e.g. a user with no record): no rows.
-    nobody: bool = False
-
-    def without_quick(self) -> CaseloadQuery:
-        return replace(self, quick="all")
 
 
 def _like_pattern(word: str) -> str:
@@ -295,20 +250,6 @@ def step_is_open(today: date) -> ColumnElement[bool]:
 
 
 # --- counts ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Counts:
-    """The figures every screen shows for a set of cases (see the module's definitions)."""
-
-    cases: int
-    overdue: int
-    late_exception: int
-    this_week: int
-    four_weeks: int
-    exceptions: int
-    reviews_due: int
-    steps_overdue: int
 
 
 def counts(session: Session, q: CaseloadQuery) -> Counts:
