@@ -168,8 +168,9 @@ def painted_start(
 
     after = _AfterPaint(window.table.viewport(), lambda: QTimer.singleShot(0, open_database))
     window.setProperty("_after_paint", after)  # kept alive with the window
-    # Should no paint come (a minimised window), the database opens anyway.
-    QTimer.singleShot(1000, open_database)
+    # Should no paint come (a window started minimised), the database opens anyway; late
+    # enough that a slow first paint on a busy machine is not kept waiting behind it.
+    QTimer.singleShot(3000, open_database)
     window.show()
     return True
 
