@@ -133,11 +133,13 @@ def painted_start(
     location: str | None,
     opened: Callable[[Database], object] = lambda _db: None,
     backup: bool = True,
+    refused: Callable[[int], object] = QApplication.exit,
 ) -> bool:
     """Paint `window` from the plain first page of the SQLite file at `location` and show it;
     once that paint is done, import the store and open the database (its checks: too new,
-    read-only, network share), attach it and start the background load. False (nothing shown)
-    when the plain read cannot be used: the caller opens the database first."""
+    read-only, network share), attach it and start the background load; a refusal is shown
+    and `refused(exit code)` ends the program. False (nothing shown) when the plain read
+    cannot be used: the caller opens the database first."""
     from send_desktop.store.location import existing_sqlite_file
 
     path = existing_sqlite_file(location)
@@ -157,7 +159,7 @@ def painted_start(
             # Refused after all (read-only, a folder gone...): said, and the program ends.
             show_known_error(exc, window)
             window.close()
-            QApplication.exit(exc.exit_code)
+            refused(exc.exit_code)
             return
         opened(db)
         window.attach(db)

@@ -259,9 +259,12 @@ def _read(
     head = conn.execute("SELECT version_num FROM alembic_version").fetchall()
     if [tuple(r) for r in head] != [(SCHEMA_HEAD,)]:
         return None
-    # One stamp over every stored row (min and max: two index look-ups, not a scan of 10^6
-    # rows), and it is the stamp this program computes for the file's own policy.
-    low, high = conn.execute("SELECT min(stamp), max(stamp) FROM case_summary").fetchone()
+    # One stamp over every stored row, and it is the stamp this program computes for the
+    # file's own policy. min and max in two sub-queries: each one index look-up (SQLite
+    # scans every row for min() and max() in one SELECT: 0.4 s at 1,000,000 cases).
+    low, high = conn.execute(
+        "SELECT (SELECT min(stamp) FROM case_summary), (SELECT max(stamp) FROM case_summary)"
+    ).fetchone()
     wanted = stamp if stamp is not None else _policy_stamp(conn)
     if wanted is None or low != high or (low is not None and low != wanted):
         return None

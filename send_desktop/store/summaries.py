@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,8 +42,11 @@ from send_desktop.store.models import (
 from send_desktop.store.stamps import POLICY_PREFIX as _POLICY_PREFIX
 from send_desktop.store.stamps import calendar_version as calendar_version
 from send_desktop.store.stamps import stamp_for as stamp_for
-from send_desktop.timeline.bulk import CaseColumns
-from send_desktop.timeline.bulk_digest import bulk_digests
+
+if TYPE_CHECKING:
+    # numpy and the bulk engine load when deadlines are written, not when a database opens
+    # (Database installs this module): opening and reading a caseload need neither.
+    from send_desktop.timeline.bulk import CaseColumns
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,8 @@ def _write(
     conn.execute(delete(CaseSummaryRow).where(CaseSummaryRow.case_id.in_(block)))
     if not facts:
         return 0
+    from send_desktop.timeline.bulk import CaseColumns
+
     return write_columns(
         conn, CaseColumns.from_facts(list(facts.values()), list(facts)), policy, stamp
     )
@@ -123,6 +128,8 @@ def _write(
 def write_columns(conn: Connection, cols: CaseColumns, policy: tl.Policy, stamp: str) -> int:
     """Insert the digests of cases that have none stored yet (the demo's new cases, or after
     `refresh` deleted them), computed for the whole column at once."""
+    from send_desktop.timeline.bulk_digest import bulk_digests
+
     found = bulk_digests(cols, policy)
     summary = found.summary_columns()
     summary["stamp"] = [stamp] * len(found)

@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, text
 
+from send_desktop.errors import ReadOnlyError
 from send_desktop.gui import app as gui_app
 from send_desktop.gui import crash
 from send_desktop.gui.app import painted_start
@@ -254,7 +255,9 @@ def test_what_database_open_says_after_the_paint_is_shown(
     monkeypatch.setattr(database.os, "access", lambda *_args, **_kw: False)
     window = MainWindow(None, user, as_of=AS_OF)
     qtbot.addWidget(window)
-    assert painted_start(window, str(sqlite_db.path), backup=False)
-    qtbot.waitUntil(lambda: bool(shown), timeout=60000)
+    codes: list[int] = []
+    assert painted_start(window, str(sqlite_db.path), backup=False, refused=codes.append)
+    qtbot.waitUntil(lambda: bool(codes), timeout=60000)
     assert "read-only" in shown[0]
+    assert codes == [ReadOnlyError("").exit_code]  # the program ends with the error's code
     assert not window.isVisible() and window.db is None
