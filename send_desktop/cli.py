@@ -28,7 +28,9 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; commands=False: the options only (the desktop program's start,
+    which must not import every sub-command's modules - calc's loads SQLAlchemy)."""
     parser = argparse.ArgumentParser(
         prog="send-desktop",
         description=(
@@ -50,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start offscreen, migrate a temporary database, build the windows, check, exit",
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)
@@ -57,8 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    # Only options (or none): the desktop program, parsed without loading the sub-commands.
+    wants_help = any(a in ("-h", "--help") for a in given)
+    args, rest = (None, given) if wants_help else build_parser(False).parse_known_args(given)
+    if args is None or rest:
+        args = build_parser().parse_args(given)
     from send_desktop.logs import setup_logging
 
     setup_logging()

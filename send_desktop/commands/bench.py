@@ -348,12 +348,12 @@ _APP_WINDOW = textwrap.dedent(
                 return int(line.split()[1])
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     from PySide6.QtCore import QTimer
-    from send_desktop.gui.app import create_application
+    from send_desktop.gui.app import create_application, painted_start
     from send_desktop.gui.main_window import MainWindow
-    from send_desktop.store import Database
     app = create_application(sys.argv[:1])
-    db = Database.open(sys.argv[2], sys.argv[3])
-    window = MainWindow(db, sys.argv[3], load=False)
+    # The program's own start (gui/app.py run_gui): the window painted from the plain first
+    # page, the database opened after that paint; else opened first, as run_gui does.
+    window = MainWindow(None, sys.argv[3])
     window.scope_combo.setCurrentIndex(window.scope_combo.findText("My cases"))
     window.resize(1200, 800)
     first = []
@@ -361,17 +361,20 @@ _APP_WINDOW = textwrap.dedent(
         # The first rows painted: the plain first page, or the load when it could not be used.
         window.table.viewport().repaint()
         first.append(time.time() - float(sys.argv[1]))
+        first.append(peak_kb())
     def painted(count):
         # Handed over to the normal model: the caseload is open; peak memory is taken here.
         window.table.viewport().repaint()
         since = time.time() - float(sys.argv[1])
-        print("painted", peak_kb(), count, first[0] if first else since, since, flush=True)
+        at_first = first[1] if first else peak_kb()
+        print("painted", peak_kb(), count, first[0] if first else since, since, at_first, flush=True)
         app.quit()
     window.caseload_shown.connect(lambda n: QTimer.singleShot(0, lambda: shown(n)))
     window.caseload_loaded.connect(lambda n: QTimer.singleShot(0, lambda: painted(n)))
-    window.show()
-    window._show_first_page()
-    window.reload()
+    if not painted_start(window, sys.argv[2], backup=False):
+        from send_desktop.store import Database
+        window.attach(Database.open(sys.argv[2], sys.argv[3]))
+        window.show()
     app.exec()
     """
 )
@@ -397,7 +400,8 @@ def _start_probe(script: str, *argv: str) -> tuple[float, float, float]:
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("painted")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"start-up probe failed: {proc.stderr.strip()[-800:]}")
-    _word, peak_kb, _count, first, handed = line.split()
+    # The app's line adds the peak at its first paint (read by the start-up notes' script).
+    _word, peak_kb, _count, first, handed, *_at_first = line.split()
     return float(first), float(peak_kb) / 1024, float(handed)
 
 

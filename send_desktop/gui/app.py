@@ -6,18 +6,11 @@ import argparse
 import getpass
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-# isort: off
-# The store and the timeline before PySide6: PySide6 hooks every import made after it and
-# reads the module's source (its __feature__ check), about 0.1 s of each start for these 300
-# modules, which the main window needs before its first paint anyway.
-from send_desktop.store import Database
-from send_desktop.store import queries as _queries  # noqa: F401
-# isort: on
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
@@ -30,9 +23,14 @@ from send_desktop.gui.crash import (
     route_qt_messages,
     show_known_error,
 )
-from send_desktop.gui.demo import add_demo_cases, case_count
 from send_desktop.gui.status import app_icon
 from send_desktop.gui.workers import run_in_background
+
+# Nothing heavy before the first paint (issue 15): the store's SQLAlchemy side, the models,
+# numpy and the bank-holiday tables load after the window shows the plain first page.
+if TYPE_CHECKING:
+    from send_desktop.gui.main_window import MainWindow
+    from send_desktop.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +65,42 @@ def database_location(args: argparse.Namespace) -> str | None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    """QApplication; with a caseworker named, the window painted from a plain first page of a
+    SQLite file (store/first_page.py) and the database opened after that paint; else (first
+    run, a new, older, newer or stale database, team mode) the database opened first."""
     app = create_application()
     route_qt_messages()
     install_excepthook()
     from send_desktop.gui.main_window import MainWindow
-    from send_desktop.gui.settings_dialog import FirstRunDialog, StartChoice
 
     user = getattr(args, "user", None) or qt_settings.read_str(qt_settings.CASEWORKER_NAME)
+    location = database_location(args)
+    opened: list[Database] = []
+    window: MainWindow | None = None
+    if user:
+        window = MainWindow(None, user)
+        if painted_start(window, location, opened.append):
+            code = app.exec()
+            for db in opened:
+                db.engine.dispose()
+            return int(code)
+    return _start_with_database(app, window, location, user)
+
+
+def _start_with_database(
+    app: QApplication, window: MainWindow | None, location: str | None, user: str | None
+) -> int:
+    """The database opened (migrated, refused, backed up) before the window shows."""
+    from send_desktop.gui.demo import add_demo_cases, case_count
+    from send_desktop.gui.main_window import MainWindow
+    from send_desktop.gui.settings_dialog import FirstRunDialog, StartChoice
+    from send_desktop.store import Database
+
     choice: StartChoice | None = None
     try:
         # Opened before the welcome, so a database that already holds cases is not offered
         # demo data (which goes only into an empty one).
-        db = Database.open(database_location(args), user or _login_name())
+        db = Database.open(location, user or _login_name())
     except KnownError as exc:
         show_known_error(exc)
         return exc.exit_code
@@ -89,7 +111,10 @@ def run_gui(args: argparse.Namespace) -> int:
             return 0
         user, choice = first.name, first.choice
         db.user = user
-    window = MainWindow(db, user)
+    if window is None:
+        window = MainWindow(db, user)
+    else:
+        window.attach(db)
     window.show()
     show_database_warnings(window, db)
     _start_daily_backup(db)
@@ -101,6 +126,70 @@ def run_gui(args: argparse.Namespace) -> int:
     code = app.exec()
     db.engine.dispose()
     return int(code)
+
+
+def painted_start(
+    window: MainWindow,
+    location: str | None,
+    opened: Callable[[Database], object] = lambda _db: None,
+    backup: bool = True,
+    refused: Callable[[int], object] = QApplication.exit,
+) -> bool:
+    """Paint `window` from the plain first page of the SQLite file at `location` and show it;
+    once that paint is done, import the store and open the database (its checks: too new,
+    read-only, network share), attach it and start the background load; a refusal is shown
+    and `refused(exit code)` ends the program. False (nothing shown) when the plain read
+    cannot be used: the caller opens the database first."""
+    from send_desktop.store.location import existing_sqlite_file
+
+    path = existing_sqlite_file(location)
+    if path is None or not window.show_plain_first_page(path):
+        return False
+    started: list[bool] = []
+
+    def open_database() -> None:
+        if started:
+            return
+        started.append(True)
+        from send_desktop.store import Database
+
+        try:
+            db = Database.open(location, window.user)
+        except KnownError as exc:
+            # Refused after all (read-only, a folder gone...): said, and the program ends.
+            show_known_error(exc, window)
+            window.close()
+            refused(exc.exit_code)
+            return
+        opened(db)
+        window.attach(db)
+        show_database_warnings(window, db)
+        if backup:
+            _start_daily_backup(db)
+        log.info("GUI started (first page painted before the database opened)")
+
+    after = _AfterPaint(window.table.viewport(), lambda: QTimer.singleShot(0, open_database))
+    window.setProperty("_after_paint", after)  # kept alive with the window
+    # Should no paint come (a window started minimised), the database opens anyway; late
+    # enough that a slow first paint on a busy machine is not kept waiting behind it.
+    QTimer.singleShot(3000, open_database)
+    window.show()
+    return True
+
+
+class _AfterPaint(QObject):
+    """Calls `then` once, after the first paint of `widget`."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], object] | None = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            then()
+        return False
 
 
 def show_database_warnings(parent: QWidget, db: Database) -> None:

@@ -33,13 +33,16 @@ from send_desktop.gui.table_model import (
     format_date,
 )
 from send_desktop.gui.tables import PaintedCell
-from send_desktop.store import Database, counts
-from send_desktop.store.counts import DESK_COLUMNS, CaseloadQuery, Shown
-from send_desktop.store.models import national_curriculum_year
-from send_desktop.store.queries import CaseloadRow
+
+# Plain modules only: the start paints this model before SQLAlchemy loads (gui/app.py), and
+# store/counts.py is imported where a page is read through a session.
+from send_desktop.store.caseload_types import DESK_COLUMNS, CaseloadQuery, CaseloadRow, Shown
+from send_desktop.timeline.counting import national_curriculum_year
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from send_desktop.store import Database
 
 
 class Scope(StrEnum):
@@ -257,11 +260,16 @@ class CaseloadModel(QAbstractTableModel):
         self.beginResetModel()
         self.query = query
         self._pages, self._cells, self._paint_cache = {}, {}, {}
-        if query is None or self.db is None:
+        if query is None:
             self._total = 0
         elif first_page is not None and total is not None:
+            # Also before the database is open: the start's plain first page (gui/app.py).
             self._total, self._pages[0] = total, first_page
+        elif self.db is None:
+            self._total = 0
         else:
+            from send_desktop.store import counts
+
             # One query for the rows in view and the row count (a window over the same rows).
             with self.db.session() as session:
                 page, self._total = counts.first_page(
@@ -277,6 +285,8 @@ class CaseloadModel(QAbstractTableModel):
         page = self._pages.get(number)
         if page is None:
             assert self.db is not None and self.query is not None
+            from send_desktop.store import counts
+
             with self.db.session() as session:
                 page = counts.rows(
                     session,
@@ -300,6 +310,8 @@ class CaseloadModel(QAbstractTableModel):
 
     def first_page(self, session: Session, query: CaseloadQuery) -> list[CaseloadRow]:
         """The first page for `query` in the current sort (read off the GUI thread)."""
+        from send_desktop.store import counts
+
         return counts.rows(
             session, query, self.sort_key(), self._descending, offset=0, limit=self.PAGE
         )
@@ -316,6 +328,8 @@ class CaseloadModel(QAbstractTableModel):
             return None
         if not 0 <= index.row() < self._total:
             return None
+        if self.db is None and index.row() // self.PAGE not in self._pages:
+            return None  # the start's first page is shown; the rest reads once the db is open
         if index.column() >= len(self.columns):
             return None
         # A paint asks for each cell's roles, and a reset is followed by more than one paint:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -53,12 +53,14 @@ from send_desktop.gui.status import app_icon
 from send_desktop.gui.tables import FastCellDelegate, configure_table
 from send_desktop.gui.today import TodayItem, TodayModel, chase_button, today_items
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
-from send_desktop.store import Database, counts
-from send_desktop.store.counts import CaseloadQuery, Counts
-from send_desktop.store.facts import case_facts
-from send_desktop.store.queries import CaseloadRow, user_scope
-from send_desktop.store.settings import load_policy
+
+# Plain modules only: the window is built and painted with the first page before SQLAlchemy,
+# the models and the database load (gui/app.py); the store's SQL modules load where used.
+from send_desktop.store.caseload_types import CaseloadQuery, CaseloadRow, Counts
 from send_desktop.timeline import STAGES, Policy, Status
+
+if TYPE_CHECKING:
+    from send_desktop.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,10 @@ class LoadResult:
 
 
 class MainWindow(QMainWindow):
-    """Constructible offscreen as MainWindow(db, user, as_of=None); emits caseload_loaded."""
+    """Constructible offscreen as MainWindow(db, user, as_of=None); emits caseload_loaded.
+
+    db may be None at first (the start paints a plain first page before the database is open,
+    gui/app.py): what needs the database waits, disabled, until attach(db)."""
 
     caseload_loaded = Signal(int)  # number of cases loaded, after the table is filled
     # The first rows in the table: the plain first page (store/first_page.py) or the load.
@@ -98,7 +103,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         user: str,
         as_of: date | None = None,
         parent: QWidget | None = None,
@@ -126,6 +131,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_ui()
         self._build_menu_bar()
+        self._enable_database_actions(db is not None)
         self._restore_state()
         self._shown = False
         self.recompute_bar = QProgressBar(self)
@@ -134,9 +140,44 @@ class MainWindow(QMainWindow):
         self.recompute_bar.hide()
         self.statusBar().addPermanentWidget(self.recompute_bar)
         self.recompute_progress.connect(self._show_recompute)
-        if load:
+        if load and db is not None:
             self._show_first_page()
             self.reload()
+
+    def attach(self, db: Database) -> None:
+        """The database is open (after the first paint): what needs it comes alive, and the
+        background load reads the caseload and hands over to the normal model."""
+        self.db = db
+        self.model.db = db
+        self._enable_database_actions(True)
+        if not self._shown:
+            self._show_first_page()
+        self.reload()
+
+    @property
+    def database(self) -> Database:
+        """The open database, for what its (until then disabled) actions open."""
+        if self.db is None:
+            raise KnownError("The database is still being opened: try again in a moment.")
+        return self.db
+
+    def _enable_database_actions(self, enabled: bool) -> None:
+        for action in (
+            self.new_action,
+            self.record_action,
+            self.open_action,
+            self.export_action,
+            self.import_action,
+            self.refresh_action,
+            self.settings_action,
+            self.dashboard_action,
+            self.caseworkers_action,
+        ):
+            action.setEnabled(enabled)
+        for button in (self.chase_button, self.empty_new, self.empty_import, self.empty_demo):
+            button.setEnabled(enabled)
+        # A header click before then would drop the painted page (the sort is read with it).
+        self.table.horizontalHeader().setSectionsClickable(enabled)
 
     # -- building --------------------------------------------------------------------------
     def _action(self, text: str, shortcut: str | None, slot: Any, tip: str) -> QAction:
@@ -463,7 +504,7 @@ class MainWindow(QMainWindow):
             icon_columns=(1,),
         )
         layout.addWidget(self.today_table, 1)
-        self.chase_button = chase_button(page, self.db, self.user, lambda: self.as_of)
+        self.chase_button = chase_button(page, lambda: self.db, self.user, lambda: self.as_of)
         layout.addWidget(self.chase_button, 0, Qt.AlignmentFlag.AlignRight)
         return page
 
@@ -498,34 +539,37 @@ class MainWindow(QMainWindow):
 
     # -- loading ---------------------------------------------------------------------------
     def _show_first_page(self) -> None:
-        """Paint the first page and counts at once, read with plain sqlite3 (store/first_page),
-        when the controls show the default view of a SQLite database with fresh stored
-        deadlines; the background load then hands over the same rows to the normal model.
-        Team mode (PostgreSQL), another view or stale deadlines wait for the load."""
-        from send_desktop.store import first_page, summaries
+        """The plain first page of the open database (see show_plain_first_page); team mode
+        (PostgreSQL) waits for the load."""
+        if self.db is not None and self.db.path is not None:
+            self.show_plain_first_page(self.db.path)
+
+    def show_plain_first_page(self, path: Path) -> bool:
+        """Paint the first page and counts at once, read with plain sqlite3 (store/first_page,
+        no SQLAlchemy), when the controls show the default view and the file's schema is at
+        head with fresh stored deadlines; the background load then hands over the same rows to
+        the normal model. False (nothing painted) otherwise: another view or a stale, older or
+        newer file waits for the database to open and the load."""
+        from send_desktop.store import first_page
 
         scopes = {Scope.MINE: "mine", Scope.TEAM: "team", Scope.EVERYONE: "everyone"}
         if (
-            self.db.path is None
-            or self.current_quick() is not QuickFilter.ALL
+            self.current_quick() is not QuickFilter.ALL
             or self.stage_combo.currentData() is not None
             or self.search_box.text()
         ):
-            return
-        with self.db.session() as session:
-            stamp = summaries.current_stamp(session)
+            return False
         page = first_page.read(
-            self.db.path,
+            path,
             self.user,
             self.as_of,
             scopes[self.current_scope()],
             limit=CaseloadModel.PAGE,
-            stamp=stamp,
             sort=self.model.sort_key(),
             descending=self.model._descending,
         )
         if page is None:
-            return
+            return False
         rows = [
             CaseloadRow(**(r | {"status": Status(r["status"]) if r["status"] else None}))
             for r in page.rows
@@ -536,6 +580,7 @@ class MainWindow(QMainWindow):
         self._show_counts()
         self._remind(Counts(**page.mine), None)
         self._caseload_shown(page.total)
+        return True
 
     def _caseload_shown(self, total: int) -> None:
         if not self._shown:
@@ -558,8 +603,14 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read the caseload (and my Today list) off the GUI thread; emits caseload_loaded."""
-        if self._loading:
+        if self._loading or self.db is None:
             return
+        # Loaded here, on the GUI thread, after the first paint (not at import).
+        from send_desktop.store import counts, summaries
+        from send_desktop.store.facts import case_facts
+        from send_desktop.store.queries import user_scope
+        from send_desktop.store.settings import load_policy
+
         self._loading = True
         self.statusBar().showMessage("Loading the caseload...")
         db, as_of, user = self.db, self.as_of, self.user
@@ -574,7 +625,6 @@ class MainWindow(QMainWindow):
 
         def job(progress: Progress) -> LoadResult:
             started = time.perf_counter()
-            from send_desktop.store import summaries
 
             def report(done: int, total: int) -> bool:
                 # Queued to the status bar's progress bar; a closed window: the work goes on.
@@ -700,8 +750,10 @@ class MainWindow(QMainWindow):
         """Scope, quick filter or stage changed: new counts and a new query (both SQL). The
         counts ignore the quick filter (they label it): a click on a quick filter alone keeps
         the counts it has (read for the same scope, stage and search) and reads the page."""
-        if self._scope is None:
-            return
+        if self._scope is None or self.db is None:
+            return  # before the database is open: attach's load reads what the controls say
+        from send_desktop.store import counts
+
         query = self._current_query()
         key = query.without_quick()
         counted = self._counted
@@ -724,7 +776,7 @@ class MainWindow(QMainWindow):
 
     def apply_search(self, text: str) -> None:
         """One keystroke: the model runs the new query for the page in view and its count."""
-        if self._scope is None:
+        if self._scope is None or self.db is None:
             return
         started = time.perf_counter()
         self.model.set_query(self._current_query(text))
@@ -768,9 +820,13 @@ class MainWindow(QMainWindow):
         return self.model.row_at(index.row()).case_id
 
     def _open_index(self, index: QModelIndex) -> None:
+        if self.db is None:
+            return  # the database is still opening (the first paint)
         self.open_case(self.model.row_at(index.row()).case_id)
 
     def _open_today_index(self, index: QModelIndex) -> None:
+        if self.db is None:
+            return
         self.open_case(self.today_model.row_at(index.row()).case_id)
 
     def open_selected_case(self) -> None:
@@ -800,7 +856,7 @@ class MainWindow(QMainWindow):
             existing.raise_()
             existing.activateWindow()
             return existing
-        dashboard = DashboardWindow(self.db, self.user, as_of=self.as_of)
+        dashboard = DashboardWindow(self.database, self.user, as_of=self.as_of)
         dashboard.open_case_requested.connect(self.open_case)
         dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.dashboard = dashboard
@@ -812,7 +868,7 @@ class MainWindow(QMainWindow):
 
         window = self.case_windows.get(case_id)
         if window is None:
-            case_window = CaseWindow(self.db, self.user, case_id, self.as_of, self.policy)
+            case_window = CaseWindow(self.database, self.user, case_id, self.as_of, self.policy)
             case_window.changed.connect(lambda _id: self.reload())
             case_window.destroyed.connect(lambda: self.case_windows.pop(case_id, None))
             self.case_windows[case_id] = case_window
@@ -825,7 +881,7 @@ class MainWindow(QMainWindow):
     def new_request(self) -> None:
         from send_desktop.gui.request_dialog import NewRequestDialog
 
-        dialog = NewRequestDialog(self.db, self.user, self.as_of, self)
+        dialog = NewRequestDialog(self.database, self.user, self.as_of, self)
         if dialog.exec() and dialog.created_case_id is not None:
             self.reload()
             self.open_case(dialog.created_case_id)
@@ -860,6 +916,7 @@ class MainWindow(QMainWindow):
 
         The data sheets carry every case of the caseworkers shown (and the unallocated cases
         shown), open or closed, so the workbook imports back without loss."""
+        from send_desktop.store import counts
         from send_desktop.store.facts import facts_for
         from send_desktop.store.queries import case_ids_of_caseworkers
         from send_desktop.timeline import timeliness
@@ -873,7 +930,7 @@ class MainWindow(QMainWindow):
         from send_desktop.workbooks.pseudonyms import pseudonym_secret
 
         query = self.model.query
-        if query is None:
+        if query is None or self.db is None:
             return
         with self.db.session() as session:
             rows = counts.rows(session, query, self.model.sort_key(), self.model._descending)
@@ -934,7 +991,7 @@ class MainWindow(QMainWindow):
         """The import wizard: file, columns, dry run, import; its result stays until closed."""
         from send_desktop.gui.import_wizard import ImportWizard
 
-        wizard = ImportWizard(self.db, self.user, self)
+        wizard = ImportWizard(self.database, self.user, self)
         wizard.imported.connect(self._imported_quietly)
         wizard.open()
         self.import_wizard = wizard
@@ -949,7 +1006,7 @@ class MainWindow(QMainWindow):
         """Read and apply a tracker spreadsheet in the background (one transaction)."""
         from send_desktop.workbooks.importer import import_tracker
 
-        db, user = self.db, self.user
+        db, user = self.database, self.user
 
         def job(progress: Progress) -> Any:
             return import_tracker(db, path, user, progress=progress)[1]
@@ -984,20 +1041,20 @@ class MainWindow(QMainWindow):
     def open_caseworkers(self) -> None:
         from send_desktop.gui.caseworkers_dialog import CaseworkersDialog
 
-        CaseworkersDialog(self.db, self.user, self.as_of, self).exec()
+        CaseworkersDialog(self.database, self.user, self.as_of, self).exec()
         self.reload()
 
     def open_settings(self) -> None:
         from send_desktop.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.db, self.user, self)
+        dialog = SettingsDialog(self.database, self.user, self)
         if dialog.exec():
             self.reload()
 
     def add_demo_cases(self) -> None:
         from send_desktop.gui.demo import add_demo_cases
 
-        add_demo_cases(self, self.db)
+        add_demo_cases(self, self.database)
 
     # -- help ------------------------------------------------------------------------------
     def quit_program(self) -> None:
@@ -1008,6 +1065,8 @@ class MainWindow(QMainWindow):
             QApplication.quit()
 
     def database_text(self) -> str:
+        if self.db is None:
+            return "(being opened)"
         if self.db.path is not None:
             return str(self.db.path)
         return self.db.url.render_as_string(hide_password=True)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from send_desktop.gui.status import FAMILY_TIP, is_family_step, step_colour, step_icon, step_look
 from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
-from send_desktop.store.queries import CaseloadRow
+from send_desktop.store.caseload_types import CaseloadRow
 from send_desktop.timeline import Facts, Policy, Status, compute_steps
 
 HORIZON_DAYS = 7
@@ -99,12 +99,20 @@ class TodayModel(RowTableModel[TodayItem]):
         super().__init__(TODAY_COLUMNS, parent)
 
 
-def chase_button(parent: QWidget, db: object, user: str, as_of: Callable[[], date]) -> QPushButton:
-    """One action: the chase letters for every overdue advice request of mine, per adviser."""
-    from send_desktop.gui.letters_dialog import write_chase_letters
+def chase_button(
+    parent: QWidget, db: Callable[[], object], user: str, as_of: Callable[[], date]
+) -> QPushButton:
+    """One action: the chase letters for every overdue advice request of mine, per adviser
+    (`db` gives the database when clicked: the window is built before it is open)."""
+
+    def chase() -> None:
+        # The letters (docx, the store) load when asked for, not with the window.
+        from send_desktop.gui.letters_dialog import write_chase_letters
+
+        write_chase_letters(db(), user, as_of(), parent)  # type: ignore[arg-type]
 
     button = QPushButton("&Write chase letters for overdue advice...", parent)
     button.setObjectName("chaseAdviceButton")
     button.setToolTip("One letter per adviser listing each request past its 6 weeks (reg 8)")
-    button.clicked.connect(lambda: write_chase_letters(db, user, as_of(), parent))  # type: ignore[arg-type]
+    button.clicked.connect(chase)
     return button

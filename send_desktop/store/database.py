@@ -22,6 +22,10 @@ from sqlalchemy.pool import StaticPool
 from send_desktop import paths
 from send_desktop.errors import KnownError, known_failure
 from send_desktop.store.errors import DatabaseTooNewError
+from send_desktop.store.location import DATABASE_ENV as DATABASE_ENV
+from send_desktop.store.location import DEFAULT_FILE_NAME as DEFAULT_FILE_NAME
+from send_desktop.store.location import chosen_location
+from send_desktop.store.location import default_database_path as default_database_path
 from send_desktop.store.models import utc_now
 
 if TYPE_CHECKING:
@@ -31,8 +35,6 @@ if TYPE_CHECKING:
 SQLALCHEMY_VERSION: str = sqlalchemy.__version__
 log = logging.getLogger(__name__)
 
-DATABASE_ENV = "SEND_DESKTOP_DATABASE"
-DEFAULT_FILE_NAME = "send-desktop.sqlite3"
 # fstype values in /proc/mounts whose file locking SQLite cannot rely on.
 # pg_advisory_xact_lock key held while migrating ("SEND" in ASCII).
 MIGRATION_LOCK = 0x53454E44
@@ -45,13 +47,9 @@ MAX_USER_NAME = 200
 NETWORK_FSTYPES = ("nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs")
 
 
-def default_database_path() -> Path:
-    return paths.data_dir() / DEFAULT_FILE_NAME
-
-
 def resolve_url(url_or_path: str | None) -> URL:
     """A URL as given, a bare path as a SQLite file, nothing as the env var or the default."""
-    chosen = url_or_path or os.environ.get(DATABASE_ENV) or str(default_database_path())
+    chosen = chosen_location(url_or_path)
     if "://" in chosen:
         try:
             url = make_url(chosen)

@@ -19,6 +19,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from send_desktop.store.stamps import POLICY_PREFIX, stamp_for
+from send_desktop.timeline import Policy
+
 #: The Alembic head this SQL was written for (tested equal to db/versions' head).
 SCHEMA_HEAD = "0010"
 #: counts.WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS (tested equal).
@@ -228,7 +231,8 @@ def read(
 ) -> FirstPage | None:
     """The first page (in a counts.SORTS order) and counts for `user` in `scope`
     ("mine", "team" or "everyone"), read-only; None when the normal path must read: not a
-    SQLite file, schema not at head, stored deadlines stale (or not under `stamp`), any error."""
+    SQLite file, schema not at head, stored deadlines stale (or not under `stamp`; when it is
+    None, the stamp this program computes for the file's saved policy), any error."""
     file = Path(path)
     if not file.is_file():
         return None
@@ -255,12 +259,14 @@ def _read(
     head = conn.execute("SELECT version_num FROM alembic_version").fetchall()
     if [tuple(r) for r in head] != [(SCHEMA_HEAD,)]:
         return None
-    stamps = conn.execute("SELECT DISTINCT stamp FROM case_summary LIMIT 2").fetchall()
-    missing = conn.execute(
-        'SELECT EXISTS (SELECT 1 FROM "case" c WHERE NOT EXISTS '
-        "(SELECT 1 FROM case_summary s WHERE s.case_id = c.id))"
-    ).fetchone()[0]
-    if len(stamps) > 1 or missing or (stamp is not None and stamps and stamps[0][0] != stamp):
+    # One stamp over every stored row, and it is the stamp this program computes for the
+    # file's own policy. min and max in two sub-queries: each one index look-up (SQLite
+    # scans every row for min() and max() in one SELECT: 0.4 s at 1,000,000 cases).
+    low, high = conn.execute(
+        "SELECT (SELECT min(stamp) FROM case_summary), (SELECT max(stamp) FROM case_summary)"
+    ).fetchone()
+    wanted = stamp if stamp is not None else _policy_stamp(conn)
+    if wanted is None or low != high or (low is not None and low != wanted):
         return None
     me = conn.execute(
         "SELECT id, team_id FROM caseworker WHERE name = ? ORDER BY active DESC, id LIMIT 1",
@@ -268,10 +274,33 @@ def _read(
     ).fetchone()
     worker, team = (me[0], me[1]) if me is not None else (None, None)
     where, args = _scope_where(scope, worker, team)
+    # Every case shown has its stored row (the scope's cases only: an index range, not every
+    # case of the authority).
+    missing = conn.execute(
+        f'SELECT EXISTS (SELECT 1 FROM "case" c WHERE {where} AND NOT EXISTS '
+        "(SELECT 1 FROM case_summary s WHERE s.case_id = c.id))",
+        args,
+    ).fetchone()[0]
+    if missing:
+        return None
     shown = _counts(conn, where, args, as_of)
     mine_where, mine_args = _scope_where("mine", worker, team)
     mine = shown if scope == "mine" else _counts(conn, mine_where, mine_args, as_of)
     rows = _rows(conn, where, args, as_of, *page)
-    return FirstPage(
-        worker, team, stamps[0][0] if stamps else "", rows, shown["cases"], shown, mine
-    )
+    return FirstPage(worker, team, low or wanted, rows, shown["cases"], shown, mine)
+
+
+def _policy_stamp(conn: sqlite3.Connection) -> str | None:
+    """summaries.current_stamp, read with sqlite3: the stamp for the file's saved policy
+    (None when a saved policy is not valid: the normal path says why)."""
+    stored = {
+        key[len(POLICY_PREFIX) :]: value
+        for key, value in conn.execute(
+            "SELECT key, value FROM setting WHERE substr(key, 1, ?) = ?",
+            [len(POLICY_PREFIX), POLICY_PREFIX],
+        )
+    }
+    try:
+        return stamp_for(Policy.from_mapping(stored))
+    except ValueError:
+        return None

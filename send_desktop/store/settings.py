@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from send_desktop.errors import KnownError
 from send_desktop.store.cases import write_audit
 from send_desktop.store.models import Setting, utc_now
+from send_desktop.store.stamps import POLICY_PREFIX as POLICY_PREFIX
 from send_desktop.timeline import Policy
 
 log = logging.getLogger(__name__)
-
-POLICY_PREFIX = "policy."
 
 
 def get_setting(session: Session, key: str, default: str | None = None) -> str | None:

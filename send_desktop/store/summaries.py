@@ -14,7 +14,6 @@ with SQL (store/counts.py). They are written here, by the one clock engine
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
@@ -41,7 +40,9 @@ from send_desktop.store.models import (
     Move,
     Setting,
 )
-from send_desktop.timeline.digest import RULES_VERSION
+from send_desktop.store.stamps import POLICY_PREFIX as _POLICY_PREFIX
+from send_desktop.store.stamps import calendar_version as calendar_version
+from send_desktop.store.stamps import stamp_for as stamp_for
 
 if TYPE_CHECKING:
     from send_desktop.timeline.bulk import CaseColumns
@@ -51,28 +52,11 @@ log = logging.getLogger(__name__)
 # Rows whose change can change a case's deadlines (a child's date of birth moves an under-5
 # review; every other table here holds a fact the engine reads).
 _CASE_ROWS = (AdviceRequest, CaseException, Consultation, AnnualReview, Move, Mediation, Appeal)
-_POLICY_PREFIX = "policy."
 # Below this many cases a policy change is applied inside the transaction that saves it; above,
 # the stored rows are marked stale and recomputed in the background (with progress).
 INLINE_RECOMPUTE_LIMIT = 20_000
 
 Progress = Callable[[int, int], object]
-
-
-def calendar_version() -> str:
-    """What the bank-holiday table comes from: the holidays package's version."""
-    try:
-        from importlib.metadata import version
-
-        return version("holidays")
-    except Exception:  # a frozen bundle without metadata: the tables are the bundled ones
-        return "bundled"
-
-
-def stamp_for(policy: tl.Policy) -> str:
-    """A short, stable name for "computed under these rules, this policy and this calendar"."""
-    text = f"{RULES_VERSION}|{sorted(policy.to_mapping().items())}|{calendar_version()}"
-    return f"r{RULES_VERSION}-" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def current_stamp(session: Session) -> str:

@@ -3,21 +3,30 @@ jump; a stale database brought up to date with the progress shown in the status 
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, text
 
+from send_desktop.errors import ReadOnlyError
+from send_desktop.gui import app as gui_app
+from send_desktop.gui import crash
+from send_desktop.gui.app import painted_start
 from send_desktop.gui.main_window import MainWindow
-from send_desktop.store import Database, summaries
+from send_desktop.store import Database, DatabaseTooNewError, database, summaries
 from send_desktop.store.demo import make_demo
 from send_desktop.store.models import CaseSummaryRow
 
 pytestmark = pytest.mark.gui
 
 AS_OF = date(2025, 6, 2)
+_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _busiest(db: Database) -> str:
@@ -102,3 +111,163 @@ def test_a_stale_database_is_brought_up_to_date_with_progress_in_the_status_bar(
         ).scalar_one()
     assert stale == 0
     assert window.model.rowCount() > 0
+
+
+# --- the program's start (gui/app.py): painted before the database opens --------------------
+
+
+def _rows(window: MainWindow) -> list[object]:
+    return [window.model.row_at(i) for i in range(window.model.rowCount())]
+
+
+def test_the_start_paints_before_the_database_opens_and_hands_over_unchanged(
+    qtbot: QtBot, sqlite_db: Database
+) -> None:
+    make_demo(sqlite_db, cases=400, seed=5, as_of=AS_OF, force=True)
+    user = _busiest(sqlite_db)
+    window = MainWindow(None, user, as_of=AS_OF)
+    qtbot.addWidget(window)
+    opened: list[Database] = []
+    assert painted_start(window, str(sqlite_db.path), opened.append, backup=False)
+    # Shown with the plain first page; nothing that needs the database works yet.
+    assert window.isVisible() and window.db is None and not opened
+    before, label = _rows(window), window.counts_label.text()
+    assert before and all(r.caseworker == user for r in before)  # type: ignore[attr-defined]
+    assert window.banner.isVisibleTo(window)
+    assert not window.new_action.isEnabled() and not window.chase_button.isEnabled()
+    # After the paint the database opens, is attached, and the load hands over.
+    with qtbot.waitSignal(window.caseload_loaded, timeout=60000):
+        pass
+    try:
+        assert len(opened) == 1 and window.db is opened[0]
+        assert _rows(window) == before
+        assert window.counts_label.text() == label
+        assert window.banner.isVisibleTo(window) and "due today" in window.banner_label.text()
+        assert window.new_action.isEnabled() and window.chase_button.isEnabled()
+    finally:
+        opened[0].close()
+
+
+_FIRST_PAINT = """
+import sys
+from datetime import date
+from PySide6.QtCore import QEvent, QObject
+from send_desktop.gui.app import create_application, painted_start
+from send_desktop.gui.main_window import MainWindow
+HEAVY = ("sqlalchemy", "numpy", "holidays", "alembic", "openpyxl", "docx")
+app = create_application(sys.argv[:1])
+window = MainWindow(None, sys.argv[2], as_of=date.fromisoformat(sys.argv[3]))
+seen = {}
+class Watch(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not seen:
+            seen["heavy"] = [m for m in HEAVY if m in sys.modules]
+            seen["rows"] = window.model.rowCount()
+        return False
+watch = Watch()
+window.table.viewport().installEventFilter(watch)
+def loaded(count):
+    import linecache
+    feature = sys.modules["shibokensupport.feature"].pyside_feature_dict
+    kept = [n for n, e in linecache.cache.items() if len(e) > 1 and n.endswith(".py")]
+    uses = feature.get("send_desktop.gui.main_window"), feature.get("sqlalchemy.orm")
+    print("SOURCES", len(kept), *uses, flush=True)
+    print("RESULT", seen["heavy"], seen["rows"], count, "sqlalchemy" in sys.modules, flush=True)
+    app.quit()
+window.caseload_loaded.connect(loaded)
+print("PAINTED_START", painted_start(window, sys.argv[1], backup=False), flush=True)
+app.exec()
+"""
+
+
+def test_nothing_heavy_is_imported_before_the_first_paint(sqlite_db: Database) -> None:
+    """A fresh process, as the program starts: at the first paint of the caseload rows no
+    SQLAlchemy, numpy, bank-holiday tables, alembic, openpyxl or docx has been imported."""
+    make_demo(sqlite_db, cases=200, seed=7, as_of=AS_OF, force=True)
+    user = _busiest(sqlite_db)
+    sqlite_db.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(_ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_PAINT, str(sqlite_db.path), user, AS_OF.isoformat()],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert "PAINTED_START True" in done.stdout, done.stderr[-2000:]
+    result = next(ln for ln in done.stdout.splitlines() if ln.startswith("RESULT"))
+    heavy, rows, count, later = re.fullmatch(r"RESULT (\[.*\]) (\d+) (\d+) (\w+)", result).groups()  # type: ignore[union-attr]
+    assert heavy == "[]"  # nothing heavy at the first paint
+    assert int(rows) == int(count) > 0  # the first paint already showed the caseload
+    assert later == "True"  # the store loaded after it, for the hand-over
+    # shiboken's import hook still tells modules that use PySide6 (0) from the others (-1),
+    # but no longer keeps their source in linecache (22 MB with the caseload open; the lazy
+    # one-element entries that tracebacks leave hold no lines; SQLAlchemy's own generated code
+    # is named <...>, not a file)
+    assert "SOURCES 0 0 -1" in done.stdout
+
+
+def test_the_start_opens_the_database_first_when_the_plain_read_cannot_be_used(
+    qtbot: QtBot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    """A first run (no file, an empty file), stale stored deadlines or a schema this program
+    does not know: nothing is painted early, and the normal path's checks decide."""
+    make_demo(sqlite_db, cases=100, seed=8, as_of=AS_OF, force=True)
+    user = _busiest(sqlite_db)
+    path = sqlite_db.path
+    assert path is not None
+    empty = tmp_path / "new.sqlite3"
+    empty.touch()
+    for location in (str(tmp_path / "missing.sqlite3"), str(empty), "postgresql+psycopg://x/y"):
+        window = MainWindow(None, user, as_of=AS_OF)
+        qtbot.addWidget(window)
+        assert not painted_start(window, location, backup=False)
+        assert not window.isVisible() and window.model.rowCount() == 0
+    with sqlite_db.session() as session:
+        session.execute(text("UPDATE case_summary SET stamp = 'an older program'"))
+    window = MainWindow(None, user, as_of=AS_OF)
+    qtbot.addWidget(window)
+    assert not painted_start(window, str(path), backup=False)  # stale: the load recomputes
+    with sqlite_db.session() as session:
+        session.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    sqlite_db.close()
+    window = MainWindow(None, user, as_of=AS_OF)
+    qtbot.addWidget(window)
+    assert not painted_start(window, str(path), backup=False)
+    assert not window.isVisible()
+    with pytest.raises(DatabaseTooNewError):  # what run_gui then shows, before any window
+        Database.open(str(path), user)
+
+
+def test_what_database_open_says_after_the_paint_is_shown(
+    qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks Database.open makes still speak when the window is already painted: a
+    network share is warned about over the window; a read-only folder is refused in words and
+    the program ends."""
+    make_demo(sqlite_db, cases=100, seed=9, as_of=AS_OF, force=True)
+    user = _busiest(sqlite_db)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        gui_app.QMessageBox, "warning", lambda _parent, _title, message: shown.append(message)
+    )
+    monkeypatch.setattr(crash.QMessageBox, "warning", lambda _p, _t, message: shown.append(message))
+    monkeypatch.setattr(database, "network_share_fstype", lambda _path: "cifs")
+    window = MainWindow(None, user, as_of=AS_OF)
+    qtbot.addWidget(window)
+    opened: list[Database] = []
+    assert painted_start(window, str(sqlite_db.path), opened.append, backup=False)
+    qtbot.waitUntil(lambda: bool(opened), timeout=60000)
+    opened[0].close()
+    assert any("network share (cifs)" in m for m in shown)
+    # Read-only (as another user than root would find it): refused after the paint.
+    shown.clear()
+    monkeypatch.setattr(database.os, "access", lambda *_args, **_kw: False)
+    window = MainWindow(None, user, as_of=AS_OF)
+    qtbot.addWidget(window)
+    codes: list[int] = []
+    assert painted_start(window, str(sqlite_db.path), backup=False, refused=codes.append)
+    qtbot.waitUntil(lambda: bool(codes), timeout=60000)
+    assert "read-only" in shown[0]
+    assert codes == [ReadOnlyError("").exit_code]  # the program ends with the error's code
+    assert not window.isVisible() and window.db is None

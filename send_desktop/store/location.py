@@ -1,0 +1,37 @@
+"""Where the database is: a location as given, else SEND_DESKTOP_DATABASE, else the default file.
+
+Plain Python (no SQLAlchemy): the start reads a SQLite file's first page before SQLAlchemy
+loads (gui/app.py, store/first_page.py); store/database.py opens the same location.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from send_desktop import paths
+
+DATABASE_ENV = "SEND_DESKTOP_DATABASE"
+DEFAULT_FILE_NAME = "send-desktop.sqlite3"
+
+
+def default_database_path() -> Path:
+    return paths.data_dir() / DEFAULT_FILE_NAME
+
+
+def chosen_location(url_or_path: str | None) -> str:
+    """The location as given; nothing: the environment variable or the default file."""
+    return url_or_path or os.environ.get(DATABASE_ENV) or str(default_database_path())
+
+
+def existing_sqlite_file(url_or_path: str | None) -> Path | None:
+    """The SQLite file this location names when it is a plain path to a non-empty file (not a
+    URL, not a folder, not a new or empty database); None otherwise."""
+    chosen = chosen_location(url_or_path)
+    if "://" in chosen:
+        return None
+    path = Path(chosen).expanduser()
+    try:
+        return path.resolve() if path.is_file() and path.stat().st_size > 0 else None
+    except OSError:
+        return None
