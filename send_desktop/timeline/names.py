@@ -154,27 +154,20 @@ class NameIndex:
             self.add(name)
 
     @staticmethod
-    def _index_keys(folded: str) -> set[str]:
+    def _filing_keys(folded: str, *, asking: bool) -> set[str]:
+        """The keys a name is filed under, or (asking) the keys its variants are filed under."""
         keys = {"s:" + folded.replace(" ", "")}
         keys.update("d:" + d for d in _deletions(folded, _depth(folded)))
         parts = folded.split()
         if len(parts) >= 2:
+            first, last = parts[0], parts[-1]
             keys.add("p:" + " ".join(sorted(parts)))
-            keys.add(f"l:{parts[-1]} {parts[0][0]}")
-            keys.add(f"f:{parts[0]} {parts[-1][0]}")
-        return keys
-
-    @staticmethod
-    def _query_keys(folded: str) -> set[str]:
-        keys = {"s:" + folded.replace(" ", "")}
-        keys.update("d:" + d for d in _deletions(folded, _depth(folded)))
-        parts = folded.split()
-        if len(parts) >= 2:
-            keys.add("p:" + " ".join(sorted(parts)))
-            # Same surname; surname written first in the new name; in the old one.
-            keys.add(f"l:{parts[-1]} {parts[0][0]}")
-            keys.add(f"l:{parts[0]} {parts[-1][0]}")
-            keys.add(f"f:{parts[-1]} {parts[0][0]}")
+            # Filed: surname + first initial, first name + surname's initial. Asked: the same
+            # surname; the surname written first in the new name; in the old one.
+            keys.add(f"l:{last} {first[0]}")
+            keys.add(f"l:{first} {last[0]}" if asking else f"f:{first} {last[0]}")
+            if asking:
+                keys.add(f"f:{last} {first[0]}")
         return keys
 
     def add(self, name: str) -> None:
@@ -182,7 +175,7 @@ class NameIndex:
         self._names.append(name)
         folded = normalise(name)
         if folded:
-            for key in self._index_keys(folded):
+            for key in self._filing_keys(folded, asking=False):
                 self._keys.setdefault(key, []).append(position)
 
     def near(self, name: str) -> list[str]:
@@ -191,6 +184,6 @@ class NameIndex:
         if not wanted:
             return []
         positions: set[int] = set()
-        for key in self._query_keys(wanted):
+        for key in self._filing_keys(wanted, asking=True):
             positions.update(self._keys.get(key, ()))
         return _closest(name, ((p, self._names[p]) for p in sorted(positions)))
