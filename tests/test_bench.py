@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,24 @@ def test_bench_reports_every_store_and_workbook_figure(capsys: pytest.CaptureFix
     # No scaling run below 1,000 cases: the whole-workbook figures come from this run.
     assert any(n.startswith("export of a 30-case supervision workbook") for n in names)
     assert any(n.startswith("import of a 30-row tracker") for n in names)
+
+
+def test_bench_keep_reuses_the_databases_it_built(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["bench", "--cases", "40", "--no-gui", "--repeats", "1", "--workbook-cases", "20"]
+    keep = ["--keep", str(tmp_path / "kept"), "--json"]
+    assert main([*argv, *keep]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main([*argv, *keep]) == 0
+    second = json.loads(capsys.readouterr().out)
+    names = [r["name"] for r in second["results"]]
+    assert any(n.startswith("demo --cases 40") for n in (r["name"] for r in first["results"]))
+    assert not any(n.startswith("demo --cases") for n in names)
+    # The same measurements otherwise, on the same 40 cases (imported afresh each run).
+    assert names == [r["name"] for r in first["results"]][1:]
+    imports = [r["note"] for r in second["results"] if r["name"].startswith("import of")]
+    assert imports and imports[0].startswith("20 cases written")
 
 
 def test_postgres_probe_measures_page_and_counts_at_both_sizes(pg_server) -> None:  # type: ignore[no-untyped-def]

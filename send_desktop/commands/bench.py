@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from send_desktop.commands.bench_probes import busiest_caseworker, median_of, page_and_counts
+from send_desktop.errors import KnownError
 
 REPEATS = 5
 
@@ -58,6 +59,13 @@ def add_parser(sub: Any) -> None:
         "skipped below 1,000)",
     )
     parser.add_argument("--workbook-cases", type=int, default=20_000, help="rows for export/import")
+    parser.add_argument(
+        "--keep",
+        default=None,
+        metavar="FOLDER",
+        help="build the demo databases in FOLDER and keep them; a later run with the same "
+        "FOLDER reuses them instead of building again (its table then has no demo line)",
+    )
     parser.add_argument("--repeats", type=_at_least_one, default=REPEATS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--no-gui", action="store_true", help="skip the measurements that need Qt")
@@ -103,12 +111,24 @@ def _result(
 # --------------------------------------------------------------------------- the database
 
 
-def _build(folder: Path, cases: int, as_of: date) -> tuple[Any, Path, float]:
+def _build(folder: Path, cases: int, as_of: date) -> tuple[Any, Path, float | None]:
+    """The bench's demo database and the seconds the demo took (None: one kept from an earlier
+    run with --keep, which holds the cases already)."""
+    from sqlalchemy import func, select
+
     from send_desktop.store import Database
     from send_desktop.store.demo import make_demo
+    from send_desktop.store.models import Case
 
     path = folder / f"bench-{cases}.db"
     db = Database.open(str(path), "bench")
+    with db.session() as session:
+        held = session.execute(select(func.count()).select_from(Case)).scalar_one()
+    if held == cases:
+        return db, path, None
+    if held:
+        db.close()
+        raise KnownError(f"{path} holds {held:,} cases, not {cases:,}: delete it and run again")
     started = time.perf_counter()
     make_demo(db, cases=cases, seed=2026, as_of=as_of, force=True)
     return db, path, time.perf_counter() - started
@@ -284,7 +304,10 @@ def _measure_workbooks(
     imported: list[int] = []
 
     def import_whole(run: int) -> float:
-        db = Database.open(str(folder / f"bench-import-{run}.db"), "bench")
+        target = folder / f"bench-import-{run}.db"
+        for stale in (target, target.with_name(f"{target.name}-wal")):
+            stale.unlink(missing_ok=True)  # a kept folder's from an earlier run
+        db = Database.open(str(target), "bench")
         try:
             started = time.perf_counter()
             result = apply_import(db, read_tracker(tracker), "bench", as_of=as_of)
@@ -580,7 +603,11 @@ def measure(
 ) -> list[Result]:
     as_of = date.today()
     db, path, demo_s = _build(folder, cases, as_of)
-    results = [Result(f"demo --cases {cases:,} (build the database)", demo_s, None, None, None)]
+    results = []
+    if demo_s is not None:
+        results.append(
+            Result(f"demo --cases {cases:,} (build the database)", demo_s, None, None, None)
+        )
     store_results, rows = _measure_store(db, path, as_of, repeats)
     results += store_results
     if cases >= 10 * PAGE_SCALING_FROM:
@@ -602,7 +629,8 @@ def _generic(name: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="send-bench-") as tmp:
-        folder = Path(tmp)
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         small = args.scaling_from if args.scaling_from is not None else args.cases // 10
         scaled = 1000 <= small < args.cases
         # The whole-workbook export and import read and write --workbook-cases rows at any
@@ -616,7 +644,7 @@ def run(args: argparse.Namespace) -> int:
         scaling: dict[str, float] = {}
         if scaled:
             sub = folder / "small"
-            sub.mkdir()
+            sub.mkdir(exist_ok=True)
             smaller = measure(small, min(args.workbook_cases, small), args.repeats, False, sub)
             results += [
                 replace(r, note=f"{r.note}; measured in the {small:,}-case run".lstrip("; "))

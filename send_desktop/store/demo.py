@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from operator import itemgetter
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, func, insert, select, text
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
@@ -28,18 +28,17 @@ from send_desktop.store.models import (
     Consultation,
     Placement,
     Team,
-    national_curriculum_year,
     utc_now,
 )
 from send_desktop.store.settings import load_policy
 from send_desktop.store.summaries import RANGE_BLOCK, stamp_for, write_columns
-from send_desktop.timeline.bulk import (
-    ADVICE_COLUMNS,
-    CASE_COLUMNS,
-    CONSULTATION_COLUMNS,
-    EXCEPTION_COLUMNS,
-    REVIEW_COLUMNS,
+from send_desktop.timeline.bulk_columns import (
+    CASE_DATES,
+    EXCEPTION_BITS,
+    REVIEW_DATES,
+    REVIEW_OUTCOME_CODES,
     CaseColumns,
+    ChildTable,
 )
 
 log = logging.getLogger(__name__)
@@ -134,317 +133,281 @@ class DemoSummary:
     seconds: float
 
 
-def _upn(rng: random.Random) -> str:
-    """A UPN-shaped identifier with a valid check letter (never a real child's)."""
-    digits = f"{rng.randrange(10**12):012d}"
-    total = sum(int(d) * (i + 2) for i, d in enumerate(digits))
-    return UPN_CHECK[total % 23] + digits
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
-def _postcode(rng: random.Random) -> str:
-    # ZZ is not a real postcode area: synthetic addresses can never match a real family.
-    letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+def _draw(rng: np.random.Generator, n: int, low: int, high: int) -> npt.NDArray[np.int64]:
+    """n whole numbers from low to high inclusive (random.randint's range)."""
+    return rng.integers(low, high + 1, n)
 
 
-def _days(n: int) -> timedelta:
-    return timedelta(days=n)
+def _weighted(rng: np.random.Generator, n: int, weights: Sequence[int]) -> npt.NDArray[np.int64]:
+    p = np.asarray(weights, dtype=float)
+    return rng.choice(len(p), size=n, p=p / p.sum())
 
 
-class _Builder:
-    """Generates rows for one synthetic case at a time, in plain dicts for executemany."""
+def _done(day: npt.NDArray[np.int64], as_of: int) -> npt.NDArray[np.int64]:
+    """The date where it has happened by as_of, else MISSING (0)."""
+    return np.where(day <= as_of, day, 0)
 
-    def __init__(self, rng: random.Random, as_of: date, worker_ids: list[int]) -> None:
-        self.rng = rng
-        self.as_of = as_of
-        self.worker_ids = worker_ids
-        self.now = utc_now()
-        self.children: list[dict[str, Any]] = []
-        self.cases: list[dict[str, Any]] = []
-        self.advice: list[dict[str, Any]] = []
-        self.exceptions: list[dict[str, Any]] = []
-        self.consultations: list[dict[str, Any]] = []
-        self.reviews: list[dict[str, Any]] = []
-        self.need_names = [n for n, _ in NEEDS]
-        self.need_weights = [w for _, w in NEEDS]
 
-    def _stamp(self) -> dict[str, Any]:
-        return {"version": 1, "updated_at": self.now, "updated_by": DEMO_USER}
+def _office_day(day: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Weekend dates moved back to the Friday before (monotonic: keeps every order)."""
+    weekday = (day - 1) % 7  # date(1, 1, 1), ordinal 1, was a Monday
+    return np.where(day > 0, day - np.maximum(weekday - 4, 0), 0)
 
-    def _done(self, day: date) -> date | None:
-        return day if day <= self.as_of else None
 
-    def add(self, case_id: int, child_id: int, ref: str) -> None:
-        rng, as_of = self.rng, self.as_of
-        received = as_of - _days(rng.randint(0, 3 * 365))
-        dob = received - _days(rng.randint(2 * 365, 18 * 365))
-        school, school_urn = rng.choice(SCHOOLS)
-        urn: str | None = school_urn
-        setting_code = None
-        if rng.random() < 0.04:
-            school, urn, setting_code = "Educated at home", None, "EHE"
-        self.children.append(
-            {
-                "id": child_id,
-                "first_name": rng.choice(FIRST_NAMES),
-                "last_name": rng.choice(LAST_NAMES),
-                "date_of_birth": dob,
-                "sex": "M" if rng.random() < 0.72 else "F",
-                "postcode": _postcode(rng),
-                "upn": _upn(rng),
-                "uln": None,
-                "setting_name": school,
-                "setting_urn": urn,
-                "setting_code": setting_code,
-                **self._stamp(),
-            }
-        )
-        case: dict[str, Any] = {
-            "id": case_id,
-            "ref": ref,
-            "child_id": child_id,
-            "caseworker_id": rng.choice(self.worker_ids) if rng.random() > 0.02 else None,
-            "request_received": received,
-            "request_channel": rng.choices(REQUEST_CHANNELS_W[0], REQUEST_CHANNELS_W[1])[0],
-            "request_source": rng.choices(REQUEST_SOURCES_W[0], REQUEST_SOURCES_W[1])[0],
-            "decision_to_assess": None,
-            "decision_outcome": None,
-            "not_issue_decision": None,
-            "draft_served": None,
-            "draft_method": None,
-            "final_issued": None,
-            "plan_issued": None,
-            "need_type": None,
-            "need_rank": None,
-            "placement_name": None,
-            "placement_urn": None,
-            "phase_transfer": None,
-            "transfer_kind": None,
-            "reassessment_notified": None,
-            "ceased": None,
-            "cease_reason": None,
-            "closed": False,
-            **self._stamp(),
-        }
-        self.cases.append(case)
-        self._process(case, case_id, dob, school, urn)
+def _school_year(dob: npt.NDArray[np.int64], as_of: date) -> npt.NDArray[np.int64]:
+    """national_curriculum_year for each date of birth (ordinals) on as_of."""
+    cutoff_year = date(as_of.year if as_of.month >= 9 else as_of.year - 1, 8, 31).year
+    days = (dob - _EPOCH).astype("datetime64[D]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    return cutoff_year - year - (month >= 9) - 4
 
-    def _process(
-        self, case: dict[str, Any], case_id: int, dob: date, school: str, urn: str | None
+
+def _child_rows(
+    parts: list[dict[str, Any]], order: npt.NDArray[np.int64] | None = None
+) -> dict[str, Any]:
+    """Concatenate per-slot column dicts (one row per case each), then reorder."""
+    joined = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    if order is not None:
+        joined = {name: values[order] for name, values in joined.items()}
+    return joined
+
+
+class _Generated:
+    """Every table's rows for `n` synthetic cases, drawn a column at a time (numpy).
+
+    The distributions are those the demo always used (per-case draws before): requests over
+    three years, most decisions near the six-week limit, a fifth not assessed, advice mostly
+    within six weeks, about half the plans on time, annual reviews, a few exceptions, ceasings
+    and personal budgets. The same seed gives the same data.
+    """
+
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        as_of: date,
+        worker_ids: list[int],
+        case_ids: npt.NDArray[np.int64],
+        child_ids: npt.NDArray[np.int64],
     ) -> None:
-        rng, as_of = self.rng, self.as_of
-        received: date = case["request_received"]
-        if rng.random() < 0.03:
-            start = received + _days(rng.randint(10, 80))
-            if start <= as_of:
-                code = rng.choice(("X1", "X3", "X3", "X4"))
-                self.exceptions.append(
-                    {
-                        "case_id": case_id,
-                        "code": code,
-                        "start": start,
-                        "end": self._done(start + _days(rng.randint(28, 70))),
-                        "note": "Synthetic exception",
-                        **self._stamp(),
-                    }
-                )
+        self.as_of = as_of
+        self.n = n = len(case_ids)
+        self.case_ids = case_ids
+        self.child_ids = child_ids
+        today = as_of.toordinal()
+        self.today = today
+        c: dict[str, Any] = {}
+        received = today - _draw(rng, n, 0, 3 * 365)
+        dob = received - _draw(rng, n, 2 * 365, 18 * 365)
+        school = rng.integers(0, len(SCHOOLS), n)
+        home = rng.random(n) < 0.04
+        self.school, self.home, self.dob = school, home, dob
+        c["request_received"] = received
+        has_worker = rng.random(n) > 0.02
+        workers = np.asarray(worker_ids, dtype=np.int64)[rng.integers(0, len(worker_ids), n)]
+        c["caseworker_id"] = np.where(has_worker, workers, 0)
+        c["request_channel"] = _weighted(rng, n, REQUEST_CHANNELS_W[1])
+        c["request_source"] = _weighted(rng, n, REQUEST_SOURCES_W[1])
+        # Exceptions (3%), from 10-80 days after the request, most ended.
+        start = received + _draw(rng, n, 10, 80)
+        has_exception = (rng.random(n) < 0.03) & (start <= today)
+        codes = np.array(["X1", "X3", "X3", "X4"], dtype=object)[rng.integers(0, 4, n)]
+        end = _done(start + _draw(rng, n, 28, 70), today)
+        at = np.flatnonzero(has_exception)
+        self.exceptions = {
+            "case_id": case_ids[at],
+            "code": codes[at],
+            "start": start[at],
+            "end": end[at],
+        }
         # Most decisions arrive near the six-week limit; some are late, a few stuck.
-        decision = received + _days(
-            rng.randint(25, 42) if rng.random() < 0.85 else rng.randint(43, 90)
+        decision = received + np.where(
+            rng.random(n) < 0.85, _draw(rng, n, 25, 42), _draw(rng, n, 43, 90)
         )
-        if decision > as_of:
-            return
-        case["decision_to_assess"] = decision
-        if rng.random() < 0.20:
-            case["decision_outcome"] = "not-assess"
-            case["closed"] = decision < as_of - _days(180)
-            return
-        case["decision_outcome"] = "assess"
-        for kind in ("EP", "health", "social care", "school"):
-            requested = decision + _days(rng.randint(1, 7))
-            if requested > as_of:
-                continue
-            lag = rng.randint(25, 42) if rng.random() < 0.7 else rng.randint(43, 80)
-            self.advice.append(
+        decided = decision <= today
+        c["decision_to_assess"] = np.where(decided, decision, 0)
+        not_assess = decided & (rng.random(n) < 0.20)
+        assess = decided & ~not_assess
+        c["decision_outcome"] = np.where(assess, 1, np.where(not_assess, 2, 0))
+        closed = not_assess & (decision < today - 180)
+        # Advice from the four givers, each requested within a week of the decision.
+        parts: list[dict[str, Any]] = []
+        for slot in range(len(ADVICE_KINDS)):
+            requested = decision + _draw(rng, n, 1, 7)
+            late = rng.random(n) >= 0.7
+            lag = np.where(late, _draw(rng, n, 43, 80), _draw(rng, n, 25, 42))
+            keep = np.flatnonzero(assess & (requested <= today))
+            parts.append(
                 {
-                    "case_id": case_id,
-                    "kind": kind,
-                    "advice_giver": None,
-                    "requested": requested,
-                    "received": self._done(requested + _days(lag)),
-                    "chased": self._done(requested + _days(44)) if lag > 42 else None,
-                    **self._stamp(),
+                    "case_id": case_ids[keep],
+                    "slot": np.full(len(keep), slot),
+                    "requested": requested[keep],
+                    "received": _done(requested + lag, today)[keep],
+                    "chased": np.where(lag > 42, _done(requested + 44, today), 0)[keep],
                 }
             )
-        if rng.random() < 0.05:
-            not_issue = received + _days(rng.randint(90, 125))
-            if not_issue <= as_of:
-                case["not_issue_decision"] = not_issue
-                case["closed"] = not_issue < as_of - _days(180)
-            return
-        on_time = rng.random() < 0.5
-        final_day = rng.randint(105, 140) if on_time else rng.randint(141, 330)
-        draft = received + _days(max(60, final_day - rng.randint(21, 45)))
+        advice = _child_rows(parts)
+        order = np.lexsort((advice["slot"], advice["case_id"]))
+        self.advice = {k: v[order] for k, v in advice.items() if k != "slot"}
+        self.advice["kind"] = np.array(ADVICE_KINDS, dtype=object)[advice["slot"][order]]
+        # A few assessments end in a decision not to issue a plan.
+        not_issue = received + _draw(rng, n, 90, 125)
+        stops = assess & (rng.random(n) < 0.05)
+        c["not_issue_decision"] = np.where(stops & (not_issue <= today), not_issue, 0)
+        closed |= stops & (not_issue <= today) & (not_issue < today - 180)
+        planning = assess & ~stops
+        on_time = rng.random(n) < 0.5
+        final_day = np.where(on_time, _draw(rng, n, 105, 140), _draw(rng, n, 141, 330))
+        draft = received + np.maximum(60, final_day - _draw(rng, n, 21, 45))
         # A draft follows the decision to assess (the store refuses the other order, so an
         # exported demo caseload would not import back).
-        draft = max(draft, decision + _days(14))
-        if draft > as_of:
-            return
-        case["draft_served"] = draft
-        case["draft_method"] = rng.choice(("email", "post"))
-        case["need_type"] = rng.choices(self.need_names, self.need_weights)[0]
-        case["need_rank"] = 1
-        for _ in range(rng.choice((1, 1, 2))):
-            sent = draft + _days(rng.randint(0, 3))
-            if sent <= as_of:
-                self.consultations.append(
-                    {
-                        "case_id": case_id,
-                        "institution": school if urn else rng.choice(SCHOOLS)[0],
-                        "institution_urn": urn,
-                        "sent": sent,
-                        "responded": self._done(sent + _days(rng.randint(8, 30))),
-                        "outcome": None,
-                        **self._stamp(),
-                    }
-                )
-        final = max(received + _days(final_day), draft + _days(15))
-        if final > as_of:
-            return
-        case["final_issued"] = final
-        case["placement_name"] = school
-        case["placement_urn"] = urn
-        self._reviews(case, case_id, final)
-        year = national_curriculum_year(dob, as_of)
-        if year in (-1, 6, 11):
-            transfer_year = as_of.year if as_of.month < 9 else as_of.year + 1
-            case["phase_transfer"] = date(transfer_year, 9, 1)
-            case["transfer_kind"] = "post16" if year == 11 else "school"
-        if rng.random() < 0.02:
-            ceased = final + _days(rng.randint(200, 700))
-            if ceased <= as_of:
-                case["ceased"] = ceased
-                case["cease_reason"] = rng.choice((2, 5, 7, 9))
-                case["closed"] = True
+        draft = np.maximum(draft, decision + 14)
+        drafted = planning & (draft <= today)
+        c["draft_served"] = np.where(drafted, draft, 0)
+        c["draft_method"] = np.where(drafted, rng.integers(1, 3, n), 0)
+        c["need_type"] = np.where(drafted, _weighted(rng, n, [w for _, w in NEEDS]) + 1, 0)
+        # One or two settings consulted on the draft.
+        consulted = np.array([1, 1, 2])[rng.integers(0, 3, n)]
+        parts = []
+        for slot in range(2):
+            sent = draft + _draw(rng, n, 0, 3)
+            other = rng.integers(0, len(SCHOOLS), n)
+            keep = np.flatnonzero(drafted & (slot < consulted) & (sent <= today))
+            parts.append(
+                {
+                    "case_id": case_ids[keep],
+                    "slot": np.full(len(keep), slot),
+                    "school": np.where(home, other, school)[keep],
+                    "urn": np.where(home, -1, school)[keep],
+                    "sent": sent[keep],
+                    "responded": _done(sent + _draw(rng, n, 8, 30), today)[keep],
+                }
+            )
+        consultations = _child_rows(parts)
+        order = np.lexsort((consultations["slot"], consultations["case_id"]))
+        self.consultations = {k: v[order] for k, v in consultations.items() if k != "slot"}
+        final = np.maximum(received + final_day, draft + 15)
+        issued = drafted & (final <= today)
+        self.issued = issued
+        c["final_issued"] = np.where(issued, final, 0)
+        ceased = np.zeros(n, dtype=np.int64)
+        cease_reason = np.zeros(n, dtype=np.int64)
+        # Annual reviews, each about a year after the last decision.
+        base = final.copy()
+        active = issued.copy()
+        parts = []
+        slot = 0
+        while active.any():
+            meeting = base + np.where(rng.random(n) < 0.8, _draw(rng, n, 290, 360), 380)
+            active &= meeting <= today
+            decided_on = meeting + np.where(rng.random(n) < 0.6, _draw(rng, n, 10, 27), 40)
+            outcome = _weighted(rng, n, (60, 37, 3)) + 1  # 1 M, 2 A, 3 C
+            amendment = np.where(outcome == 2, decided_on, 0)
+            keep = np.flatnonzero(active)
+            parts.append(
+                {
+                    "case_id": case_ids[keep],
+                    "slot": np.full(len(keep), slot),
+                    "meeting": meeting[keep],
+                    "notice_sent": (meeting - _draw(rng, n, 14, 28))[keep],
+                    "advice_circulated": (meeting - _draw(rng, n, 14, 21))[keep],
+                    "report_sent": _done(meeting + _draw(rng, n, 5, 14), today)[keep],
+                    "decision_sent": _done(decided_on, today)[keep],
+                    "outcome": np.where(decided_on <= today, outcome, 0)[keep],
+                    "amendment_sent": _done(amendment, today)[keep],
+                    "final_amended": np.where(
+                        amendment > 0, _done(amendment + _draw(rng, n, 30, 70), today), 0
+                    )[keep],
+                }
+            )
+            active &= decided_on <= today
+            ends = active & (outcome == 3)
+            stopped = decided_on + _draw(rng, n, 30, 90)
+            gone = ends & (stopped <= today)
+            ceased = np.where(gone, stopped, ceased)
+            cease_reason = np.where(gone, 2, cease_reason)
+            closed |= gone
+            active &= outcome != 3
+            base = np.where(active, decided_on, base)
+            slot += 1
+        reviews = _child_rows(parts)
+        order = np.lexsort((reviews["slot"], reviews["case_id"]))
+        self.reviews = {k: v[order] for k, v in reviews.items() if k != "slot"}
+        # Phase transfers for children in a transfer year (nursery, Year 6, Year 11).
+        year = _school_year(dob, as_of)
+        transfer_year = as_of.year if as_of.month < 9 else as_of.year + 1
+        transfer = issued & np.isin(year, (-1, 6, 11))
+        c["phase_transfer"] = np.where(transfer, date(transfer_year, 9, 1).toordinal(), 0)
+        c["transfer_kind"] = np.where(transfer, np.where(year == 11, 2, 1), 0)
+        # A few plans ceased (moved away, no longer needed...).
+        later = final + _draw(rng, n, 200, 700)
+        gone = issued & (rng.random(n) < 0.02) & (later <= today)
+        reasons = np.array([2, 5, 7, 9])[rng.integers(0, 4, n)]
+        c["ceased"] = np.where(gone, later, ceased)
+        c["cease_reason"] = np.where(gone, reasons, cease_reason)
+        c["closed"] = closed | gone
+        self.year = year
+        self.cases = c
+        self._sen2(rng)
+        self.first_name = rng.integers(0, len(FIRST_NAMES), n)
+        self.last_name = rng.integers(0, len(LAST_NAMES), n)
+        self.sex = np.where(rng.random(n) < 0.72, "M", "F").astype(object)
+        self.postcode_digits = (_draw(rng, n, 1, 99), _draw(rng, n, 1, 9))
+        self.postcode_letters = rng.integers(0, len(POSTCODE_LETTERS), (n, 2))
 
-    def _reviews(self, case: dict[str, Any], case_id: int, start: date) -> None:
-        rng, as_of = self.rng, self.as_of
-        base = start
-        while True:
-            meeting = base + _days(rng.randint(290, 360) if rng.random() < 0.8 else 380)
-            if meeting > as_of:
-                return
-            decided = meeting + _days(rng.randint(10, 27) if rng.random() < 0.6 else 40)
-            outcome = rng.choices(("M", "A", "C"), (60, 37, 3))[0]
-            amendment = decided if outcome == "A" else None
-            review = {
-                "case_id": case_id,
-                "meeting": meeting,
-                "notice_sent": meeting - _days(rng.randint(14, 28)),
-                "advice_circulated": meeting - _days(rng.randint(14, 21)),
-                "report_sent": self._done(meeting + _days(rng.randint(5, 14))),
-                "decision_sent": self._done(decided),
-                "outcome": outcome if decided <= as_of else None,
-                "amendment_sent": self._done(amendment) if amendment else None,
-                "final_amended": (
-                    self._done(amendment + _days(rng.randint(30, 70))) if amendment else None
-                ),
-                **self._stamp(),
-            }
-            self.reviews.append(review)
-            if decided > as_of:
-                return
-            if outcome == "C":
-                case["ceased"] = decided + _days(rng.randint(30, 90))
-                if case["ceased"] > as_of:
-                    case["ceased"] = None
-                else:
-                    case["cease_reason"] = 2
-                    case["closed"] = True
-                return
-            base = decided
+    def move_to_office_days(self) -> None:
+        """Dates a caseworker records happen on office days; a birthday or a transfer date need
+        not. Done after every draw (the order of events was decided on the dates drawn)."""
+        for table in (self.cases, self.advice, self.exceptions, self.consultations, self.reviews):
+            for name in _OFFICE_DATES.intersection(table):
+                table[name] = _office_day(table[name])
+
+    def _sen2(self, rng: np.random.Generator) -> None:
+        """The SEN2-only items: UPNs with a real LA number and a valid check letter, ethnicity,
+        secondary needs, placements, personal budgets and the last phase transfer."""
+        n, c, issued = self.n, self.cases, self.issued
+        # An LA number, then the child's id: every demo child's UPN is different (SEN2 K01).
+        la = np.asarray(DEMO_LA_NUMBERS, dtype=np.int64)[rng.integers(0, len(DEMO_LA_NUMBERS), n)]
+        digits = [la // 100, la // 10 % 10, la % 10]
+        digits += [self.child_ids % 10**9 // 10**k % 10 for k in range(8, -1, -1)]
+        self.check: npt.NDArray[np.int64] = np.asarray(
+            sum(d * (i + 2) for i, d in enumerate(digits)) % 23
+        )
+        self.la = la
+        self.ethnicity = _weighted(rng, n, [w for _, w in ETHNICITIES])
+        # A secondary need (30% of plans): any but the primary need and OTH.
+        own = c["need_type"] - 1  # index in NEEDS, -1 for none
+        choices = [i for i, (name, _) in enumerate(NEEDS) if name != "OTH"]
+        other = np.asarray(choices)
+        own_at = np.searchsorted(other, own)  # own's place among the choices (if there)
+        is_choice = np.isin(own, other)
+        pick = (rng.random(n) * np.where(is_choice, len(choices) - 1, len(choices))).astype(int)
+        pick = np.where(is_choice & (pick >= own_at), pick + 1, pick)
+        secondary = issued & (own >= 0) & (rng.random(n) < 0.3)
+        c["secondary_need"] = np.where(secondary, other[np.minimum(pick, len(choices) - 1)] + 1, 0)
+        budget = issued & (rng.random(n) < 0.06)
+        c["personal_budget"] = np.where(issued, np.where(budget, 1, 0), -1)
+        c["budget_organised"] = np.where(budget, np.where(rng.random(n) < 0.5, 1, 0), -1)
+        c["direct_payment"] = np.where(budget, rng.integers(1, 5, n), 0)
+        # The last phase transfer (reg 18), for children now in Year 7 or 12 whose plan was
+        # in place for it: the demo records the current transfer year only.
+        start_year = self.as_of.year if self.as_of.month >= 9 else self.as_of.year - 1
+        last = issued & (c["phase_transfer"] == 0) & np.isin(self.year, (7, 12))
+        c["phase_transfer"] = np.where(
+            last, date(start_year, 9, 1).toordinal(), c["phase_transfer"]
+        )
+        c["transfer_kind"] = np.where(last, np.where(self.year == 12, 2, 1), c["transfer_kind"])
 
 
+ADVICE_KINDS = ("EP", "health", "social care", "school")
 # SEN2 items (sen2-return.md): real DfE LA numbers for the UPNs' characters 2-4 (so the check
 # on them passes), and a spread of CBDS ethnicity codes.
 DEMO_LA_NUMBERS = ("330", "331", "332", "333", "334", "335", "336")
 ETHNICITIES = (("WBRI", 60), ("APKN", 8), ("BAFR", 6), ("MWBC", 5), ("AIND", 4), ("WOTH", 5),
                ("BCRB", 3), ("CHNE", 1), ("OOTH", 3), ("REFU", 2), ("NOBT", 3))  # fmt: skip
-
-
-def _sen2_items(builder: _Builder, seed: int) -> list[dict[str, Any]]:
-    """SEN2-only items on the generated rows, drawn from their own random stream so the rest of
-    the demo (and every test built on a seed) is unchanged. Returns the placement rows."""
-    rng = random.Random(f"sen2-{seed}")
-    names = [e for e, _ in ETHNICITIES]
-    weights = [w for _, w in ETHNICITIES]
-    for child in builder.children:
-        # An LA number, then the child's id: every demo child's UPN is different (SEN2 K01).
-        la = DEMO_LA_NUMBERS[int(child["upn"][1:4]) % len(DEMO_LA_NUMBERS)]
-        digits = f"{la}{child['id'] % 10**9:09d}"
-        total = sum(int(d) * (i + 2) for i, d in enumerate(digits))
-        child["upn"] = UPN_CHECK[total % 23] + digits
-        child["ethnicity"] = rng.choices(names, weights)[0]
-        child["upn_unknown"] = None
-    children = {c["id"]: c for c in builder.children}
-    placements: list[dict[str, Any]] = []
-    for case in builder.cases:
-        child = children[case["child_id"]]
-        budget = rng.random() < 0.06
-        case.update(
-            request_rya=False,
-            exported_la=None,
-            transfer_la=None,
-            secondary_need=None,
-            plan_setting_code=None,
-            plan_setting_other=None,
-            plan_residential=None,
-            plan_work_based=None,
-            personal_budget=None,
-            budget_organised=None,
-            direct_payment=None,
-        )
-        final = case["final_issued"]
-        if final is None:
-            continue
-        if case["need_type"] and rng.random() < 0.3:
-            case["secondary_need"] = rng.choice(
-                [n for n, _ in NEEDS if n not in (case["need_type"], "OTH")]
-            )
-        if case["placement_urn"] is None:
-            case["plan_setting_code"] = child["setting_code"] or "OTH"
-            if case["plan_setting_code"] == "OTH":
-                case["plan_setting_other"] = "Alternative provision"
-        case["personal_budget"] = budget
-        if budget:
-            case["budget_organised"] = rng.random() < 0.5
-            case["direct_payment"] = rng.choice(("E", "S", "H", "I"))
-        placements.append(
-            {
-                "case_id": case["id"],
-                "rank": 1,
-                "name": case["placement_name"],
-                "urn": case["placement_urn"],
-                "setting_code": case["plan_setting_code"],
-                "setting_other": case["plan_setting_other"],
-                "entry": final,
-                "leaving": None,
-                "sen_unit": False if case["placement_urn"] else None,
-                "resourced_provision": False if case["placement_urn"] else None,
-                "residential": None,
-                "work_based": None,
-                **builder._stamp(),
-            }
-        )
-        # The last phase transfer (reg 18), for children now in Year 7 or 12 whose plan was
-        # in place for it: the demo records the current transfer year only.
-        dob = child["date_of_birth"]
-        year = national_curriculum_year(dob, builder.as_of)
-        if case["phase_transfer"] is None and year in (7, 12):
-            start_year = builder.as_of.year if builder.as_of.month >= 9 else builder.as_of.year - 1
-            case["phase_transfer"] = date(start_year, 9, 1)
-            case["transfer_kind"] = "post16" if year == 12 else "school"
-    return placements
 
 
 REQUEST_CHANNELS_W = (("email", "post", "hand", "portal"), (55, 10, 5, 30))
@@ -454,64 +417,272 @@ REQUEST_SOURCES_W = (
 )
 
 
-# Dates a caseworker records happen on office days; a birthday or a transfer date need not.
-_ANY_DAY = frozenset({"date_of_birth", "phase_transfer"})
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# The event dates (moved off weekends); a birthday or a transfer date need not be an office day.
+_OFFICE_DATES = frozenset(
+    {"request_received", "decision_to_assess", "not_issue_decision", "draft_served",
+     "final_issued", "ceased", "requested", "received", "chased", "start", "end", "sent",
+     "responded", "meeting", "notice_sent", "advice_circulated", "report_sent", "decision_sent",
+     "amendment_sent", "final_amended"}
+)  # fmt: skip
 
 
-def _office_days(table: Table, rows: list[dict[str, Any]]) -> None:
-    """Move weekend event dates back to the Friday before (monotonic: keeps every order)."""
-    names = [n for n in rows[0] if n not in _ANY_DAY and isinstance(table.c[n].type, Date)]
-    for row in rows:
-        for name in names:
-            day = row[name]
-            if day is not None and day.weekday() >= 5:
-                row[name] = day - timedelta(days=day.weekday() - 4)
+def _either(mask: npt.NDArray[np.bool_], yes: Any, no: Any) -> npt.NDArray[np.object_]:
+    """yes where mask, else no (values or arrays, as Python objects)."""
+    chosen: npt.NDArray[np.object_] = np.where(
+        mask, np.asarray(yes, dtype=object), np.asarray(no, dtype=object)
+    )
+    return chosen
 
 
-def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    _office_days(table, rows)
-    names = list(rows[0])
-    columns = zip(*map(itemgetter(*names), rows), strict=True)
-    insert_columns(conn, table, dict(zip(names, columns, strict=True)))
+def _dates(days: npt.NDArray[np.int64]) -> list[date | None]:
+    """Ordinals (0 = none) as dates, each distinct day made once."""
+    distinct, inverse = np.unique(days, return_inverse=True)
+    made = np.array([None] + [date.fromordinal(int(d)) for d in distinct if d], dtype=object)
+    offset = 1 if len(distinct) and distinct[0] == 0 else 0
+    return list(made[inverse + 1 - offset])
 
 
-def _columns(builder: _Builder) -> Iterator[CaseColumns]:
+def _words(codes: npt.NDArray[np.int64], words: Sequence[Any]) -> list[Any]:
+    """Codes 1.. as words[0..], 0 as None."""
+    return list(np.array([None, *words], dtype=object)[codes])
+
+
+def _flags(values: npt.NDArray[np.int64]) -> list[bool | None]:
+    """1 True, 0 False, -1 None."""
+    return _words(values + 1, (False, True))
+
+
+def _refs(gen: _Generated, taken: set[str]) -> list[str]:
+    """References follow the year the request arrived, numbered in arrival order."""
+    received = gen.cases["request_received"]
+    order = np.lexsort((gen.case_ids, received))
+    years = (received[order] - _EPOCH).astype("datetime64[D]").astype("datetime64[Y]")
+    years = years.astype(np.int64) + 1970
+    refs = [""] * gen.n
+    if not taken:
+        first = np.searchsorted(years, years, side="left")
+        numbers = np.arange(gen.n) - first + 1
+        for at, year, number in zip(order.tolist(), years.tolist(), numbers.tolist(), strict=True):
+            refs[at] = f"EHC-{year}-{number:05d}"
+        return refs
+    counters: dict[int, int] = {}
+    for at, year in zip(order.tolist(), years.tolist(), strict=True):
+        while True:
+            counters[year] = counters.get(year, 0) + 1
+            ref = f"EHC-{year}-{counters[year]:05d}"
+            if ref not in taken:
+                break
+        refs[at] = ref
+    return refs
+
+
+def _tables(gen: _Generated, refs: list[str], now: Any) -> dict[Table, dict[str, Any]]:
+    """Every filled table's columns as the driver takes them, in insertion order."""
+    n, c = gen.n, gen.cases
+
+    def stamp(count: int) -> dict[str, Any]:
+        return {
+            "version": [1] * count,
+            "updated_at": [now] * count,
+            "updated_by": [DEMO_USER] * count,
+        }
+
+    none = [None] * n
+    school_names = np.array([name for name, _ in SCHOOLS], dtype=object)
+    school_urns = np.array([urn for _, urn in SCHOOLS], dtype=object)
+    setting = _either(gen.home, "Educated at home", school_names[gen.school])
+    urn = _either(gen.home, None, school_urns[gen.school])
+    letters = np.array(list(POSTCODE_LETTERS), dtype=object)[gen.postcode_letters]
+    area, sector = gen.postcode_digits
+    # ZZ is not a real postcode area: synthetic addresses can never match a real family.
+    postcodes = [
+        f"ZZ{a} {b}{x}{y}"
+        for a, b, x, y in zip(
+            area.tolist(), sector.tolist(), letters[:, 0], letters[:, 1], strict=True
+        )
+    ]
+    upns = [
+        f"{UPN_CHECK[check]}{la}{child % 10**9:09d}"
+        for check, la, child in zip(
+            gen.check.tolist(), gen.la.tolist(), gen.child_ids.tolist(), strict=True
+        )
+    ]
+    home_code = _either(gen.home, "EHE", None)
+    children = {
+        "id": gen.child_ids.tolist(),
+        "first_name": list(np.array(FIRST_NAMES, dtype=object)[gen.first_name]),
+        "last_name": list(np.array(LAST_NAMES, dtype=object)[gen.last_name]),
+        "date_of_birth": _dates(gen.dob),
+        "sex": list(gen.sex),
+        "postcode": postcodes,
+        "upn": upns,
+        "uln": none,
+        "setting_name": list(setting),
+        "setting_urn": list(urn),
+        "setting_code": list(home_code),
+        **stamp(n),
+        "ethnicity": list(np.array([e for e, _ in ETHNICITIES], dtype=object)[gen.ethnicity]),
+        "upn_unknown": none,
+    }
+    issued = gen.issued
+    placed_urn = _either(issued, urn, None)
+    cases = {
+        "id": gen.case_ids.tolist(),
+        "ref": refs,
+        "child_id": gen.child_ids.tolist(),
+        "caseworker_id": [w or None for w in c["caseworker_id"].tolist()],
+        "request_received": _dates(c["request_received"]),
+        "request_channel": _words(c["request_channel"] + 1, REQUEST_CHANNELS_W[0]),
+        "request_source": _words(c["request_source"] + 1, REQUEST_SOURCES_W[0]),
+        "decision_to_assess": _dates(c["decision_to_assess"]),
+        "decision_outcome": _words(c["decision_outcome"], ("assess", "not-assess")),
+        "not_issue_decision": _dates(c["not_issue_decision"]),
+        "draft_served": _dates(c["draft_served"]),
+        "draft_method": _words(c["draft_method"], ("email", "post")),
+        "final_issued": _dates(c["final_issued"]),
+        "plan_issued": none,
+        "need_type": _words(c["need_type"], [name for name, _ in NEEDS]),
+        "need_rank": _words(np.where(c["need_type"] > 0, 1, 0), (1,)),
+        "placement_name": list(_either(issued, setting, None)),
+        "placement_urn": list(placed_urn),
+        "phase_transfer": _dates(c["phase_transfer"]),
+        "transfer_kind": _words(c["transfer_kind"], ("school", "post16")),
+        "reassessment_notified": none,
+        "ceased": _dates(c["ceased"]),
+        "cease_reason": [r or None for r in c["cease_reason"].tolist()],
+        "closed": c["closed"].tolist(),
+        **stamp(n),
+        "request_rya": [False] * n,
+        "exported_la": none,
+        "transfer_la": none,
+        "secondary_need": _words(c["secondary_need"], [name for name, _ in NEEDS]),
+        "plan_setting_code": list(_either(issued, home_code, None)),
+        "plan_setting_other": none,
+        "plan_residential": none,
+        "plan_work_based": none,
+        "personal_budget": _flags(c["personal_budget"]),
+        "budget_organised": _flags(c["budget_organised"]),
+        "direct_payment": _words(c["direct_payment"], ("E", "S", "H", "I")),
+    }
+    advice, count = gen.advice, len(gen.advice["case_id"])
+    exceptions, lapses = gen.exceptions, len(gen.exceptions["case_id"])
+    consults, sent = gen.consultations, len(gen.consultations["case_id"])
+    reviews, held = gen.reviews, len(gen.reviews["case_id"])
+    at = np.flatnonzero(issued)
+    placed = len(at)
+    unit = list(_either(gen.home[at], None, False))
+    return {
+        Child.__table__: children,  # type: ignore[dict-item]
+        Case.__table__: cases,  # type: ignore[dict-item]
+        AdviceRequest.__table__: {  # type: ignore[dict-item]
+            "case_id": advice["case_id"].tolist(),
+            "kind": list(advice["kind"]),
+            "advice_giver": [None] * count,
+            "requested": _dates(advice["requested"]),
+            "received": _dates(advice["received"]),
+            "chased": _dates(advice["chased"]),
+            **stamp(count),
+        },
+        CaseException.__table__: {  # type: ignore[dict-item]
+            "case_id": exceptions["case_id"].tolist(),
+            "code": list(exceptions["code"]),
+            "start": _dates(exceptions["start"]),
+            "end": _dates(exceptions["end"]),
+            "note": ["Synthetic exception"] * lapses,
+            **stamp(lapses),
+        },
+        Consultation.__table__: {  # type: ignore[dict-item]
+            "case_id": consults["case_id"].tolist(),
+            "institution": list(school_names[consults["school"]]),
+            "institution_urn": list(
+                _either(consults["urn"] < 0, None, school_urns[consults["urn"]])
+            ),
+            "sent": _dates(consults["sent"]),
+            "responded": _dates(consults["responded"]),
+            "outcome": [None] * sent,
+            **stamp(sent),
+        },
+        AnnualReview.__table__: {  # type: ignore[dict-item]
+            "case_id": reviews["case_id"].tolist(),
+            **{name: _dates(reviews[name]) for name in _REVIEW_DAYS},
+            "outcome": _words(reviews["outcome"], ("M", "A", "C")),
+            **stamp(held),
+        },
+        Placement.__table__: {  # type: ignore[dict-item]
+            "case_id": gen.case_ids[at].tolist(),
+            "rank": [1] * placed,
+            "name": list(setting[at]),
+            "urn": list(urn[at]),
+            "setting_code": list(home_code[at]),
+            "setting_other": [None] * placed,
+            "entry": _dates(c["final_issued"][at]),
+            "leaving": [None] * placed,
+            "sen_unit": unit,
+            "resourced_provision": list(unit),
+            "residential": [None] * placed,
+            "work_based": [None] * placed,
+            **stamp(placed),
+        },
+    }
+
+
+_REVIEW_DAYS = ("meeting", "notice_sent", "advice_circulated", "report_sent", "decision_sent",
+                "amendment_sent", "final_amended")  # fmt: skip
+# Review outcomes as drawn (1 M, 2 A, 3 C) -> the bulk engine's codes.
+_REVIEW_CODES = np.array([0, REVIEW_OUTCOME_CODES["M"], REVIEW_OUTCOME_CODES["A"],
+                          REVIEW_OUTCOME_CODES["C"]], dtype=np.int8)  # fmt: skip
+
+
+def _columns(gen: _Generated) -> Iterator[CaseColumns]:
     """The generated cases as the bulk engine's columns, a block of consecutive ids at a time
     (the rows as written: a case's child rows in the order they were inserted)."""
-    dob = {c["id"]: c["date_of_birth"] for c in builder.children}
-    cases = sorted(builder.cases, key=itemgetter("id"))
-    first = cases[0]["id"]
+    c = gen.cases
+    zero = np.zeros(gen.n, dtype=np.int64)
+    days = {name: c.get(name, zero) for name in CASE_DATES}
+    days["date_of_birth"] = gen.dob
+    bits = np.zeros(gen.n, dtype=np.int8)
+    at = np.searchsorted(gen.case_ids, gen.exceptions["case_id"])
+    code_bits = np.array([EXCEPTION_BITS[code] for code in gen.exceptions["code"]], dtype=np.int8)
+    np.bitwise_or.at(bits, at, code_bits)
 
-    def by_block(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[list[tuple[Any, ...]]]:
-        blocks: list[list[tuple[Any, ...]]] = [[] for _ in range(0, len(cases), RANGE_BLOCK)]
-        take = itemgetter(*names)
-        for row in rows:
-            blocks[(row["case_id"] - first) // RANGE_BLOCK].append(take(row))
-        return blocks
+    def rows(table: dict[str, Any], first: int, last: int) -> tuple[Any, slice]:
+        ids = table["case_id"]
+        span = slice(int(np.searchsorted(ids, first)), int(np.searchsorted(ids, last, "right")))
+        return (ids[span] - first).astype(np.intp), span
 
-    advice = by_block(builder.advice, ADVICE_COLUMNS)
-    consultations = by_block(builder.consultations, CONSULTATION_COLUMNS)
-    reviews = by_block(builder.reviews, REVIEW_COLUMNS)
-    exceptions = by_block(builder.exceptions, EXCEPTION_COLUMNS)
-    for number, start in enumerate(range(0, len(cases), RANGE_BLOCK)):
-        rows = [
-            tuple(
-                dob[c["child_id"]] if name == "date_of_birth" else c.get(name)
-                for name in CASE_COLUMNS[1:]
-            )
-            for c in cases[start : start + RANGE_BLOCK]
-        ]
-        yield CaseColumns.from_rows(
-            [
-                (c["id"], *row)
-                for c, row in zip(cases[start : start + RANGE_BLOCK], rows, strict=True)
-            ],
-            advice[number],
-            consultations[number],
-            reviews[number],
-            exceptions[number],
+    school_names = np.array([name for name, _ in SCHOOLS], dtype=object)
+    for start in range(0, gen.n, RANGE_BLOCK):
+        block = slice(start, start + RANGE_BLOCK)
+        ids = gen.case_ids[block]
+        first, last, size = int(ids[0]), int(ids[-1]), len(ids)
+        advice_at, a = rows(gen.advice, first, last)
+        consult_at, k = rows(gen.consultations, first, last)
+        review_at, r = rows(gen.reviews, first, last)
+        yield CaseColumns(
+            case_id=ids,
+            dates={name: values[block].astype(np.int32) for name, values in days.items()},
+            decision_outcome=c["decision_outcome"][block].astype(np.int8),
+            transfer_kind=c["transfer_kind"][block].astype(np.int8),
+            exception_bits=bits[block],
+            advice=ChildTable.pad(
+                size,
+                advice_at,
+                {n: gen.advice[n][a].astype(np.int32) for n in ("requested", "received")},
+                labels={"kind": list(gen.advice["kind"][a])},
+            ),
+            consultations=ChildTable.pad(
+                size,
+                consult_at,
+                {n: gen.consultations[n][k].astype(np.int32) for n in ("sent", "responded")},
+                labels={"institution": list(school_names[gen.consultations["school"][k]])},
+            ),
+            reviews=ChildTable.pad(
+                size,
+                review_at,
+                {n: gen.reviews[n][r].astype(np.int32) for n in REVIEW_DATES},
+                {"outcome": _REVIEW_CODES[gen.reviews["outcome"][r]]},
+            ),
         )
 
 
@@ -562,7 +733,7 @@ def make_demo(
     if cases > 1_000_000:
         raise KnownError("At most 1,000,000 demo cases")
     started = time.perf_counter()
-    rng = random.Random(seed)
+    rng = np.random.default_rng(seed)
     with db.engine.begin() as conn:
         real = _people_cases(conn)
         if real:
@@ -582,8 +753,8 @@ def make_demo(
             from send_desktop.store.team import UNAUDITED_SETTING
 
             conn.execute(text("SELECT set_config(:k, 'demo', true)"), {"k": UNAUDITED_SETTING})
-        team_count = rng.choice((2, 3))
-        worker_count = rng.randint(6, 10)
+        team_count = int(rng.integers(2, 4))
+        worker_count = int(rng.integers(6, 11))
         if cases > worker_count * CASELOAD_MOST:
             # A real authority: about 200 cases a caseworker, teams of about 8.
             worker_count = -(-cases // CASELOAD_TYPICAL)
@@ -626,21 +797,16 @@ def make_demo(
         first_child = (conn.execute(select(func.max(Child.id))).scalar_one() or 0) + 1
         taken = set(conn.execute(select(Case.ref).where(Case.ref.like("EHC-%"))).scalars())
 
-        builder = _Builder(rng, as_of, worker_ids)
-        counters: dict[int, int] = {}
-        for offset in range(cases):
-            # References follow the year the request arrived, numbered in arrival order below.
-            builder.add(first_case + offset, first_child + offset, "")
-        builder.cases.sort(key=lambda c: (c["request_received"], c["id"]))
-        for case in builder.cases:
-            year = case["request_received"].year
-            while True:
-                counters[year] = counters.get(year, 0) + 1
-                ref = f"EHC-{year}-{counters[year]:05d}"
-                if ref not in taken:
-                    break
-            case["ref"] = ref
-        placements = _sen2_items(builder, seed)
+        gen = _Generated(
+            rng,
+            as_of,
+            worker_ids,
+            first_case + np.arange(cases, dtype=np.int64),
+            first_child + np.arange(cases, dtype=np.int64),
+        )
+        gen.move_to_office_days()
+        refs = _refs(gen, taken)
+        tables = _tables(gen, refs, utc_now())
 
         if conn.dialect.name == "sqlite":
             # The name and UPN indexes take rows in random order: a larger page cache keeps
@@ -648,13 +814,8 @@ def make_demo(
             conn.exec_driver_sql(f"PRAGMA cache_size={DEMO_CACHE_KB}")
         indexes = _drop_indexes(conn)
         try:
-            _insert(conn, Child.__table__, builder.children)  # type: ignore[arg-type]
-            _insert(conn, Case.__table__, builder.cases)  # type: ignore[arg-type]
-            _insert(conn, AdviceRequest.__table__, builder.advice)  # type: ignore[arg-type]
-            _insert(conn, CaseException.__table__, builder.exceptions)  # type: ignore[arg-type]
-            _insert(conn, Consultation.__table__, builder.consultations)  # type: ignore[arg-type]
-            _insert(conn, AnnualReview.__table__, builder.reviews)  # type: ignore[arg-type]
-            _insert(conn, Placement.__table__, placements)  # type: ignore[arg-type]
+            for target, columns in tables.items():
+                insert_columns(conn, target, columns)
             conn.execute(
                 insert(AuditEntry.__table__),  # type: ignore[arg-type]
                 [
@@ -677,7 +838,7 @@ def make_demo(
             with Session(bind=conn) as digest_session:
                 policy = load_policy(digest_session)
             digest_stamp = stamp_for(policy)
-            for cols in _columns(builder):
+            for cols in _columns(gen):
                 write_columns(conn, cols, policy, digest_stamp)
             for sql in indexes:
                 conn.exec_driver_sql(sql)
@@ -697,9 +858,9 @@ def make_demo(
     log.info("Demo data: %d cases in %.1f s", cases, seconds)
     return DemoSummary(
         cases=cases,
-        children=len(builder.children),
+        children=cases,
         caseworkers=len(worker_ids),
-        advice_requests=len(builder.advice),
-        reviews=len(builder.reviews),
+        advice_requests=len(gen.advice["case_id"]),
+        reviews=len(gen.reviews["case_id"]),
         seconds=seconds,
     )

@@ -98,12 +98,17 @@ def near_duplicates(name: str, existing: Iterable[str]) -> list[str]:
     initial or shortened first name; first and last name swapped. A name written exactly as
     name is not returned (it is the same name, not a near-duplicate), nor is a blank one.
     """
+    return _closest(name, enumerate(existing))
+
+
+def _closest(name: str, candidates: Iterable[tuple[int, str]]) -> list[str]:
+    """near_duplicates over (position, name) pairs in position order."""
     wanted = normalise(name)
     if not wanted:
         return []
     found: list[tuple[int, int, str]] = []
     seen: set[str] = set()
-    for position, candidate in enumerate(existing):
+    for position, candidate in candidates:
         if candidate == name or candidate in seen:
             continue
         folded = normalise(candidate)
@@ -114,3 +119,71 @@ def near_duplicates(name: str, existing: Iterable[str]) -> list[str]:
         found.append((distance, position, candidate))
     found.sort()
     return [candidate for _distance, _position, candidate in found]
+
+
+def _deletions(text: str, depth: int) -> set[str]:
+    """text with up to depth characters deleted (two strings within d edits share one)."""
+    found = {text}
+    layer = {text}
+    for _ in range(depth):
+        layer = {s[:i] + s[i + 1 :] for s in layer for i in range(len(s))}
+        found |= layer
+    return found
+
+
+def _depth(folded: str) -> int:
+    # _allowed_edits of a pair is at most this for each of its names.
+    return min(MAX_EDITS, len(folded.replace(" ", "")) // 4)
+
+
+class NameIndex:
+    """near_duplicates against a growing list of names without comparing with every one.
+
+    An import adding hundreds of caseworkers to an authority's hundreds would otherwise compare
+    each new name with every name so far. The index keeps, for each name, the keys any variant
+    of it must share (its squashed form, its sorted parts, its surname with the first initial,
+    its first name with the surname's initial, and its deletion neighbourhood for the edit
+    distance); only names sharing a key are checked, with the same test as near_duplicates,
+    so `NameIndex(existing).near(name) == near_duplicates(name, existing)`.
+    """
+
+    def __init__(self, existing: Iterable[str] = ()) -> None:
+        self._names: list[str] = []
+        self._keys: dict[str, list[int]] = {}
+        for name in existing:
+            self.add(name)
+
+    @staticmethod
+    def _filing_keys(folded: str, *, asking: bool) -> set[str]:
+        """The keys a name is filed under, or (asking) the keys its variants are filed under."""
+        keys = {"s:" + folded.replace(" ", "")}
+        keys.update("d:" + d for d in _deletions(folded, _depth(folded)))
+        parts = folded.split()
+        if len(parts) >= 2:
+            first, last = parts[0], parts[-1]
+            keys.add("p:" + " ".join(sorted(parts)))
+            # Filed: surname + first initial, first name + surname's initial. Asked: the same
+            # surname; the surname written first in the new name; in the old one.
+            keys.add(f"l:{last} {first[0]}")
+            keys.add(f"l:{first} {last[0]}" if asking else f"f:{first} {last[0]}")
+            if asking:
+                keys.add(f"f:{last} {first[0]}")
+        return keys
+
+    def add(self, name: str) -> None:
+        position = len(self._names)
+        self._names.append(name)
+        folded = normalise(name)
+        if folded:
+            for key in self._filing_keys(folded, asking=False):
+                self._keys.setdefault(key, []).append(position)
+
+    def near(self, name: str) -> list[str]:
+        """near_duplicates(name, the names added so far)."""
+        wanted = normalise(name)
+        if not wanted:
+            return []
+        positions: set[int] = set()
+        for key in self._filing_keys(wanted, asking=True):
+            positions.update(self._keys.get(key, ()))
+        return _closest(name, ((p, self._names[p]) for p in sorted(positions)))

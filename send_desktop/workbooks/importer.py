@@ -22,7 +22,7 @@ from send_desktop.store.bulk_write import CaseState, CaseWriter
 from send_desktop.store.cases import ChildDetails, label
 from send_desktop.store.models import Case, Caseworker, Child, Team
 from send_desktop.store.queries import add_caseworker, add_team
-from send_desktop.timeline.names import near_duplicates
+from send_desktop.timeline.names import NameIndex
 from send_desktop.workbooks.data_sheets import case_row_models, fact_columns, table_name
 from send_desktop.workbooks.export import _cell, _check_folder, _Styles, save_atomically
 from send_desktop.workbooks.tracker import (
@@ -167,8 +167,9 @@ class _Known:
     by_child_request: dict[tuple[str, str, dt.date | None, dt.date], str]
     workers: dict[str, int]
     teams: dict[str, int]
-    worker_names: list[str] = field(default_factory=list)
-    team_names: list[str] = field(default_factory=list)
+    # The names so far, indexed for near_duplicates (an import may add hundreds).
+    worker_names: NameIndex = field(default_factory=NameIndex)
+    team_names: NameIndex = field(default_factory=NameIndex)
     # Rows already recorded for loaded cases: (case id, table) -> their values, so importing
     # the same workbook twice adds nothing.
     existing: dict[tuple[int, str], set[tuple[Any, ...]]] = field(default_factory=dict)
@@ -231,8 +232,8 @@ def _load_known(session: Session, plan: ImportPlan, cases: CaseWriter) -> _Known
         by_child_request,
         {name.casefold(): worker_id for worker_id, name in worker_rows},
         {name.casefold(): team_id for team_id, name in team_rows},
-        [name for _, name in worker_rows],
-        [name for _, name in team_rows],
+        NameIndex(name for _, name in worker_rows),
+        NameIndex(name for _, name in team_rows),
     )
     if plan.data:
         case_ids = [c.id for ref in refs if (c := cases.case_by_ref(ref)) and c.id is not None]
@@ -378,15 +379,15 @@ def _caseworker_id(
             if team_id is None:
                 team = add_team(session, user, row.team)
                 team_id = team.id
-                near = tuple(near_duplicates(team.name, known.team_names))
+                near = tuple(known.team_names.near(team.name))
                 result.new_names.append(NewName("team", team.name, near))
                 known.teams[row.team.casefold()] = team_id
-                known.team_names.append(team.name)
+                known.team_names.add(team.name)
         worker = add_caseworker(session, user, row.caseworker, team_id)
-        near = tuple(near_duplicates(worker.name, known.worker_names))
+        near = tuple(known.worker_names.near(worker.name))
         result.new_names.append(NewName("caseworker", worker.name, near))
         known.workers[key] = worker.id
-        known.worker_names.append(worker.name)
+        known.worker_names.add(worker.name)
     return known.workers[key]
 
 

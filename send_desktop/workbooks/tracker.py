@@ -13,8 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from send_desktop.errors import KnownError
 from send_desktop.workbooks.dates import DateError, is_empty, parse_date
@@ -135,40 +137,87 @@ class SheetRows(list[RawRow]):
         self.formulas = formulas
 
 
-def _formulas_without_values(path: Path, name: str, rows: list[RawRow]) -> SheetRows:
-    """Find formula cells that have no saved value (a file written by a script, never opened
-    in Excel): read with data_only they are empty, which would be misreported as blank."""
-    try:
-        book = load_workbook(path, read_only=True, data_only=False)
-    except Exception:  # the first read succeeded; a failure here only loses this check
-        return SheetRows(rows, {})
-    found: dict[tuple[int, int], str] = {}
-    try:
-        worksheet = book[name]
-        xml = getattr(worksheet, "_worksheet_path", None)
-        if xml is not None:
-            with zipfile.ZipFile(path) as archive, archive.open(xml) as handle:
-                has_formula = False
-                while chunk := handle.read(1 << 20):
-                    if b"<f>" in chunk or b"<f " in chunk:
-                        has_formula = True
-                        break
-            if not has_formula:
-                return SheetRows(rows, {})
-        reset = getattr(worksheet, "reset_dimensions", None)
-        if reset is not None:
-            reset()
-        values_by_row = dict(rows)
-        for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            saved = values_by_row.get(number, ())
-            for index, cell in enumerate(cells):
-                if isinstance(cell, str) and cell.startswith("="):
-                    value = saved[index] if index < len(saved) else None
-                    if value is None:
-                        found[(number, index)] = cell
-    finally:
-        book.close()
-    return SheetRows(rows, found)
+class _NotingFormulas(WorkSheetParser):  # type: ignore[misc]
+    """openpyxl's sheet parser reading saved values, also noting the formula cells that have
+    none (a file written by a script, never opened in Excel): read with data_only they are
+    empty, which would be misreported as blank. One pass gives both."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.formulas: dict[tuple[int, int], str] = {}
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            formula = self.parse_formula(element)
+            if isinstance(formula, str) and formula.startswith("="):
+                self.formulas[(cell["row"], cell["column"] - 1)] = formula
+        return cell
+
+
+def _read_sheet(worksheet: Any, last: int | None) -> SheetRows:
+    """A sheet's rows (number, values) as openpyxl's iter_rows(values_only) gives them after
+    reset_dimensions (some programs write a wrong <dimension>: read what is really there), up to
+    row `last`, with the formula cells that have no saved value."""
+    book = worksheet.parent
+    rows: list[RawRow] = []
+    counter = number = 1
+    with worksheet._get_source() as source:
+        parser = _NotingFormulas(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if last is not None and number > last:
+                break
+            for missing in range(counter, number):
+                rows.append((missing, ()))
+            if counter <= number:
+                # As wide as its last cell, as openpyxl makes a row.
+                width = cells[-1]["column"] if cells else 0
+                values: list[object] = [None] * width
+                for cell in cells:
+                    if 1 <= cell["column"] <= width:
+                        values[cell["column"] - 1] = cell["value"]
+                rows.append((number, tuple(values)))
+                counter = number + 1
+    if last is not None and last < number:
+        for missing in range(counter, last + 1):
+            rows.append((missing, ()))
+    return SheetRows(_trim(rows), parser.formulas)
+
+
+class _UnsizedSheet(ReadOnlyWorksheet):  # type: ignore[misc]
+    """A read-only sheet that does not parse itself to find its size when the workbook opens
+    (without a <dimension> at its top, openpyxl reads the whole sheet for it): _read_sheet
+    never uses the stored size."""
+
+    def _get_size(self) -> None:
+        return None
+
+
+class _OnePassReader(ExcelReader):  # type: ignore[misc]
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+def _open_read_only(path: Path) -> Any:
+    """openpyxl's load_workbook(read_only=True, data_only=True) without sizing every sheet."""
+    reader = _OnePassReader(path, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 def _read_source(
@@ -229,7 +278,7 @@ def _read_xlsx(
     supervision export) from costing several times what its tracker sheet does.
     """
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = _open_read_only(path)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise KnownError(
             f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc}). "
@@ -251,17 +300,12 @@ def _read_xlsx(
             worksheet = book[name]
             if getattr(worksheet, "sheet_state", "visible") != "visible" and not wanted:
                 continue
-            result.append((name, _sheet_rows(worksheet, _HEADER_SEARCH_ROWS)))
+            result.append((name, _read_sheet(worksheet, _HEADER_SEARCH_ROWS)))
         found = _best_header(result, wanted_headers)
         if found is not None:
             best = found[0]
             result = [
-                (
-                    name,
-                    _formulas_without_values(path, name, _sheet_rows(book[name], None))
-                    if name == best and name is not None
-                    else rows,
-                )
+                (name, _read_sheet(book[name], None) if name == best else rows)
                 for name, rows in result
             ]
         return result
@@ -273,17 +317,6 @@ def _read_xlsx(
         ) from exc
     finally:
         book.close()
-
-
-def _sheet_rows(worksheet: Any, last: int | None) -> list[RawRow]:
-    # Some programs write a wrong <dimension>; read what is really there.
-    reset = getattr(worksheet, "reset_dimensions", None)
-    if reset is not None:
-        reset()
-    rows: list[RawRow] = []
-    for number, values in enumerate(worksheet.iter_rows(max_row=last, values_only=True), start=1):
-        rows.append((number, values))
-    return _trim(rows)
 
 
 def _decode(data: bytes) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from send_desktop.timeline.names import near_duplicates, normalise
+from send_desktop.timeline.names import NameIndex, near_duplicates, normalise
 
 TEAM = ["Priya Shah", "Tom Lee", "Aisha Khan", "Christopher Jones", "Ann Li"]
 
@@ -76,3 +78,53 @@ def test_closest_first_and_each_name_once() -> None:
 
 def test_accepts_any_iterable() -> None:
     assert near_duplicates("Tom Le", (n for n in TEAM)) == ["Tom Lee"]
+
+
+# --- NameIndex: the same answers as near_duplicates without comparing with every name ---------
+
+_PARTS = st.sampled_from(
+    ["priya", "shah", "p", "pr", "pri", "sha", "shahh", "tom", "lee", "le", "chris", "christopher",
+     "jones", "ann", "li", "al", "mary", "jane", "maryjane", "o'neil", "séan", "sean", "ab", "ba"]
+)  # fmt: skip
+_SEPARATORS = st.sampled_from([" ", "  ", ", ", ". ", "-", ""])
+
+
+@st.composite
+def _names(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        # Anything at all, typos included.
+        return draw(st.text(alphabet="abcdeé ,.-'PSa", max_size=14))
+    parts = draw(st.lists(_PARTS, min_size=1, max_size=3))
+    name = parts[0]
+    for part in parts[1:]:
+        name += draw(_SEPARATORS) + part
+    if draw(st.booleans()) and name:
+        # One edit: a letter dropped, doubled or changed.
+        at = draw(st.integers(0, len(name) - 1))
+        edit = draw(st.sampled_from(["drop", "double", "change"]))
+        if edit == "drop":
+            name = name[:at] + name[at + 1 :]
+        elif edit == "double":
+            name = name[:at] + name[at] + name[at:]
+        else:
+            name = name[:at] + "x" + name[at + 1 :]
+    return name.title() if draw(st.booleans()) else name
+
+
+@settings(max_examples=300, deadline=None)
+@given(existing=st.lists(_names(), max_size=25), added=st.lists(_names(), min_size=1, max_size=8))
+def test_name_index_answers_as_near_duplicates(existing: list[str], added: list[str]) -> None:
+    index = NameIndex(existing)
+    so_far = list(existing)
+    for name in added:
+        assert index.near(name) == near_duplicates(name, so_far)
+        index.add(name)
+        so_far.append(name)
+
+
+def test_name_index_finds_the_variants_of_the_team() -> None:
+    index = NameIndex(TEAM)
+    assert index.near("Pirya Shah") == ["Priya Shah"]
+    assert index.near("Shah, P") == ["Priya Shah"]
+    assert index.near("Chris Jones") == ["Christopher Jones"]
+    assert index.near("Priya Shah") == []
