@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
+from send_desktop.store import search_index
 from send_desktop.store.database import Database
 from send_desktop.store.fast_insert import insert_columns
 from send_desktop.store.models import (
@@ -813,9 +814,13 @@ def make_demo(
             # them in memory during the load (this connection only, returned to the default).
             conn.exec_driver_sql(f"PRAGMA cache_size={DEMO_CACHE_KB}")
         indexes = _drop_indexes(conn)
+        # The search index filled once after the rows, not by its trigger case by case.
+        search_paused = search_index.bulk_insert_begin(conn)
         try:
             for target, columns in tables.items():
                 insert_columns(conn, target, columns)
+            if search_paused:
+                search_index.bulk_insert_end(conn, first_case)
             conn.execute(
                 insert(AuditEntry.__table__),  # type: ignore[arg-type]
                 [

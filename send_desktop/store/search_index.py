@@ -112,6 +112,23 @@ def drop(conn: Connection) -> None:
             conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
+def bulk_insert_begin(conn: Connection) -> bool:
+    """Before many cases are inserted at once (the demo): the per-row insert trigger is
+    dropped, so the index is filled by one INSERT ... SELECT in bulk_insert_end (inside the
+    caller's transaction: a load stopped halfway leaves the trigger as it was)."""
+    if conn.dialect.name != "sqlite" or not sqlite_index_present(conn):
+        return False
+    conn.exec_driver_sql("DROP TRIGGER IF EXISTS case_search_case_insert")
+    return True
+
+
+def bulk_insert_end(conn: Connection, first_case_id: int) -> None:
+    """The cases from `first_case_id` on put in the index at once, and the trigger back."""
+    conn.exec_driver_sql(_PUT + _SOURCE + ' WHERE "case".id >= ?', (first_case_id,))
+    name = "case_search_case_insert"
+    conn.exec_driver_sql(f"CREATE TRIGGER {name} {SQLITE_TRIGGERS[name]}")
+
+
 _present: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
 
