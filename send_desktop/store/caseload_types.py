@@ -85,8 +85,9 @@ class Shown:
     """One column of the caseload as the desk's table or the workbook's Caseload sheet shows
     it: the CaseloadRow field it shows and how. The desk and the workbook derive their columns
     from DESK_COLUMNS and WORKBOOK_COLUMNS below (gui/caseload.py, workbooks/export.py), and
-    the row's SQL is ROW_SQL: a new column is a CaseloadRow field, its ROW_SQL line and a
-    Shown line here (a bespoke look - an icon, a tooltip - is gui/caseload.py's)."""
+    the row's SQL is store/caseload_columns.py ROW: a new column is a CaseloadRow field here,
+    its ROW line there and a Shown line here (a bespoke look - an icon, a tooltip - is
+    gui/caseload.py's)."""
 
     field: str
     header: str

@@ -45,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
-from send_desktop.store import search_index
+from send_desktop.store import caseload_columns, search_index
 from send_desktop.store.caseload_types import DESK_COLUMNS as DESK_COLUMNS
 from send_desktop.store.caseload_types import WORKBOOK_COLUMNS as WORKBOOK_COLUMNS
 from send_desktop.store.caseload_types import CaseloadQuery as CaseloadQuery
@@ -320,32 +320,29 @@ SORTS: dict[str, Any] = {
 }
 
 
+#: caseload_columns' table names.
+_TABLES: dict[str, Any] = {
+    "case": Case,
+    "child": Child,
+    "caseworker": Caseworker,
+    "team": Team,
+    "case_summary": S,
+}
+
+
 def row_sql(today: date) -> dict[str, Any]:
-    """The SQL of each CaseloadRow field read from the database (the rest are worked out
-    from these in _row: the child's full name, days left, weeks open, the family's step)."""
-    return {
-        "case_id": Case.id,
-        "ref": Case.ref,
-        "first_name": Child.first_name,
-        "last_name": Child.last_name,
-        "date_of_birth": Child.date_of_birth,
-        "upn": Child.upn,
-        "caseworker": Caseworker.name,
-        "team": Team.name,
-        "stage": S.stage,
-        "next_step": _next(today, S.breach_id, S.next_id),
-        "next_title": _next(today, S.breach_title, S.next_title),
-        "next_due": next_due_on(today),
-        "status": next_status(today),
-        "has_exception": S.has_exception,
-        "request_received": Case.request_received,
-        "decision_due": S.decision_due,
-        "decision_date": Case.decision_to_assess,
-        "final_due": S.final_due,
-        "final_issued": Case.final_issued,
-        "weeks_open": S.weeks_end,  # the end of the weeks counted; _row counts them
-        "review_due": S.review_due,
-    }
+    """The SQL of each CaseloadRow field read from the database, as caseload_columns.ROW
+    declares it (the rest are worked out from these in _row: the child's full name, days
+    left, weeks open, the family's step)."""
+    return {read.name: _read_sql(read, today) for read in caseload_columns.ROW}
+
+
+def _read_sql(read: caseload_columns.Read, today: date) -> Any:
+    if read.status:
+        return next_status(today)
+    table = _TABLES[read.table]
+    value = getattr(table, read.column)
+    return _next(today, getattr(table, read.breach), value) if read.breach else value
 
 
 def _row(values: dict[str, Any], today: date) -> CaseloadRow:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
@@ -21,12 +20,14 @@ from sqlalchemy.pool import StaticPool
 
 from send_desktop import paths
 from send_desktop.errors import KnownError, known_failure
+from send_desktop.store import revision_files
 from send_desktop.store.errors import DatabaseTooNewError
 from send_desktop.store.location import DATABASE_ENV as DATABASE_ENV
 from send_desktop.store.location import DEFAULT_FILE_NAME as DEFAULT_FILE_NAME
 from send_desktop.store.location import chosen_location
 from send_desktop.store.location import default_database_path as default_database_path
 from send_desktop.store.models import utc_now
+from send_desktop.store.revision_files import Revisions
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -180,37 +181,13 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-class Revisions(NamedTuple):
-    """The schema revisions this program knows, and the one it migrates to."""
-
-    known: frozenset[str]
-    head: str | None
-
-
-# `revision = "0002"` and `down_revision = "0001"` (or None, or a tuple when branches merge).
-_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
-_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
-_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
-
-
 @lru_cache(maxsize=1)
 def revisions() -> Revisions:
-    """Read from the migration scripts' own lines: importing alembic to walk them costs about
-    half a second of every start, and is only needed when there is something to migrate."""
-    known: set[str] = set()
-    replaced: set[str] = set()
-    for script in sorted((paths.migrations_dir() / "versions").glob("*.py")):
-        source = script.read_text(encoding="utf-8")
-        found = _REVISION.search(source)
-        down = _DOWN_REVISION.search(source)
-        if found is None or down is None:
-            return _alembic_revisions()  # a script written some other way: ask alembic
-        known.add(found.group(1))
-        replaced.update(_QUOTED.findall(down.group(1)))
-    heads = known - replaced
-    if not known or len(heads) != 1:
-        return _alembic_revisions()
-    return Revisions(frozenset(known), heads.pop())
+    """Read from the migration scripts' own lines (store/revision_files): importing alembic to
+    walk them costs about half a second of every start, and is only needed when there is
+    something to migrate, or when a script is written some other way."""
+    found = revision_files.from_scripts()
+    return found if found is not None else _alembic_revisions()
 
 
 def _alembic_revisions() -> Revisions:

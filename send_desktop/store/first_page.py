@@ -19,11 +19,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from send_desktop.store import caseload_columns, revision_files
 from send_desktop.store.stamps import POLICY_PREFIX, stamp_for
 from send_desktop.timeline import Policy
 
-#: The Alembic head this SQL was written for (tested equal to db/versions' head).
-SCHEMA_HEAD = "0010"
 #: counts.WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS (tested equal).
 WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS = 7, 28, 28
 #: timeline.digest.DUTY and the timeline.Status values the CASE gives (tested equal).
@@ -137,21 +136,10 @@ def _rows(
 ) -> list[dict[str, Any]]:
     """counts.rows(q, sort, descending, limit=limit)."""
     t = today.isoformat()
-    due = _DUE
     order, order_args = _order(sort, descending, t)
+    selected = [_read_sql(read) for read in caseload_columns.ROW]
     sql = f"""
-        SELECT c.id, c.ref, ch.first_name, ch.last_name, ch.date_of_birth, ch.upn, w.name,
-          tm.name, s.stage,
-          CASE WHEN s.breach_due < ? THEN s.breach_id ELSE s.next_id END,
-          CASE WHEN s.breach_due < ? THEN s.breach_title ELSE s.next_title END,
-          {due},
-          CASE WHEN s.next_due IS NULL THEN NULL
-               WHEN s.breach_due < ? THEN '{OVERDUE}'
-               WHEN s.next_due < ? THEN '{LATE_EXCEPTION}'
-               WHEN s.next_soon <= ? THEN '{DUE_SOON}'
-               ELSE '{ON_TRACK}' END,
-          s.has_exception, c.request_received, s.decision_due, c.decision_to_assess,
-          s.final_due, c.final_issued, s.weeks_end, s.review_due
+        SELECT {", ".join(expr for expr, _binds in selected)}
         FROM "case" c JOIN case_summary s ON s.case_id = c.id
           JOIN child ch ON ch.id = c.child_id
           LEFT OUTER JOIN caseworker w ON w.id = c.caseworker_id
@@ -160,42 +148,24 @@ def _rows(
         ORDER BY {order}
         LIMIT ?
     """
-    values = [t, t, t, t, t, t]
+    values = [t for _expr, binds in selected for _i in range(binds)]
     found = []
     for r in conn.execute(sql, [*values, *args, *order_args, limit]):
-        next_due = _day(r[11])
-        received = _day(r[14])
-        weeks_end = _day(r[19])
-        found.append(
-            {
-                "case_id": r[0],
-                "ref": r[1],
-                "child_name": f"{r[2]} {r[3]}",
-                "first_name": r[2],
-                "last_name": r[3],
-                "date_of_birth": _day(r[4]),
-                "upn": r[5],
-                "caseworker": r[6],
-                "team": r[7],
-                "stage": r[8],
-                "next_step": r[9],
-                "next_title": r[10],
-                "next_due": next_due,
-                "days_left": (next_due - today).days if next_due is not None else None,
-                "status": r[12],
-                "has_exception": bool(r[13]),
-                "request_received": received,
-                "decision_due": _day(r[15]),
-                "decision_date": _day(r[16]),
-                "final_due": _day(r[17]),
-                "final_issued": _day(r[18]),
-                # timeline.digest.weeks_open
-                "weeks_open": max(0, ((weeks_end or today) - received).days // 7)
-                if received is not None
-                else 0,
-                "review_due": _day(r[20]),
-            }
+        row: dict[str, Any] = {
+            read.name: _day(value) if read.day else value
+            for read, value in zip(caseload_columns.ROW, r, strict=True)
+        }
+        next_due, received, weeks_end = row["next_due"], row["request_received"], row["weeks_open"]
+        row.update(
+            child_name=f"{row['first_name']} {row['last_name']}",
+            days_left=(next_due - today).days if next_due is not None else None,
+            has_exception=bool(row["has_exception"]),
+            # timeline.digest.weeks_open
+            weeks_open=max(0, ((weeks_end or today) - received).days // 7)
+            if received is not None
+            else 0,
         )
+        found.append(row)
     if found:
         family: dict[int, tuple[str, str, date | None]] = {}
         marks = ",".join("?" * len(found))
@@ -213,6 +183,29 @@ def _rows(
             if step is not None:
                 r["family_step"], r["family_title"], r["family_due"] = step
     return found
+
+
+#: caseload_columns' table names: the aliases _rows' FROM gives them.
+_ALIASES = {"case": "c", "child": "ch", "caseworker": "w", "team": "tm", "case_summary": "s"}
+#: counts.next_status (binds today 3 times).
+_STATUS = f"""CASE WHEN s.next_due IS NULL THEN NULL
+    WHEN s.breach_due < ? THEN '{OVERDUE}'
+    WHEN s.next_due < ? THEN '{LATE_EXCEPTION}'
+    WHEN s.next_soon <= ? THEN '{DUE_SOON}'
+    ELSE '{ON_TRACK}' END"""
+
+
+def _read_sql(read: caseload_columns.Read) -> tuple[str, int]:
+    """counts.row_sql's SQL of one caseload_columns.Read, and how many times it binds today."""
+    if read.status:
+        return _STATUS, 3
+    alias = _ALIASES[read.table]
+    if read.breach:
+        return (
+            f"CASE WHEN s.breach_due < ? THEN {alias}.{read.breach} ELSE {alias}.{read.column} END",
+            1,
+        )
+    return f"{alias}.{read.column}", 0
 
 
 def _day(value: Any) -> date | None:
@@ -256,8 +249,11 @@ def _read(
     page: tuple[int, str, bool],
     stamp: str | None,
 ) -> FirstPage | None:
+    # The program's head, read from db/versions' own lines (store/revision_files): this SQL
+    # reads the schema the program's migrations leave (tests/store/test_first_page.py).
+    ours = revision_files.from_scripts()
     head = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-    if [tuple(r) for r in head] != [(SCHEMA_HEAD,)]:
+    if ours is None or [tuple(r) for r in head] != [(ours.head,)]:
         return None
     # One stamp over every stored row, and it is the stamp this program computes for the
     # file's own policy. min and max in two sub-queries: each one index look-up (SQLite

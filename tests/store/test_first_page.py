@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from send_desktop import timeline as tl
-from send_desktop.store import Database, counts, first_page
+from send_desktop.store import Database, counts, first_page, revision_files
 from send_desktop.store.counts import CaseloadQuery
-from send_desktop.store.database import revisions
+from send_desktop.store.database import alembic_config
 from send_desktop.store.demo import make_demo
 from send_desktop.store.queries import CaseloadRow, user_scope
 from send_desktop.timeline.digest import DUTY
@@ -37,7 +38,10 @@ def _query(scope: str, ids: tuple[int | None, int | None], day: date) -> Caseloa
 
 
 def test_constants_are_the_store_s() -> None:
-    assert revisions().head == first_page.SCHEMA_HEAD
+    # The first page reads the schema at the head read from the scripts' lines: alembic's.
+    found = revision_files.from_scripts()
+    assert found is not None
+    assert found.head == ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert (first_page.WEEK_DAYS, first_page.FOUR_WEEKS_DAYS, first_page.REVIEW_HORIZON_DAYS) == (
         counts.WEEK_DAYS,
         counts.FOUR_WEEKS_DAYS,
