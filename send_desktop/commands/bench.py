@@ -487,9 +487,10 @@ def _desk_actions(db: Any, as_of: date, user: str, *, everyone: bool = True) -> 
         app.processEvents()
         return time.perf_counter() - started
 
-    def keystrokes() -> list[float]:
-        texts = ("s", "sm", "smi", "smit", "", "e", "eh", "ehc-", "", "2025", "")
-        return [timed(partial(window.search_box.setText, t)) for t in texts]
+    texts = ("s", "sm", "smi", "smit", "", "e", "eh", "ehc-", "", "2025", "")
+
+    def keystrokes(typed: tuple[str, ...] = texts) -> list[float]:
+        return [timed(partial(window.search_box.setText, t)) for t in typed]
 
     results: list[Result] = []
     mine = keystrokes()
@@ -533,14 +534,32 @@ def _desk_actions(db: Any, as_of: date, user: str, *, everyone: bool = True) -> 
         return results
     window.scope_combo.setCurrentIndex(window.scope_combo.findText("Everyone"))
     wide = keystrokes()
+    each = ", ".join(f"{t or '(clear)'} {s * 1000:.0f}" for t, s in zip(texts, wide, strict=True))
     results.append(
         Result(
             "one search keystroke (everyone's cases)",
             statistics.median(wide),
             None,
             None,
+            0.2,
+            f"worst {max(wide) * 1000:.1f} ms; a team leader searching the whole authority "
+            f"(ms: {each}); target < 200 ms",
+        )
+    )
+    # Short words few cases hold: the count reads every open case (no early stop).
+    rare_texts = ("q", "qz", "", "zx", "")
+    rare = keystrokes(rare_texts)
+    each = ", ".join(
+        f"{t or '(clear)'} {s * 1000:.0f}" for t, s in zip(rare_texts, rare, strict=True)
+    )
+    results.append(
+        Result(
+            "one rare short-word keystroke (everyone's cases)",
+            statistics.median(rare),
             None,
-            f"worst {max(wide) * 1000:.1f} ms; a team leader searching the whole authority",
+            None,
+            None,
+            f"worst {max(rare) * 1000:.1f} ms (ms: {each})",
         )
     )
     window.close()

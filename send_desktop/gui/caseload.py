@@ -243,6 +243,9 @@ class CaseloadModel(QAbstractTableModel):
         self.db = db
         self.query: CaseloadQuery | None = None
         self._total = 0
+        #: False while more cases match than the rows counted so far (a search over everyone
+        #: counts up to counts.COUNT_CAP): the list shows "1,000+" and counts on at its end.
+        self.count_exact = True
         self._pages: dict[int, list[CaseloadRow]] = {}
         self._cells: dict[tuple[int, int, int], Any] = {}
         self._paint_cache: dict[int, tuple[PaintedCell, ...]] = {}
@@ -260,6 +263,7 @@ class CaseloadModel(QAbstractTableModel):
         self.beginResetModel()
         self.query = query
         self._pages, self._cells, self._paint_cache = {}, {}, {}
+        self.count_exact = True
         if query is None:
             self._total = 0
         elif first_page is not None and total is not None:
@@ -272,11 +276,43 @@ class CaseloadModel(QAbstractTableModel):
 
             # One query for the rows in view and the row count (a window over the same rows).
             with self.db.session() as session:
-                page, self._total = counts.first_page(
+                page, found = counts.first_page(
                     session, query, self.sort_key(), self._descending, self.PAGE
                 )
             self._pages[0] = page
+            self._counted(found, counts.COUNT_CAP)
         self.endResetModel()
+
+    def _counted(self, found: int, cap: int) -> None:
+        """A count stopped at `cap` rows: at least cap - 1 shown, the rest counted later."""
+        self.count_exact = found < cap
+        self._total = found if self.count_exact else cap - 1
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self.count_exact
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        """The list scrolled to the last row counted: count ten times further (Qt's lazy
+        population - the rows themselves are still read a page at a time)."""
+        if parent.isValid() or self.count_exact or self.query is None or self.db is None:
+            return
+        from send_desktop.store import counts
+
+        cap = self._total * 10 + 1
+        with self.db.session() as session:
+            found = counts.total(session, self.query, cap=cap)
+        before = self._total
+        exact, shown = found < cap, found if found < cap else cap - 1
+        if shown > before:
+            self.beginInsertRows(QModelIndex(), before, shown - 1)
+            self._total, self.count_exact = shown, exact
+            self.endInsertRows()
+        else:
+            self.count_exact = exact
+
+    def count_text(self) -> str:
+        """The row count as shown: exact, or "1,000+" while only a lower bound is known."""
+        return f"{self._total:,}" if self.count_exact else f"{self._total:,}+"
 
     def refresh(self) -> None:
         self.set_query(self.query)
@@ -295,6 +331,7 @@ class CaseloadModel(QAbstractTableModel):
                     self._descending,
                     offset=number * self.PAGE,
                     limit=self.PAGE,
+                    many=self._total >= counts.COUNT_CAP - 1,
                 )
             if len(self._pages) > 50:  # a long scroll keeps the pages near the view
                 self._pages.clear()
@@ -403,6 +440,8 @@ class CaseloadModel(QAbstractTableModel):
 
     def visible_rows(self) -> list[CaseloadRow]:
         """Every row the query selects, in the shown order (for tests and small lists)."""
+        while self.canFetchMore():
+            self.fetchMore()
         return [self.row_at(i) for i in range(self._total)]
 
     def sort_column(self) -> int:

@@ -790,7 +790,7 @@ class MainWindow(QMainWindow):
             return
         shown = self.model.rowCount()
         text = (
-            f"Showing {shown:,} of {counts_now.cases:,} cases "
+            f"Showing {self.model.count_text()} of {counts_now.cases:,} cases "
             f"({self.current_scope().value.lower()})"
             f"  ·  {counts_now.overdue:,} cases overdue"
             f"  ·  {counts_now.late_exception:,} late with an exception"

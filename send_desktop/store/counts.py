@@ -41,6 +41,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -298,10 +299,22 @@ def counts(session: Session, q: CaseloadQuery) -> Counts:
     return Counts(cases, overdue, late, week, four, exceptions, reviews, steps_overdue)
 
 
-def total(session: Session, q: CaseloadQuery) -> int:
-    """How many cases q selects (its quick filter included): the virtual table's row count."""
-    query = _where(_from_cases(func.count()), q, names=False, conn=session.connection())
-    return int(session.execute(query).scalar_one())
+#: A search over the whole authority counts up to this many cases: more is shown as "at least"
+#: (COUNT_CAP - 1 rows, "1,000+"), and the rest is counted as the list is scrolled to its end.
+COUNT_CAP = 1001
+
+
+def total(session: Session, q: CaseloadQuery, cap: int | None = None) -> int:
+    """How many cases q selects (its quick filter included): the virtual table's row count.
+    With a cap, min(that, cap): the count stops at the cap's row (a common word's count then
+    reads a thousand rows, not a million)."""
+    conn = session.connection()
+    if cap is None:
+        return int(
+            conn.execute(_where(_from_cases(func.count()), q, names=False, conn=conn)).scalar_one()
+        )
+    some = _where(_from_cases(Case.id), q, names=False, conn=conn).limit(cap).subquery()
+    return int(conn.execute(select(func.count()).select_from(some)).scalar_one())
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -376,9 +389,12 @@ def rows(
     descending: bool = False,
     offset: int = 0,
     limit: int | None = None,
+    *,
+    many: bool = False,
 ) -> list[Any]:
-    """The CaseloadRows q selects, sorted in SQL, one page at a time (all when limit is None)."""
-    return _read_rows(session, q, sort, descending, offset, limit, with_total=False)[0]
+    """The CaseloadRows q selects, sorted in SQL, one page at a time (all when limit is None);
+    `many`: q is known to select at least COUNT_CAP cases (a hint for the plan, see _read_rows)."""
+    return _read_rows(session, q, sort, descending, offset, limit, with_total=False, many=many)[0]
 
 
 def first_page(
@@ -386,11 +402,61 @@ def first_page(
 ) -> tuple[list[Any], int]:
     """The first `limit` rows and total(q), read by one query (the count is a window over the
     same rows): what a keystroke, a filter or a sort needs, in one round trip."""
-    if q.caseworker_id is None and q.team_id is None:
-        # The whole authority: a window count would sort every wide row; a LIMIT sorts a page.
-        page = _read_rows(session, q, sort, descending, 0, limit, with_total=False)[0]
-        return page, total(session, q)
+    if _wide(q):
+        # The whole authority: a window count would sort every wide row; a LIMIT sorts a page,
+        # and the count stops at COUNT_CAP (a count of COUNT_CAP means "at least that many").
+        counted = total(session, q, cap=COUNT_CAP)
+        page = _read_rows(
+            session, q, sort, descending, 0, limit, with_total=False, many=counted >= COUNT_CAP
+        )[0]
+        return page, counted
     return _read_rows(session, q, sort, descending, 0, limit, with_total=True)
+
+
+def _wide(q: CaseloadQuery) -> bool:
+    return q.caseworker_id is None and q.team_id is None
+
+
+#: The first slice of cases in next-deadline order _due_bound looks for matches in (then 4x).
+_PROBE_FIRST = 2000
+
+
+def _due_bound(session: Session, q: CaseloadQuery, wanted: int) -> ColumnElement[bool] | None:
+    """A condition every one of the first `wanted` rows in next-deadline order meets (ascending,
+    missing last), read through the next_due and breach_due indexes - or None when fewer than
+    `wanted` cases have a deadline (then nothing is narrowed).
+
+    The sort key next_due_on(today) is breach_due for an overdue case, else next_due. Any
+    `wanted` matching rows with a key no later than K mean the first `wanted` rows by the key
+    all have a key <= K, and a key <= K means next_due <= K or breach_due <= K. The matches are
+    looked for among the first cases in next_due order (a slice of the index, four times
+    larger each time), so K is early and a common word stops after a slice or two. Only the rows
+    read change, never which rows match or their order (the query's own conditions decide)."""
+    today = q.as_of
+    conn = session.connection()
+    chunk = _PROBE_FIRST
+    while True:
+        first_cases = (
+            select(S.case_id).where(S.next_due.is_not(None)).order_by(S.next_due).limit(chunk)
+        )
+        probe = (
+            _where(_from_cases(next_due_on(today)), q, names=False, conn=conn)
+            .where(Case.id.in_(first_cases))
+            .limit(wanted)
+        )
+        keys = [k for (k,) in conn.execute(probe) if k is not None]
+        if len(keys) >= wanted:
+            break
+        read = conn.execute(select(func.count()).select_from(first_cases.subquery())).scalar_one()
+        if read < chunk:
+            return None  # the whole index read: fewer than `wanted` matches have a deadline
+        chunk *= 4
+    latest = max(keys)
+    near = union_all(
+        select(S.case_id).where(S.next_due <= latest),
+        select(S.case_id).where(S.breach_due <= latest),
+    )
+    return Case.id.in_(near)
 
 
 def _read_rows(
@@ -402,7 +468,10 @@ def _read_rows(
     limit: int | None,
     *,
     with_total: bool,
+    many: bool = False,
 ) -> tuple[list[Any], int]:
+    """`many`: the whole authority's search selects at least COUNT_CAP cases - a page in the
+    default order (next deadline first) is then read through _due_bound."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     due = next_due_on(q.as_of)
@@ -420,6 +489,10 @@ def _read_rows(
     )
     if with_total:
         query = query.add_columns(func.count().over())
+    if many and sort == "due" and not descending and limit is not None and _wide(q):
+        bound = _due_bound(session, q, offset + limit)
+        if bound is not None:
+            query = query.where(bound)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     elif offset:
