@@ -143,3 +143,40 @@ def test_stale_or_other_schema_falls_back(tmp_path: Path) -> None:
     assert first_page.read(path, "test", AS_OF) is None
     assert first_page.read(tmp_path / "none.db", "test", AS_OF) is None
     db.engine.dispose()
+
+
+def test_all_fresh_says_what_recompute_would_find(tmp_path: Path) -> None:
+    """first_page.all_fresh (the load's check before summaries.recompute) is True exactly when
+    recompute has nothing to do: a stale stamp on one case, a case without its stored row or a
+    file it cannot read all say False, and the recompute then finds that case."""
+    from send_desktop.store import summaries
+
+    path = tmp_path / "fresh.db"
+    db = Database.open(str(path), "test")
+    make_demo(db, cases=80, seed=5, as_of=AS_OF)
+    assert first_page.all_fresh(path)
+    assert summaries.recompute(db.session) == 0
+    with db.session() as session:
+        session.execute(text("UPDATE case_summary SET stamp = 'old' WHERE case_id = 3"))
+        session.commit()
+    assert not first_page.all_fresh(path)
+    assert summaries.recompute(db.session) == 1
+    assert first_page.all_fresh(path)
+    with db.session() as session:
+        session.execute(text("DELETE FROM case_summary WHERE case_id = 4"))
+        session.commit()
+    assert not first_page.all_fresh(path)
+    assert summaries.recompute(db.session) == 1
+    assert first_page.all_fresh(path)
+    # Another saved policy: every stored row is under the old stamp.
+    with db.session() as session:
+        session.execute(
+            text("INSERT INTO setting (key, value) VALUES ('policy.warning_working_days', '9')")
+        )
+        session.commit()
+    assert not first_page.all_fresh(path)
+    db.engine.dispose()
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert not first_page.all_fresh(garbage)
+    assert not first_page.all_fresh(tmp_path / "missing.db")
