@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from send_desktop.timeline import bank_holidays
 from send_desktop.timeline.model import Policy
 
 _ONE_DAY = timedelta(days=1)
@@ -20,12 +21,15 @@ _YEARS_LOADED: set[int] = set()
 
 
 def _load_year(year: int) -> None:
-    # Imported here: the tables cost about 0.2 s and the first paint of the caseload (stored
-    # deadlines) never counts a working day.
-    import holidays
+    # The package's own days, from its table in timeline/bank_holidays.py when the installed
+    # version is the one it was read from (importing `holidays` holds about 4 MB of every
+    # country's calendars); else the package itself, imported here (about 0.2 s).
+    days = bank_holidays.england(year)
+    if days is None:
+        import holidays
 
-    for day in holidays.country_holidays("GB", subdiv="ENG", years=year):
-        _BANK_HOLIDAYS.add(day.toordinal())
+        days = list(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    _BANK_HOLIDAYS.update(day.toordinal() for day in days)
     _YEARS_LOADED.add(year)
 
 
