@@ -286,8 +286,8 @@ def _read(
     return FirstPage(worker, team, low or wanted, rows, shown["cases"], shown, mine)
 
 
-#: The page cache (KiB) of the freshness check's own connection: it reads an index over every
-#: case, and the database's connections keep 16 MiB of what they read (database.CACHE_KIB) -
+#: The page cache (KiB) of the freshness check's own connection: it counts two indexes over
+#: every case, and the database's connections keep 16 MiB of what they read (database.CACHE_KIB) -
 #: at 100,000 cases that check alone left 14 MB of pages in the desk's connection.
 CHECK_CACHE_KIB = 256
 
@@ -304,14 +304,18 @@ def all_fresh(path: Path | str) -> bool:
     try:
         conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
         wanted = _policy_stamp(conn)
-        # summaries.recompute's stale cases (a stale stamp, or no stored row), without its ORDER
-        # BY: SQLite then reads the case ids from a small covering index, not every case row.
-        stale = conn.execute(
-            'SELECT EXISTS (SELECT 1 FROM "case" WHERE id NOT IN '
-            "(SELECT case_id FROM case_summary WHERE stamp = ?))",
-            [wanted],
-        ).fetchone()[0]
-        return wanted is not None and not stale
+        # summaries.recompute's stale cases are those with another stamp or no stored row. One
+        # stamp over every row (two index look-ups, as _read), and as many stored rows as cases:
+        # case_summary.case_id is the primary key and a foreign key to case (ON DELETE CASCADE,
+        # enforced), so equal counts mean every case has its row. Each count reads a small
+        # index; the NOT IN of recompute's own query took 5 s at 1,000,000 cases.
+        low, high = conn.execute(
+            "SELECT (SELECT min(stamp) FROM case_summary), (SELECT max(stamp) FROM case_summary)"
+        ).fetchone()
+        cases, stored = conn.execute(
+            'SELECT (SELECT count(*) FROM "case"), (SELECT count(*) FROM case_summary)'
+        ).fetchone()
+        return wanted is not None and cases == stored and (stored == 0 or low == high == wanted)
     except sqlite3.Error:
         return False
     finally:

@@ -168,6 +168,12 @@ def test_all_fresh_says_what_recompute_would_find(tmp_path: Path) -> None:
     assert not first_page.all_fresh(path)
     assert summaries.recompute(db.session) == 1
     assert first_page.all_fresh(path)
+    # A case deleted takes its stored row with it (the foreign key's cascade): still fresh.
+    with db.session() as session:
+        session.execute(text('DELETE FROM "case" WHERE id = 5'))
+        session.commit()
+    assert first_page.all_fresh(path)
+    assert summaries.recompute(db.session) == 0
     # Another saved policy: every stored row is under the old stamp.
     with db.session() as session:
         session.execute(
