@@ -156,24 +156,20 @@ def test_all_fresh_says_what_recompute_would_find(tmp_path: Path) -> None:
     make_demo(db, cases=80, seed=5, as_of=AS_OF)
     assert first_page.all_fresh(path)
     assert summaries.recompute(db.session) == 0
-    with db.session() as session:
-        session.execute(text("UPDATE case_summary SET stamp = 'old' WHERE case_id = 3"))
-        session.commit()
-    assert not first_page.all_fresh(path)
-    assert summaries.recompute(db.session) == 1
-    assert first_page.all_fresh(path)
-    with db.session() as session:
-        session.execute(text("DELETE FROM case_summary WHERE case_id = 4"))
-        session.commit()
-    assert not first_page.all_fresh(path)
-    assert summaries.recompute(db.session) == 1
-    assert first_page.all_fresh(path)
-    # A case deleted takes its stored row with it (the foreign key's cascade): still fresh.
-    with db.session() as session:
-        session.execute(text('DELETE FROM "case" WHERE id = 5'))
-        session.commit()
-    assert first_page.all_fresh(path)
-    assert summaries.recompute(db.session) == 0
+    changes = (
+        # (a write, is it then fresh, how many cases recompute then finds)
+        ("UPDATE case_summary SET stamp = 'old' WHERE case_id = 3", False, 1),
+        ("DELETE FROM case_summary WHERE case_id = 4", False, 1),
+        # A case deleted takes its stored row with it (the foreign key's cascade): still fresh.
+        ('DELETE FROM "case" WHERE id = 5', True, 0),
+    )
+    for sql, fresh, stale in changes:
+        with db.session() as session:
+            session.execute(text(sql))
+            session.commit()
+        assert first_page.all_fresh(path) is fresh, sql
+        assert summaries.recompute(db.session) == stale, sql
+        assert first_page.all_fresh(path), sql
     # Another saved policy: every stored row is under the old stamp.
     with db.session() as session:
         session.execute(
