@@ -740,32 +740,33 @@ def stored_measure(run: Run, period_start: date, period_end: date, team_id: int 
             "JOIN caseworker w ON w.id = c.caseworker_id AND w.team_id = :team"
         )
 
+    def per_day(day: str, figures: str) -> Sequence[Sequence[Any]]:
+        """The figures per day of `day` (table.column) in the period, its table scoped."""
+        table, case_id = ("case_review_time rt", "rt.case_id") if day.startswith("rt.") else (
+            "case_summary s", "s.case_id")  # fmt: skip
+        return run(
+            f"SELECT {day}, {figures} FROM {scoped(table, case_id)} "
+            f"WHERE {day} BETWEEN :start AND :end GROUP BY {day}",
+            params,
+        )
+
     clean = "NOT s.issue_excused"
-    for day, n, within, after52, total, n_clean, clean_within in run(
-        f"SELECT s.issued_on, count(*), {_n('s.issue_on_time')}, {_n('s.issue_after_52')}, "
-        f"coalesce(sum(s.issue_days), 0), {_n(clean)}, {_n(f'{clean} AND s.issue_on_time')} "
-        f"FROM {scoped('case_summary s', 's.case_id')} "
-        "WHERE s.issued_on BETWEEN :start AND :end GROUP BY s.issued_on",
-        params,
-    ):
+    plans = (
+        f"count(*), {_n('s.issue_on_time')}, {_n('s.issue_after_52')}, "
+        f"coalesce(sum(s.issue_days), 0), {_n(clean)}, {_n(f'{clean} AND s.issue_on_time')}"
+    )
+    for day, n, within, after52, total, n_clean, clean_within in per_day("s.issued_on", plans):
         t = days[_day(day)]
         t.plans, t.within, t.after52, t.total_days = n, within, after52, total
         t.clean, t.clean_within = n_clean, clean_within
-    for day, n, within in run(
-        f"SELECT s.decided_on, count(*), {_n('s.decision_on_time')} "
-        f"FROM {scoped('case_summary s', 's.case_id')} "
-        "WHERE s.decided_on BETWEEN :start AND :end GROUP BY s.decided_on",
-        params,
-    ):
+    for day, n, within in per_day("s.decided_on", f"count(*), {_n('s.decision_on_time')}"):
         t = days[_day(day)]
         t.decisions, t.decisions_within = n, within
-    for day, n, within, decided, decided_within in run(
-        f"SELECT rt.sent, {_n('rt.on_time IS NOT NULL')}, {_n('rt.on_time')}, "
-        f"{_n('rt.meeting_on_time IS NOT NULL')}, {_n('rt.meeting_on_time')} "
-        f"FROM {scoped('case_review_time rt', 'rt.case_id')} "
-        "WHERE rt.sent BETWEEN :start AND :end GROUP BY rt.sent",
-        params,
-    ):
+    reviews = (
+        f"{_n('rt.on_time IS NOT NULL')}, {_n('rt.on_time')}, "
+        f"{_n('rt.meeting_on_time IS NOT NULL')}, {_n('rt.meeting_on_time')}"
+    )
+    for day, n, within, decided, decided_within in per_day("rt.sent", reviews):
         t = days[_day(day)]
         t.reviews, t.reviews_within = n, within
         t.review_decisions, t.review_decisions_within = decided, decided_within
