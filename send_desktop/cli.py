@@ -26,11 +26,15 @@ COMMAND_MODULES: tuple[str, ...] = (
     "send_desktop.commands.letters",
     "send_desktop.commands.sen2",
 )
+# Sub-commands whose own module is enough to parse them: `report` in a fresh process reads
+# plain sqlite3 and must not pay for every other command's imports (calc's load SQLAlchemy).
+ALONE: dict[str, str] = {"report": "send_desktop.commands.report"}
 
 
-def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+def build_parser(commands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; commands=False: the options only (the desktop program's start,
-    which must not import every sub-command's modules - calc's loads SQLAlchemy)."""
+    which must not import every sub-command's modules - calc's loads SQLAlchemy); only: the
+    sub-commands of that one module (ALONE)."""
     parser = argparse.ArgumentParser(
         prog="send-desktop",
         description=(
@@ -56,7 +60,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in (only,) if only else COMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)
     return parser
 
@@ -67,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     wants_help = any(a in ("-h", "--help") for a in given)
     args, rest = (None, given) if wants_help else build_parser(False).parse_known_args(given)
     if args is None or rest:
-        args = build_parser().parse_args(given)
+        alone = ALONE.get(rest[0]) if rest and not wants_help else None
+        args = build_parser(only=alone).parse_args(given)
     from send_desktop.logs import setup_logging
 
     setup_logging()

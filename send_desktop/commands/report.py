@@ -79,7 +79,7 @@ def _of(part: int, whole: int, pct: float | None) -> str:
 
 def render(report: Any) -> str:
     """The report as plain text tables, in the dashboard's order."""
-    from send_desktop.store.reports import FORECAST_WEEKS
+    from send_desktop.store.report_sql import FORECAST_WEEKS
     from send_desktop.timeline import STAGES
 
     out: list[str] = [
@@ -230,26 +230,45 @@ def _bring_up_to_date(db: Any) -> None:
         summaries.recompute(db.session)
 
 
-def run(args: argparse.Namespace) -> int:
-    from send_desktop.store import Database
-    from send_desktop.store.reports import report_to_json, team_counts, team_id_by_name
-    from send_desktop.store.settings import load_policy
+def _plain(args: argparse.Namespace, as_of: date, period: tuple[date, date]) -> Any:
+    """The report read with plain sqlite3 (store/report_sql.py) from a SQLite file at the
+    program's head with fresh stored deadlines: no SQLAlchemy, alembic or migration check to
+    load. None when the normal path must open the database (a server, an older file, stale
+    rows to recompute first)."""
+    from send_desktop.store.location import existing_sqlite_file
 
+    path = existing_sqlite_file(args.database)
+    if path is None:
+        return None
+    from send_desktop.store import report_sql
+
+    return report_sql.read_file(path, as_of, period, args.team)
+
+
+def run(args: argparse.Namespace) -> int:
     as_of: date = args.as_of or date.today()
     start, end = default_period(as_of)
     start = args.period_from or start
     end = args.period_to or end
     if end < start:
         raise KnownError("--to is before --from")
-    db = Database.open(args.database, args.user)
-    try:
-        _bring_up_to_date(db)
-        with db.session() as session:
-            team_id = team_id_by_name(session, args.team) if args.team else None
-            report = team_counts(session, as_of, load_policy(session), start, end, team_id)
-    finally:
-        db.close()
+    report = _plain(args, as_of, (start, end))
+    if report is None:
+        from send_desktop.store import Database
+        from send_desktop.store.reports import team_counts, team_id_by_name
+        from send_desktop.store.settings import load_policy
+
+        db = Database.open(args.database, args.user)
+        try:
+            _bring_up_to_date(db)
+            with db.session() as session:
+                team_id = team_id_by_name(session, args.team) if args.team else None
+                report = team_counts(session, as_of, load_policy(session), start, end, team_id)
+        finally:
+            db.close()
     if args.json:
+        from send_desktop.store.report_sql import report_to_json
+
         print(json.dumps(report_to_json(report), indent=2))
     else:
         print(render(report))

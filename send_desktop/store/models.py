@@ -524,7 +524,12 @@ class CaseStepRow(Base):
     """One open statutory step of a case (nothing recorded yet): the forecasts and Today."""
 
     __tablename__ = "case_step"
-    __table_args__ = (Index("ix_case_step_due", "due"),)
+    __table_args__ = (
+        Index("ix_case_step_due", "due"),
+        # `report`'s review pipeline and forecast, read from the index (migration 0011).
+        Index("ix_case_step_step_due", "step_id", "due", "case_id", "kind", "covered"),
+        Index("ix_case_step_duty", "case_id", "kind", "due"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     step_id: Mapped[str] = mapped_column(String(20))

@@ -1,11 +1,18 @@
 """`team_counts` (what `report` prints) counts in SQL over the stored deadlines: every figure
 equals the reference report worked out case by case with compute_steps (`team_report_by_case`)
 and the bulk report the dashboard reads, on the hand-built team and on demo data, for several
-days, every team and each scope - SQLite and PostgreSQL."""
+days, every team and each scope - SQLite and PostgreSQL. On SQLite a fresh `report` process
+reads the same SQL with plain sqlite3 (store/report_sql.py `read_file`): the same figures, and
+no SQLAlchemy imported."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +24,8 @@ from send_desktop.store import Database
 from send_desktop.store import cases as c
 from send_desktop.store.demo import make_demo
 from send_desktop.store.models import AnnualReview, Team
-from send_desktop.store.reports import report_to_json, team_counts, team_report
+from send_desktop.store.report_sql import read_file
+from send_desktop.store.reports import TeamReport, report_to_json, team_counts, team_report
 from tests.oracles import team_report_by_case
 from tests.store.test_reports import AS_OF, PERIOD, build_known_team
 
@@ -31,15 +39,29 @@ def _figures(data: Any) -> Any:
     return data
 
 
+def assert_plain_agrees(db: Database, report: TeamReport) -> None:
+    """On SQLite, the plain sqlite3 read a fresh `report` process makes gives every figure of
+    `team_counts` (PostgreSQL has no plain path: `report` reads it through team_counts)."""
+    if db.path is None:
+        return
+    period = (report.period_start, report.period_end)
+    plain = read_file(db.path, report.as_of, period, report.team_name)
+    assert plain is not None
+    assert report_to_json(plain) == report_to_json(report)
+    assert plain.policy == report.policy
+
+
 def _agree(db: Database, as_of: date, team_id: int | None = None) -> dict[str, Any]:
     policy = tl.Policy()
     with db.session() as s:
-        counted = report_to_json(team_counts(s, as_of, policy, *PERIOD, team_id))
+        counts = team_counts(s, as_of, policy, *PERIOD, team_id)
+        counted = report_to_json(counts)
         reference = report_to_json(team_report_by_case(s, as_of, policy, *PERIOD, team_id))
         bulk = report_to_json(team_report(s, as_of, policy, *PERIOD, team_id))
     assert "case_ids" not in str(counted)
     assert counted == _figures(reference)
     assert counted == _figures(bulk)
+    assert_plain_agrees(db, counts)
     return counted
 
 
@@ -87,3 +109,75 @@ def test_counts_equal_the_reference_on_demo_data(db: Database) -> None:
 def test_counts_refuse_a_period_that_ends_before_it_starts(db: Database) -> None:
     with db.session() as s, pytest.raises(KnownError):
         team_counts(s, AS_OF, tl.Policy(), date(2025, 5, 1), date(2025, 4, 1))
+
+
+def _report_process(target: str, *options: str) -> tuple[Any, str]:
+    """`send-desktop report --json` in a fresh process: its JSON and its -X importtime lines."""
+    env = dict(os.environ, SEND_DESKTOP_DATABASE="")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "send_desktop", "--database", target,
+         "report", "--json", *options],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    return json.loads(done.stdout), done.stderr
+
+
+def test_a_fresh_report_process_gives_the_same_figures(db: Database) -> None:
+    """The command a user runs: on SQLite read with plain sqlite3 (no SQLAlchemy, alembic,
+    numpy or bank-holiday tables imported); on PostgreSQL through team_counts. After a write
+    that leaves stored rows stale (a policy saved), the command brings them up first."""
+    from send_desktop.store.settings import save_policy
+
+    make_demo(db, cases=300, seed=13, as_of=AS_OF)
+    with db.session() as s:
+        team = s.execute(select(Team).order_by(Team.id)).scalars().first()
+        assert team is not None
+        team_name = team.name
+    options = ("--as-of", AS_OF.isoformat(), "--from", PERIOD[0].isoformat(),
+               "--to", PERIOD[1].isoformat())  # fmt: skip
+    target = str(db.path) if db.path else db.url.render_as_string(hide_password=False)
+    for team_id, more in ((None, ()), (team.id, ("--team", team_name.upper()))):
+        with db.session() as s:
+            expected = report_to_json(team_counts(s, AS_OF, tl.Policy(), *PERIOD, team_id))
+        found, imports = _report_process(target, *options, *more)
+        assert found == expected
+        heavy = [m for m in ("sqlalchemy", "alembic", "numpy", "holidays") if f" {m}" in imports]
+        assert heavy == [] if db.path else "sqlalchemy" in heavy
+    with db.session() as s:
+        save_policy(s, tl.Policy(review_year="anniversary"), "test")
+    if db.path is not None:
+        with db.session() as s:
+            report = team_counts(s, AS_OF, tl.Policy(review_year="anniversary"), *PERIOD)
+        assert_plain_agrees(db, report)
+    with db.session() as s:
+        expected = report_to_json(
+            team_counts(s, AS_OF, tl.Policy(review_year="anniversary"), *PERIOD)
+        )
+    assert _report_process(target, *options)[0] == expected
+
+
+def test_a_stale_or_older_file_is_left_to_the_normal_path(tmp_path: Path) -> None:
+    """Stored rows under another stamp (or missing), or a schema not at head: read_file says
+    None, and `report` opens the database (migrates, recomputes) instead. (A SQLite file: a
+    server has no plain read.)"""
+    import sqlite3
+
+    db = Database.open(str(tmp_path / "cases.sqlite3"), "Test User")
+    try:
+        make_demo(db, cases=40, seed=2, as_of=AS_OF)
+    finally:
+        db.close()
+    assert db.path is not None
+    assert read_file(db.path, AS_OF, PERIOD) is not None
+    with sqlite3.connect(db.path) as conn:
+        conn.execute(
+            "UPDATE case_summary SET stamp = 'old' WHERE case_id = (SELECT min(id) FROM \"case\")"
+        )
+    assert read_file(db.path, AS_OF, PERIOD) is None
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("UPDATE case_summary SET stamp = (SELECT max(stamp) FROM case_summary)")
+        conn.execute('DELETE FROM case_summary WHERE case_id = (SELECT min(id) FROM "case")')
+    assert read_file(db.path, AS_OF, PERIOD) is None
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0010'")
+    assert read_file(db.path, AS_OF, PERIOD) is None

@@ -1,0 +1,906 @@
+"""The team report's figures as plain SQL over the stored deadlines, and the report's types.
+
+`counted_report` is what `send-desktop report` prints (store/reports.py `team_counts`): every
+figure a count read in SQL from case_summary / case_step / case_review_time, with the
+definitions of store/counts.py restated as SQL text (as store/first_page.py restates them for
+the caseload; tests/store/test_report_counts.py proves the figures equal the case-by-case
+oracle and the bulk report). The same SQL runs through SQLAlchemy (`team_counts`: SQLite and
+PostgreSQL, the dashboard) and through plain sqlite3 (`read_file`: a fresh `report` process on
+a SQLite file at the program's head with fresh stored deadlines), so a fresh process need not
+import SQLAlchemy, alembic, numpy or the bank-holiday tables. Each figure reads an index range
+where it can (migration 0011), not every case's steps.
+
+Nothing here imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+
+from send_desktop import timeline as tl
+from send_desktop.errors import KnownError
+from send_desktop.timeline import catalogue
+from send_desktop.timeline.digest import DUTY, WINDOW
+from send_desktop.timeline.timeliness import Tally
+
+log = logging.getLogger(__name__)
+
+UNALLOCATED = "Unallocated"
+FORECAST_WEEKS: tuple[int, ...] = (2, 4, 8)
+OVERLOAD_SETTING = "dashboard.overload_cases"
+DEFAULT_OVERLOAD = 200
+
+ASSESSMENT_STAGES = frozenset({"Request", "Assessment", "Draft plan"})
+PLAN_STAGES = frozenset({"Plan"})
+# The review pipeline's phase transfers (P1-P3).
+PHASE_STEPS = catalogue.ids_counted_as("phase")
+
+
+# ---------------------------------------------------------------- terms and periods
+
+
+class Term(NamedTuple):
+    """A school term as this report counts it: autumn Sep-Dec, spring Jan-Mar, summer Apr-Aug."""
+
+    name: str
+    start: date
+    end: date
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+def term_of(day: date) -> Term:
+    """The term containing a day (Easter moves; the report uses fixed month boundaries)."""
+    year = day.year
+    if day.month >= 9:
+        return Term(f"Autumn term {year}", date(year, 9, 1), date(year, 12, 31))
+    if day.month <= 3:
+        return Term(f"Spring term {year}", date(year, 1, 1), date(year, 3, 31))
+    return Term(f"Summer term {year}", date(year, 4, 1), date(year, 8, 31))
+
+
+def next_term(as_of: date) -> Term:
+    """The term after the one containing as_of."""
+    return term_of(term_of(as_of).end + timedelta(days=1))
+
+
+def months_between(start: date, end: date) -> list[tuple[date, date]]:
+    """Calendar months overlapping start..end, each clipped to the period."""
+    months: list[tuple[date, date]] = []
+    first = date(start.year, start.month, 1)
+    while first <= end:
+        following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        months.append((max(first, start), min(following - timedelta(days=1), end)))
+        first = following
+    return months
+
+
+def national_figure(period_end: date) -> tl.NationalFigure | None:
+    """England's latest published figure for a year no later than the period's end."""
+    years = [y for y in tl.NATIONAL_TIMELINESS if y <= period_end.year]
+    return tl.NATIONAL_TIMELINESS[max(years)] if years else None
+
+
+# ---------------------------------------------------------------- result types
+
+
+class Item(NamedTuple):
+    """One case behind a number, with the step that put it there."""
+
+    case_id: int
+    step_id: str | None
+    step_title: str | None
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """A count and exactly the cases it counts (each case once) - or, counted in SQL
+    (`team_counts`), the count alone (`size`): the cases are then fetched on demand."""
+
+    items: tuple[Item, ...] = ()
+    size: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.items) if self.size is None else self.size
+
+    @property
+    def case_ids(self) -> tuple[int, ...]:
+        return tuple(i.case_id for i in self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        if self.size is not None:
+            return {"count": self.size}
+        return {"count": self.count, "case_ids": list(self.case_ids)}
+
+
+class ReportCase(NamedTuple):
+    """An open case as the drill-down lists show it."""
+
+    case_id: int
+    ref: str
+    child_name: str
+    caseworker_id: int | None
+    caseworker: str
+    stage: str
+    next_step: str | None
+    next_title: str | None
+    next_due: date | None
+    days_left: int | None
+    status: tl.Status | None
+    has_exception: bool
+    overdue_steps: int
+
+
+class Worker(NamedTuple):
+    """A caseworker (or the unallocated pile) as a row key."""
+
+    caseworker_id: int | None
+    name: str
+    team: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueRow:
+    worker: Worker
+    by_stage: Mapping[str, Bucket]
+    total: Bucket
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadLine:
+    worker: Worker
+    open_cases: Bucket
+    assessments: Bucket
+    plans: Bucket
+    reviews_next_term: Bucket
+    overdue: Bucket
+    overloaded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastRow:
+    worker: Worker
+    by_weeks: Mapping[int, Bucket]  # weeks ahead -> cases with a statutory step due by then
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineStage:
+    name: str
+    rule: str
+    cases: Bucket
+    overdue: Bucket
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTimeliness:
+    start: date
+    end: date
+    figures: tl.Timeliness
+
+    @property
+    def label(self) -> str:
+        return self.start.strftime("%b %Y")
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """Everything the dashboard and `send-desktop report` show, for one scope and period."""
+
+    as_of: date
+    period_start: date
+    period_end: date
+    team_id: int | None
+    team_name: str | None
+    policy: tl.Policy
+    overload_threshold: int
+    next_term: Term
+    cases: Mapping[int, ReportCase]
+    workers: tuple[Worker, ...]
+    overdue: tuple[OverdueRow, ...]
+    overdue_by_stage: Mapping[str, Bucket]
+    overdue_total: Bucket
+    caseloads: tuple[CaseloadLine, ...]
+    by_stage: Mapping[str, Bucket]
+    timeliness: tl.Timeliness
+    national: tl.NationalFigure | None
+    national_other: Mapping[str, float]
+    forecast: tuple[ForecastRow, ...]
+    forecast_total: Mapping[int, Bucket]
+    pipeline: tuple[PipelineStage, ...]
+    by_month: tuple[MonthTimeliness, ...]
+    seconds: float = field(default=0.0, compare=False)
+    #: Open cases when counted in SQL (`team_counts`, where `cases` is left empty).
+    open_total: int | None = None
+
+    @property
+    def scope(self) -> str:
+        return self.team_name or "All teams"
+
+    @property
+    def open_count(self) -> int:
+        return len(self.cases) if self.open_total is None else self.open_total
+
+    def caseload_of(self, caseworker_id: int | None) -> CaseloadLine | None:
+        for line in self.caseloads:
+            if line.worker.caseworker_id == caseworker_id:
+                return line
+        return None
+
+    def overloaded(self) -> list[CaseloadLine]:
+        return [line for line in self.caseloads if line.overloaded]
+
+
+class Counted:
+    """Counts read in SQL, keyed like the bulk report's buckets (the cases are not kept)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[Any, int] = defaultdict(int)
+
+    def add(self, key: Any, n: int) -> None:
+        if n:
+            self.counts[key] += n
+
+    def bucket(self, key: Any) -> Bucket:
+        return Bucket(size=self.counts.get(key, 0))
+
+    def filled(self) -> Iterable[Any]:
+        return self.counts.keys()
+
+
+# Where a report's open cases and timeliness come from: the bulk engine here, compute_steps case
+# by case in the tests' oracle (tests/oracles.py).
+Measure = Callable[[date, date], tl.Timeliness]
+Period = tuple[date, date]
+
+
+def order_workers(workers: Mapping[int, Worker], seen: set[int | None]) -> list[Worker]:
+    """The report's rows: caseworkers by name, then the unallocated pile if it holds cases."""
+    order = sorted(
+        (workers[w] for w in seen if w is not None and w in workers),
+        key=lambda w: (w.name.lower(), w.caseworker_id or 0),
+    )
+    if None in seen:
+        order.append(Worker(None, UNALLOCATED, None))
+    return order
+
+
+class Buckets(Protocol):
+    def bucket(self, key: Any) -> Bucket: ...
+    def filled(self) -> Iterable[Any]: ...
+
+
+def assemble(
+    *,
+    as_of: date,
+    period: tuple[date, date],
+    team: tuple[int | None, str | None],
+    policy: tl.Policy,
+    limit: int,
+    term: Term,
+    cases: Mapping[int, ReportCase],
+    order: Sequence[Worker],
+    overdue: Buckets,
+    caseload: Buckets,
+    stages: Buckets,
+    forecast: Buckets,
+    pipeline: Buckets,
+    measured: Callable[[date, date], tl.Timeliness],
+    started: float,
+    open_total: int | None = None,
+) -> TeamReport:
+    """The report from its buckets (filled case by case, or counted in SQL)."""
+    period_start, period_end = period
+    team_id, team_name = team
+    report = TeamReport(
+        as_of=as_of,
+        period_start=period_start,
+        period_end=period_end,
+        team_id=team_id,
+        team_name=team_name,
+        policy=policy,
+        overload_threshold=limit,
+        next_term=term,
+        cases=cases,
+        workers=tuple(order),
+        overdue=tuple(
+            OverdueRow(
+                worker=w,
+                by_stage={s: overdue.bucket((w.caseworker_id, s)) for s in tl.STAGES},
+                total=overdue.bucket(w.caseworker_id),
+            )
+            for w in order
+        ),
+        overdue_by_stage={s: overdue.bucket(("stage", s)) for s in tl.STAGES},
+        overdue_total=overdue.bucket("total"),
+        caseloads=tuple(_caseload_line(w, caseload, limit) for w in order),
+        by_stage={s: stages.bucket(s) for s in tl.STAGES},
+        timeliness=measured(period_start, period_end),
+        national=national_figure(period_end),
+        national_other=tl.NATIONAL_2024_OTHER,
+        forecast=tuple(
+            ForecastRow(w, {n: forecast.bucket((w.caseworker_id, n)) for n in FORECAST_WEEKS})
+            for w in order
+        ),
+        forecast_total={n: forecast.bucket(("total", n)) for n in FORECAST_WEEKS},
+        pipeline=_pipeline_stages(pipeline, term),
+        by_month=tuple(
+            MonthTimeliness(start, end, measured(start, end))
+            for start, end in months_between(period_start, period_end)
+        ),
+        seconds=time.perf_counter() - started,
+        open_total=open_total,
+    )
+    log.info(
+        "Team report: %d open cases, %d overdue, %.2f s",
+        report.open_count,
+        report.overdue_total.count,
+        report.seconds,
+    )
+    return report
+
+
+def _caseload_line(worker: Worker, caseload: Buckets, limit: int) -> CaseloadLine:
+    key = worker.caseworker_id
+    open_cases = caseload.bucket((key, "open"))
+    return CaseloadLine(
+        worker=worker,
+        open_cases=open_cases,
+        assessments=caseload.bucket((key, "assessments")),
+        plans=caseload.bucket((key, "plans")),
+        reviews_next_term=caseload.bucket((key, "reviews")),
+        overdue=caseload.bucket((key, "overdue")),
+        # The unallocated pile is nobody's load, so it is never "overloaded".
+        overloaded=key is not None and open_cases.count > limit,
+    )
+
+
+# Pipeline stages: (key, name, rule). Phase transfers are added per deadline date.
+_PIPELINE = (
+    ("due", "Reviews due next term", "R1 open and due in the term (CFA s.44(1))"),
+    ("late", "Reviews overdue", "R1 past the 12 months with no review decision (CFA s.44(1))"),
+    ("notice", "Meeting notices sent", "R2 done, decision (R5) still to send (reg 20(3))"),
+    ("report", "Review reports received", "R4 done, decision (R5) still to send (reg 20(7))"),
+    ("decision", "Decisions due", "R5 open: meeting + 4 weeks (reg 20(10))"),
+    ("amended", "Amended plans due", "R7 open: amendments + 8 weeks, meeting + 12 (reg 22(3))"),
+)
+TRANSFER_WORDS = {step_id: catalogue.CATALOGUE[step_id].report_label for step_id in PHASE_STEPS}
+
+
+def _pipeline_stages(pipeline: Buckets, term: Term) -> tuple[PipelineStage, ...]:
+    found: list[PipelineStage] = []
+    for key, name, rule in _PIPELINE:
+        if key == "due":
+            name = f"Reviews due next term ({term.name})"
+        found.append(
+            PipelineStage(
+                name, rule, pipeline.bucket((key, "all")), pipeline.bucket((key, "overdue"))
+            )
+        )
+    transfers = sorted(
+        {(k[0], k[1]) for k in pipeline.filled() if isinstance(k, tuple) and len(k) == 3},
+        key=lambda k: (k[1], k[0]),
+    )
+    for step_id, due in transfers:
+        found.append(
+            PipelineStage(
+                f"{TRANSFER_WORDS[step_id]}: due {due:%d %b %Y}",
+                f"{step_id} open: review and final amended plan due (reg 18)",
+                pipeline.bucket((step_id, due, "all")),
+                pipeline.bucket((step_id, due, "overdue")),
+            )
+        )
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- JSON for the command line
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def report_to_json(report: TeamReport) -> dict[str, Any]:
+    """The report's figures, with the case ids behind each when the report holds them
+    (`team_report`; `team_counts` gives the counts alone). No names: ids only."""
+    t = report.timeliness
+    national = report.national
+    return {
+        "as_of": report.as_of.isoformat(),
+        "period": {"from": report.period_start.isoformat(), "to": report.period_end.isoformat()},
+        "team": report.team_name,
+        "open_cases": report.open_count,
+        "overload_threshold": report.overload_threshold,
+        "next_term": {
+            "name": report.next_term.name,
+            "from": report.next_term.start.isoformat(),
+            "to": report.next_term.end.isoformat(),
+        },
+        "overdue": {
+            "total": report.overdue_total.to_json(),
+            "by_stage": {s: b.to_json() for s, b in report.overdue_by_stage.items() if b.count},
+            "by_caseworker": [
+                {
+                    "caseworker": row.worker.name,
+                    "total": row.total.to_json(),
+                    "by_stage": {s: b.to_json() for s, b in row.by_stage.items() if b.count},
+                }
+                for row in report.overdue
+            ],
+        },
+        "caseloads": [
+            {
+                "caseworker": line.worker.name,
+                "team": line.worker.team,
+                "open": line.open_cases.count,
+                "assessments": line.assessments.count,
+                "plans": line.plans.count,
+                "reviews_next_term": line.reviews_next_term.count,
+                "overdue": line.overdue.count,
+                "overloaded": line.overloaded,
+            }
+            for line in report.caseloads
+        ],
+        "cases_by_stage": {s: b.count for s, b in report.by_stage.items()},
+        "timeliness": {
+            "plans_issued": t.plans_issued,
+            "plans_within_20_weeks": t.plans_within_20_weeks,
+            "pct_within_20_weeks_incl": _pct(t.pct_within_20_weeks_incl),
+            "plans_without_exception": t.plans_without_exception,
+            "plans_without_exception_within_20_weeks": t.plans_without_exception_within_20_weeks,
+            "pct_within_20_weeks_excl": _pct(t.pct_within_20_weeks_excl),
+            "decisions": t.decisions,
+            "decisions_within_6_weeks": t.decisions_within_6_weeks,
+            "pct_decisions_within_6_weeks": _pct(t.pct_decisions_within_6_weeks),
+            "average_weeks_to_issue": _pct(t.average_weeks_to_issue),
+            "plans_after_52_weeks": t.plans_after_52_weeks,
+            "pct_plans_after_52_weeks": _pct(t.pct_plans_after_52_weeks),
+            "reviews": t.reviews,
+            "reviews_within_12_months": t.reviews_within_12_months,
+            "pct_reviews_within_12_months": _pct(t.pct_reviews_within_12_months),
+            "review_decisions": t.review_decisions,
+            "review_decisions_within_4_weeks": t.review_decisions_within_4_weeks,
+            "pct_review_decisions_within_4_weeks": _pct(t.pct_review_decisions_within_4_weeks),
+        },
+        "england": (
+            {
+                "year": national.year,
+                "pct_within_20_weeks_excl": national.excluding_exceptions,
+                "pct_within_20_weeks_incl": national.including_exceptions,
+                **{f"2024_{k}": v for k, v in report.national_other.items()},
+            }
+            if national
+            else None
+        ),
+        "forecast": {
+            "total": {str(n): b.to_json() for n, b in report.forecast_total.items()},
+            "by_caseworker": [
+                {
+                    "caseworker": row.worker.name,
+                    **{f"{n}_weeks": b.to_json() for n, b in row.by_weeks.items()},
+                }
+                for row in report.forecast
+            ],
+        },
+        "review_pipeline": [
+            {
+                "stage": stage.name,
+                "rule": stage.rule,
+                "cases": stage.cases.to_json(),
+                "overdue": stage.overdue.count,
+            }
+            for stage in report.pipeline
+        ],
+        "by_month": [
+            {
+                "month": m.start.strftime("%Y-%m"),
+                "plans_issued": m.figures.plans_issued,
+                "plans_within_20_weeks": m.figures.plans_within_20_weeks,
+                "pct_within_20_weeks_incl": _pct(m.figures.pct_within_20_weeks_incl),
+                "pct_within_20_weeks_excl": _pct(m.figures.pct_within_20_weeks_excl),
+            }
+            for m in report.by_month
+        ],
+    }
+
+
+# ---------------------------------------------------------------- the figures in SQL
+
+#: Runs one statement with :name parameters (days as date objects) and returns its rows: plain
+#: sqlite3 (`sqlite_run`) or a SQLAlchemy connection (store/reports.py), SQLite or PostgreSQL.
+Run = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
+
+
+def sqlite_run(conn: sqlite3.Connection) -> Run:
+    """A Run over a plain sqlite3 connection (SQLite stores days as ISO text)."""
+
+    def run(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        values = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+        return conn.execute(sql, values).fetchall()
+
+    return run
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _n(condition: str) -> str:
+    """How many rows meet a condition (0 for none)."""
+    return f"coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+
+
+def threshold_from(raw: str | None) -> int:
+    """The overload threshold from its stored setting (the default when unset or not valid)."""
+    if raw is None:
+        return DEFAULT_OVERLOAD
+    text = raw.strip()
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_OVERLOAD
+
+
+def team_id_by_name(run: Run, name: str) -> int:
+    """A team's id from its name (case-insensitive), for the command line."""
+    wanted = name.strip().lower()
+    teams = run("SELECT id, name FROM team ORDER BY id", {})
+    found = [team_id for team_id, team in teams if team.lower() == wanted]
+    if not found:
+        names = ", ".join(sorted(str(team) for _id, team in teams))
+        raise KnownError(f"No team called {name!r} (teams: {names or 'none'})")
+    return int(found[0])
+
+
+def team_name(run: Run, team_id: int | None) -> str | None:
+    if team_id is None:
+        return None
+    found = run("SELECT name FROM team WHERE id = :team", {"team": team_id})
+    if not found:
+        raise KnownError(f"Team {team_id} does not exist")
+    return str(found[0][0])
+
+
+def workers(run: Run, team_id: int | None) -> tuple[dict[int, Worker], set[int]]:
+    """Every caseworker in scope, and the ids of the active ones (an inactive caseworker is
+    shown only while they still hold open cases)."""
+    sql = "SELECT w.id, w.name, w.active, t.name FROM caseworker w LEFT OUTER JOIN team t ON t.id = w.team_id"
+    if team_id is not None:
+        sql += " WHERE w.team_id = :team"
+    found: dict[int, Worker] = {}
+    active: set[int] = set()
+    for worker_id, name, is_active, team in run(sql, {"team": team_id}):
+        found[worker_id] = Worker(worker_id, name, team)
+        if is_active:
+            active.add(worker_id)
+    return found, active
+
+
+# store/counts.py's definitions as SQL text (c: the case, s: its case_summary, st: a case_step).
+#: counts._where for a team or everyone: the open cases (CaseloadQuery's default).
+_OPEN = "NOT c.closed"
+_IN_TEAM = " AND c.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
+#: counts.is_overdue: a case's first unexcused duty is past due.
+_CASE_OVERDUE = "s.breach_due < :today"
+#: counts.step_is_open / step_is_overdue over a stored step.
+_STEP_OPEN = "(st.kind = :duty OR st.due >= :today)"
+_STEP_LATE = "(st.kind = :duty AND st.due < :today AND NOT st.covered)"
+#: A review step recorded done, or ended: a family's window past, a duty past but excused.
+_ENDED = "e.due < :today AND (e.kind = :window OR (e.kind = :duty AND e.covered))"
+# A case's stored steps are written with its stored summary (summaries.py), so a step row
+# implies the summary row that counts.scoped's join asks for: only R5's figures read it.
+_STEPS_FROM = 'FROM case_step st JOIN "case" c ON c.id = st.case_id'
+_STEPS_SUMMARY_FROM = f"{_STEPS_FROM} JOIN case_summary s ON s.case_id = c.id"
+
+
+def _done(flag: str, step_id: str) -> str:
+    """The case's stored flag that the step was recorded done, or the step ended unrecorded."""
+    return (
+        f"(s.{flag} OR EXISTS (SELECT 1 FROM case_step e WHERE e.case_id = st.case_id "
+        f"AND e.step_id = '{step_id}' AND {_ENDED}))"
+    )
+
+
+class _Figures:
+    """The counters `counted_report` fills, keyed as the bulk report's buckets."""
+
+    def __init__(self) -> None:
+        self.overdue, self.caseload, self.stages = Counted(), Counted(), Counted()
+        self.forecast, self.pipeline = Counted(), Counted()
+
+
+def _count_open(run: Run, params: Mapping[str, Any], scope: str, whole: bool) -> Iterable[Any]:
+    """Open cases per caseworker and stage: the one figure that joins every open case to its
+    summary (a count alone: each expression more costs a second per million cases).
+    Everyone's: the summaries in case order, each case looked up by id in order."""
+    joined = (
+        'case_summary s CROSS JOIN "case" c WHERE c.id = s.case_id AND'
+        if whole
+        else '"case" c JOIN case_summary s ON s.case_id = c.id WHERE'
+    )
+    sql = f"SELECT c.caseworker_id, s.stage, count(*) FROM {joined} {scope} GROUP BY 1, 2"
+    return run(sql, params)
+
+
+def _count_overdue(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
+    """Overdue cases (counts.is_overdue) per caseworker and stage: a range of
+    ix_case_summary_breach_due."""
+    return run(
+        'SELECT c.caseworker_id, s.stage, count(*) FROM case_summary s JOIN "case" c '
+        f"ON c.id = s.case_id WHERE {_CASE_OVERDUE} AND {scope} GROUP BY 1, 2",
+        params,
+    )
+
+
+def _horizon(day: str) -> str:
+    """The first forecast horizon (in weeks) a day falls within, NULL beyond the last."""
+    return f"CASE {' '.join(f'WHEN {day} <= :h{n} THEN {n}' for n in FORECAST_WEEKS)} END"
+
+
+def _count_ahead(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
+    """Per caseworker, cases whose next duty is ahead, by the first horizon it falls within
+    (a range of ix_case_summary_next_due up to the last horizon)."""
+    last = f":h{FORECAST_WEEKS[-1]}"
+    return run(
+        f'SELECT c.caseworker_id, {_horizon("s.next_due")}, count(*) FROM case_summary s JOIN "case" c '
+        f"ON c.id = s.case_id WHERE s.next_due > :today AND s.next_due <= {last} AND {scope} "
+        "GROUP BY 1, 2",
+        params,
+    )
+
+
+def _count_late_forecast(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
+    """Per caseworker, cases whose next duty is past by the first horizon their first open
+    duty due after today falls within (reports._forecast_due): one index look-up per such
+    case. (A case with no next duty has no duty stored at all - its next is its first stored
+    duty, timeline/digest.py - so nothing of it is forecast.)"""
+    sql = (
+        "SELECT worker, weeks, count(*) FROM (SELECT c.caseworker_id AS worker, "
+        f"(SELECT {_horizon('m')} FROM (SELECT min(st.due) AS m FROM case_step st "
+        "WHERE st.case_id = s.case_id AND st.kind = :duty AND st.due > :today) first) AS weeks "
+        'FROM case_summary s JOIN "case" c ON c.id = s.case_id '
+        f"WHERE s.next_due <= :today AND {scope}) late "
+        "GROUP BY worker, weeks"
+    )
+    return run(sql, params)
+
+
+def _count_pipeline(run: Run, params: Mapping[str, Any], scope: str, figures: _Figures) -> None:
+    """The review pipeline (reports._pipeline) and reviews next term per caseworker: each a
+    range of one step's rows in ix_case_step_step_due (a case holds each step id once: the
+    engine's ids are unique per case, so each row is one case)."""
+    pipeline = figures.pipeline
+    in_term = "st.due >= :term_start AND st.due <= :term_end"
+    for worker_id, n in run(
+        f"SELECT c.caseworker_id, count(*) {_STEPS_FROM} WHERE "
+        f"st.step_id = 'R1' AND {in_term} AND {_STEP_OPEN} AND {scope} GROUP BY c.caseworker_id",
+        params,
+    ):
+        pipeline.add(("due", "all"), n)
+        figures.caseload.add((worker_id, "reviews"), n)
+    ((late,),) = run(
+        f"SELECT count(*) {_STEPS_FROM} WHERE st.step_id = 'R1' AND {_STEP_LATE} AND {scope}",
+        params,
+    )
+    pipeline.add(("late", "all"), late)
+    pipeline.add(("late", "overdue"), late)
+    notice, report = _done("notice_done", "R2"), _done("report_done", "R4")
+    ((r5_open, r5_late, n_open, n_late, r_open, r_late),) = run(
+        f"SELECT {_n(_STEP_OPEN)}, {_n(_STEP_LATE)}, {_n(f'{_STEP_OPEN} AND {notice}')}, "
+        f"{_n(f'{_STEP_LATE} AND {notice}')}, {_n(f'{_STEP_OPEN} AND {report}')}, "
+        f"{_n(f'{_STEP_LATE} AND {report}')} {_STEPS_SUMMARY_FROM} "
+        f"WHERE st.step_id = 'R5' AND {scope}",
+        params,
+    )
+    ((r7_open, r7_late),) = run(
+        f"SELECT {_n(_STEP_OPEN)}, {_n(_STEP_LATE)} {_STEPS_FROM} "
+        f"WHERE st.step_id = 'R7' AND {scope}",
+        params,
+    )
+    for key, n in (
+        (("notice", "all"), n_open),
+        (("notice", "overdue"), n_late),
+        (("report", "all"), r_open),
+        (("report", "overdue"), r_late),
+        (("decision", "all"), r5_open),
+        (("decision", "overdue"), r5_late),
+        (("amended", "all"), r7_open),
+        (("amended", "overdue"), r7_late),
+    ):
+        pipeline.add(key, n)
+    phases = ", ".join(f"'{step_id}'" for step_id in TRANSFER_WORDS)
+    for step_id, due, n, n_late in run(
+        f"SELECT st.step_id, st.due, count(*), {_n(_STEP_LATE)} {_STEPS_FROM} "
+        f"WHERE st.step_id IN ({phases}) AND {_STEP_OPEN} AND {scope} GROUP BY st.step_id, st.due",
+        params,
+    ):
+        pipeline.add((step_id, _day(due), "all"), n)
+        pipeline.add((step_id, _day(due), "overdue"), n_late)
+
+
+def stored_measure(run: Run, period_start: date, period_end: date, team_id: int | None) -> Measure:
+    """Timeliness of any part of the period, counted in SQL from the stored CaseTimes
+    (case_summary's issue / decision columns, case_review_time; covering indexes, migration
+    0010): a tally per day with an event, summed for each part asked for."""
+    days: dict[date, Tally] = defaultdict(Tally)
+    params = {"start": period_start, "end": period_end, "team": team_id}
+
+    def scoped(table: str, case_id: str) -> str:
+        if team_id is None:
+            return table
+        return (
+            f'{table} JOIN "case" c ON c.id = {case_id} '
+            "JOIN caseworker w ON w.id = c.caseworker_id AND w.team_id = :team"
+        )
+
+    def per_day(day: str, figures: str) -> Sequence[Sequence[Any]]:
+        """The figures per day of `day` (table.column) in the period, its table scoped."""
+        table, case_id = ("case_review_time rt", "rt.case_id") if day.startswith("rt.") else (
+            "case_summary s", "s.case_id")  # fmt: skip
+        return run(
+            f"SELECT {day}, {figures} FROM {scoped(table, case_id)} "
+            f"WHERE {day} BETWEEN :start AND :end GROUP BY {day}",
+            params,
+        )
+
+    clean = "NOT s.issue_excused"
+    plans = (
+        f"count(*), {_n('s.issue_on_time')}, {_n('s.issue_after_52')}, "
+        f"coalesce(sum(s.issue_days), 0), {_n(clean)}, {_n(f'{clean} AND s.issue_on_time')}"
+    )
+    for day, n, within, after52, total, n_clean, clean_within in per_day("s.issued_on", plans):
+        t = days[_day(day)]
+        t.plans, t.within, t.after52, t.total_days = n, within, after52, total
+        t.clean, t.clean_within = n_clean, clean_within
+    for day, n, within in per_day("s.decided_on", f"count(*), {_n('s.decision_on_time')}"):
+        t = days[_day(day)]
+        t.decisions, t.decisions_within = n, within
+    reviews = (
+        f"{_n('rt.on_time IS NOT NULL')}, {_n('rt.on_time')}, "
+        f"{_n('rt.meeting_on_time IS NOT NULL')}, {_n('rt.meeting_on_time')}"
+    )
+    for day, n, within, decided, decided_within in per_day("rt.sent", reviews):
+        t = days[_day(day)]
+        t.reviews, t.reviews_within = n, within
+        t.review_decisions, t.review_decisions_within = decided, decided_within
+
+    def measured(start: date, end: date) -> tl.Timeliness:
+        total = Tally()
+        for day, tally in days.items():
+            if start <= day <= end:
+                total.add(tally)
+        return total.figures(start, end)
+
+    return measured
+
+
+def counted_report(
+    run: Run,
+    as_of: date,
+    policy: tl.Policy,
+    period: Period,
+    team_id: int | None = None,
+    threshold: int | None = None,
+) -> TeamReport:
+    """The team report counted in SQL over the stored deadlines (store/reports.py
+    `team_counts`): each bucket holds a count, not its cases, and `cases` is empty."""
+    started = time.perf_counter()
+    period_start, period_end = period
+    if period_end < period_start:
+        raise KnownError("The period ends before it starts")
+    if threshold is None:
+        found = run("SELECT value FROM setting WHERE key = :key", {"key": OVERLOAD_SETTING})
+        threshold = threshold_from(found[0][0] if found else None)
+    name = team_name(run, team_id)
+    term = next_term(as_of)
+    found_workers, active = workers(run, team_id)
+    seen: set[int | None] = set(active)
+    params: dict[str, Any] = {
+        "today": as_of,
+        "team": team_id,
+        "duty": DUTY,
+        "window": WINDOW,
+        "term_start": term.start,
+        "term_end": term.end,
+        **{f"h{n}": as_of + timedelta(weeks=n) for n in FORECAST_WEEKS},
+    }
+    scope = _OPEN if team_id is None else _OPEN + _IN_TEAM
+    f = _Figures()
+    for worker_id, stage, n in _count_open(run, params, scope, team_id is None):
+        seen.add(worker_id)
+        f.stages.add(stage, n)
+        f.caseload.add((worker_id, "open"), n)
+        if stage in ASSESSMENT_STAGES:
+            f.caseload.add((worker_id, "assessments"), n)
+        elif stage in PLAN_STAGES:
+            f.caseload.add((worker_id, "plans"), n)
+    for worker_id, stage, late in _count_overdue(run, params, scope):
+        for key in ((worker_id, stage), worker_id, ("stage", stage), "total"):
+            f.overdue.add(key, late)
+        f.caseload.add((worker_id, "overdue"), late)
+    # The forecast (reports._forecast_due): the next duty when it is ahead, else the first
+    # open duty due after today; each case counted under every horizon from its first.
+    for worker_id, first, n in [
+        *_count_ahead(run, params, scope),
+        *_count_late_forecast(run, params, scope),
+    ]:
+        for weeks in FORECAST_WEEKS:
+            if first is not None and first <= weeks:
+                f.forecast.add((worker_id, weeks), n)
+                f.forecast.add(("total", weeks), n)
+    _count_pipeline(run, params, scope, f)
+    return assemble(
+        as_of=as_of,
+        period=period,
+        team=(team_id, name),
+        policy=policy,
+        limit=threshold,
+        term=term,
+        cases={},
+        order=order_workers(found_workers, seen),
+        overdue=f.overdue,
+        caseload=f.caseload,
+        stages=f.stages,
+        forecast=f.forecast,
+        pipeline=f.pipeline,
+        measured=stored_measure(run, period_start, period_end, team_id),
+        started=started,
+        open_total=sum(f.stages.counts.values()),
+    )
+
+
+# ---------------------------------------------------------------- a fresh process on SQLite
+
+
+def read_file(
+    path: Path, as_of: date, period: Period, team: str | None = None
+) -> TeamReport | None:
+    """`counted_report` read with plain sqlite3 from a SQLite file, read-only; None when the
+    normal path must read: the schema is not at the program's head, a case's stored deadlines
+    are missing or were computed under other rules, policy or calendar (the normal path
+    recomputes them first), or any database error."""
+    from send_desktop.store import revision_files
+    from send_desktop.store.stamps import POLICY_PREFIX, stamp_for
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        # Read the file through memory mapping: a million rows' index pages without a read()
+        # call each (read-only; the mapping ends with the connection).
+        conn.execute("PRAGMA mmap_size = 4294967296")
+        run = sqlite_run(conn)
+        ours = revision_files.from_scripts()
+        head = run("SELECT version_num FROM alembic_version", {})
+        if ours is None or [tuple(r) for r in head] != [(ours.head,)]:
+            return None
+        stored = run(
+            "SELECT key, value FROM setting WHERE substr(key, 1, :n) = :prefix",
+            {"n": len(POLICY_PREFIX), "prefix": POLICY_PREFIX},
+        )
+        try:
+            policy = tl.Policy.from_mapping({k[len(POLICY_PREFIX) :]: v for k, v in stored})
+        except ValueError:
+            return None  # the normal path says why
+        # summaries.stale_count: every case has its stored row, under this program's stamp.
+        ((stale,),) = run(
+            'SELECT (SELECT count(*) FROM "case") - '
+            "(SELECT count(*) FROM case_summary WHERE stamp = :stamp)",
+            {"stamp": stamp_for(policy)},
+        )
+        if stale:
+            return None
+        team_id = team_id_by_name(run, team) if team else None
+        return counted_report(run, as_of, policy, period, team_id)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
