@@ -24,6 +24,7 @@ store/caseload_types.py, without SQLAlchemy, for the start's first paint; it is 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -372,13 +373,17 @@ def _row(values: dict[str, Any], today: date) -> CaseloadRow:
     return CaseloadRow(**values)
 
 
-def _rows_select(q: CaseloadQuery, conn: Connection) -> Select[Any]:
-    query = (
-        _from_cases(*row_sql(q.as_of).values())
+def _joined(*columns: Any) -> Select[Any]:
+    """columns over the cases with their child and caseworker joined (a caseload row's own)."""
+    return (
+        _from_cases(*columns)
         .join(Child, Child.id == Case.child_id)
         .outerjoin(Caseworker, Caseworker.id == Case.caseworker_id)
-        .outerjoin(Team, Team.id == Caseworker.team_id)
     )
+
+
+def _rows_select(q: CaseloadQuery, conn: Connection) -> Select[Any]:
+    query = _joined(*row_sql(q.as_of).values()).outerjoin(Team, Team.id == Caseworker.team_id)
     return _where(query, q, names=True, conn=conn)
 
 
@@ -459,6 +464,90 @@ def _due_bound(session: Session, q: CaseloadQuery, wanted: int) -> ColumnElement
     return Case.id.in_(near)
 
 
+@dataclass(frozen=True)
+class _Indexed:
+    """A sort whose first rows can be found through an index: `key` its column (the first of
+    SORTS' keys when there are two: a bound on it alone still holds every row before), `of` the
+    id of the table holding it and `link` the column of Case equal to that id; `first` how many
+    of that table's rows the first probe reads (then four times more; None: _PROBE_FIRST)."""
+
+    key: Any
+    of: Any
+    link: Any
+    first: int | None = None
+
+
+#: The sorts a whole-authority page is read through an index for (migration 0012 adds the
+#: indexes on the child's lower-cased last name, date of birth and the next step's title; ref
+#: is unique; a caseworker is one of a few thousand rows). "stage" (a handful of values) and
+#: "status" (a rank over two dates) are not bounded: the page sorts every match.
+_INDEXED: dict[str, _Indexed] = {
+    "ref": _Indexed(Case.ref, Case.id, Case.id),
+    "child": _Indexed(func.lower(Child.last_name), Child.id, Case.child_id),
+    "age": _Indexed(Child.date_of_birth, Child.id, Case.child_id),
+    "next": _Indexed(S.next_title, S.case_id, Case.id),
+    "caseworker": _Indexed(func.lower(Caseworker.name), Caseworker.id, Case.caseworker_id, 4),
+}
+
+
+#: How many slices _key_bound reads (each four times the last) before it gives up.
+_PROBES = 4
+
+
+def _key_bound(
+    session: Session, q: CaseloadQuery, sorted_by: _Indexed, descending: bool, wanted: int
+) -> ColumnElement[bool] | None:
+    """A condition every one of the first `wanted` rows in `sorted_by`'s order meets (missing
+    keys last either way) - or None when fewer than `wanted` matches have the key, or when they
+    are not found within _PROBES slices.
+
+    The matches are looked for among the rows first in the key's index order (a slice four
+    times larger each time). Any `wanted` matches with a key no later than K (no earlier, going
+    down) mean the first `wanted` rows all have such a key: the bound is key <= K (>= K). K is
+    taken in SQL, so the database's own collation orders it as it orders the page. Only the
+    rows read change, never which rows match or their order (the query's own conditions and
+    ORDER BY decide)."""
+    conn = session.connection()
+    key = sorted_by.key
+    chunk = sorted_by.first or _PROBE_FIRST
+    for _ in range(_PROBES):
+        first = (
+            select(sorted_by.of)
+            .where(key.is_not(None))
+            .order_by(key.desc() if descending else key)
+            .limit(chunk)
+        )
+        found = (
+            _where(_joined(key.label("key")), q, names=True, conn=conn)
+            .where(_as_cases(sorted_by, first))
+            .limit(wanted)
+            .subquery()
+        )
+        counted, latest = conn.execute(
+            select(func.count(), func.min(found.c.key) if descending else func.max(found.c.key))
+        ).one()
+        if counted >= wanted:
+            break
+        read = conn.execute(select(func.count()).select_from(first.subquery())).scalar_one()
+        if read < chunk:
+            return None  # the whole index read: fewer than `wanted` matches have the key
+        chunk *= 4
+    else:
+        # The matches lie late in the key's order (a search for "smi" sorted by name): a
+        # bound would cover most cases, so the page sorts every match, as without one.
+        return None
+    near = select(sorted_by.of).where(key >= latest if descending else key <= latest)
+    return _as_cases(sorted_by, near)
+
+
+def _as_cases(sorted_by: _Indexed, ids: Select[Any]) -> ColumnElement[bool]:
+    """The cases whose `sorted_by` row is among ids, as a list of case ids: the planner then
+    reads those cases by id, not every open case testing each one's child against the list."""
+    if sorted_by.link is not Case.id:
+        ids = select(Case.id).where(sorted_by.link.in_(ids))
+    return Case.id.in_(ids)
+
+
 def _read_rows(
     session: Session,
     q: CaseloadQuery,
@@ -470,8 +559,9 @@ def _read_rows(
     with_total: bool,
     many: bool = False,
 ) -> tuple[list[Any], int]:
-    """`many`: the whole authority's search selects at least COUNT_CAP cases - a page in the
-    default order (next deadline first) is then read through _due_bound."""
+    """`many`: the whole authority's search selects at least COUNT_CAP cases - a page is then
+    read through a bound on its sort key's index (_due_bound for the default order, next
+    deadline first; _key_bound for the sorts in _INDEXED)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     due = next_due_on(q.as_of)
@@ -489,8 +579,12 @@ def _read_rows(
     )
     if with_total:
         query = query.add_columns(func.count().over())
-    if many and sort == "due" and not descending and limit is not None and _wide(q):
-        bound = _due_bound(session, q, offset + limit)
+    if many and limit is not None and _wide(q):
+        bound = None
+        if sort == "due" and not descending:
+            bound = _due_bound(session, q, offset + limit)
+        elif sort in _INDEXED:
+            bound = _key_bound(session, q, _INDEXED[sort], descending, offset + limit)
         if bound is not None:
             query = query.where(bound)
     if limit is not None:

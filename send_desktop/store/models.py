@@ -145,6 +145,9 @@ class Child(Editable, Base):
         CheckConstraint(_in("setting_code", SETTING_CODES), name="setting_code"),
         CheckConstraint(_in("upn_unknown", UPN_UNKNOWN_CODES), name="upn_unknown"),
         Index("ix_child_names", "last_name", "first_name"),
+        # A whole-authority page sorted by child or by age (store/counts.py _key_bound).
+        Index("ix_child_last_name_lower", text("lower(last_name)")),
+        Index("ix_child_date_of_birth", "date_of_birth"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
@@ -472,6 +475,7 @@ class CaseSummaryRow(Base):
         Index("ix_case_summary_breach_due", "breach_due"),
         Index("ix_case_summary_review_due", "review_due"),
         Index("ix_case_summary_stamp", "stamp"),
+        Index("ix_case_summary_next_title", "next_title"),  # sorted by the next step
     )
     case_id: Mapped[int] = mapped_column(
         ForeignKey("case.id", ondelete="CASCADE"), primary_key=True

@@ -103,16 +103,20 @@ def test_search_through_the_index_equals_the_like_definition(
     assert ids == expected
     assert total == len(expected)
     # The desk's first page over everyone: a count that stops at COUNT_CAP ("at least") and a
-    # page in next-deadline order read through the deadline indexes - the same rows.
+    # page read through a bound on its sort key's index (the deadline indexes for the default
+    # order, _key_bound's for a header's order, either way) - the same rows.
+    sort, descending = data.draw(
+        st.sampled_from([("due", False)] + [(k, d) for k in counts._INDEXED for d in (False, True)])
+    )
     q = counts.CaseloadQuery(as_of=AS_OF, search=search)
     with demo.session() as s:
-        in_order = [r.case_id for r in counts.rows(s, q, "due")]
+        in_order = [r.case_id for r in counts.rows(s, q, sort, descending)]
         for cap, page in ((5, 3), (11, 4), (1001, 200)):
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(counts, "COUNT_CAP", cap)
                 patch.setattr(counts, "_PROBE_FIRST", 3)
-                found, counted = counts.first_page(s, q, "due", False, page)
-                later = counts.rows(s, q, "due", offset=page, limit=page, many=True)
+                found, counted = counts.first_page(s, q, sort, descending, page)
+                later = counts.rows(s, q, sort, descending, offset=page, limit=page, many=True)
             assert [r.case_id for r in found] == in_order[:page]
             assert [r.case_id for r in later] == in_order[page : 2 * page]
             assert counted == min(len(expected), cap)
