@@ -5,8 +5,8 @@ key's index (store/counts.py _key_bound) instead of sorting every match: these a
 that had no index - the child's last name as the list sorts it (lower-cased), the date of
 birth, and the next step's title. The reference is unique (indexed) and caseworkers are few.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 05:30:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
