@@ -176,15 +176,17 @@ def recompute(
     session_factory: Callable[[], Any],
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> int:
     """Bring every stale case up to date, with progress; returns how many were written.
 
     session_factory is `Database.session` (a context manager per unit of work). Some stale
     cases (an older program left some behind, a stop half-way): a chunk per transaction, safe
     to stop and resume. Every case stale (a policy, calendar or program change): one
-    transaction that rewrites the tables whole (`refresh`), progress after each chunk; a
-    stop rolls it back and the cases stay stale, to be recomputed next time.
+    transaction that rewrites the tables whole (`refresh`), progress after each block of
+    chunk cases (default RANGE_BLOCK: small blocks cost the numpy twin more per case); a stop
+    rolls it back and the cases stay stale, to be recomputed next time. chunk defaults to
+    facts.CHUNK for the chunked path.
     """
     with session_factory() as session:
         stamp = current_stamp(session)
@@ -202,10 +204,11 @@ def recompute(
     if every and total >= WHOLE_TABLE_FROM:
         try:
             with session_factory() as session:
-                done = refresh(session, stale, None, progress, cancelled, chunk)
+                done = refresh(session, stale, None, progress, cancelled, chunk or RANGE_BLOCK)
         except Cancelled:
             return 0
     else:
+        chunk = chunk or CHUNK
         for start in range(0, total, chunk):
             if cancelled and cancelled():
                 break
