@@ -53,6 +53,28 @@ def _index_sql(db: Database) -> list[tuple[str, str]]:
         )
 
 
+def _policy_changed(
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    cases: int,
+    seed: int,
+    policy: tl.Policy,
+    *,
+    inline: bool = False,
+) -> list[tuple[str, str]]:
+    """A demo of `cases` cases whose policy then changes (rows marked stale for the background
+    recompute, or with inline, recomputed in the saving transaction); every case counts as
+    "every case" from 50 (10 inline). Returns the indexes (SQLite) before the change."""
+    make_demo(db, cases, seed=seed, as_of=AS_OF)
+    before = _index_sql(db) if db.engine.dialect.name == "sqlite" else []
+    if not inline:
+        monkeypatch.setattr(summaries, "INLINE_RECOMPUTE_LIMIT", 10)
+    monkeypatch.setattr(summaries, "WHOLE_TABLE_FROM", 10 if inline else 50)
+    with db.session() as s:
+        save_policy(s, policy, "test")
+    return before
+
+
 @settings(
     max_examples=15,
     deadline=None,
@@ -101,13 +123,7 @@ def test_a_recompute_of_every_case_stores_a_fresh_digest(
 ) -> None:
     """After a policy change the background recompute rewrites every case (on SQLite the
     tables whole, indexes rebuilt as they were); the rows equal a fresh digest."""
-    make_demo(db, 120, seed=3, as_of=AS_OF)
-    sqlite = db.engine.dialect.name == "sqlite"
-    before = _index_sql(db) if sqlite else []
-    monkeypatch.setattr(summaries, "INLINE_RECOMPUTE_LIMIT", 10)
-    monkeypatch.setattr(summaries, "WHOLE_TABLE_FROM", 50)
-    with db.session() as s:
-        save_policy(s, tl.Policy(review_year="anniversary"), "test")
+    before = _policy_changed(db, monkeypatch, 120, 3, tl.Policy(review_year="anniversary"))
     with db.session() as s:
         assert summaries.stale_count(s) == 120
     seen: list[tuple[int, int]] = []
@@ -117,26 +133,20 @@ def test_a_recompute_of_every_case_stores_a_fresh_digest(
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert len(seen) >= 1 + -(-120 // chunk)
     assert assert_fresh(db) == 120
-    if sqlite:
+    if before:
         assert _index_sql(db) == before and len(before) == 10
 
 
 def test_a_stopped_recompute_of_everything_keeps_nothing_half_done(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_demo(db, 90, seed=4, as_of=AS_OF)
-    sqlite = db.engine.dialect.name == "sqlite"
-    before = _index_sql(db) if sqlite else []
-    monkeypatch.setattr(summaries, "INLINE_RECOMPUTE_LIMIT", 10)
-    monkeypatch.setattr(summaries, "WHOLE_TABLE_FROM", 50)
-    with db.session() as s:
-        save_policy(s, tl.Policy(week_start="inclusive"), "test")
+    before = _policy_changed(db, monkeypatch, 90, 4, tl.Policy(week_start="inclusive"))
     seen: list[int] = []
     stop = lambda: len(seen) >= 3  # noqa: E731 - after two chunks
     assert summaries.recompute(db.session, lambda d, _t: seen.append(d), stop, 20) == 0
     with db.session() as s:
         assert summaries.stale_count(s) == 90  # rolled back whole: every case still stale
-    if sqlite:
+    if before:
         assert _index_sql(db) == before
     assert summaries.recompute(db.session) == 90
     assert assert_fresh(db) == 90
@@ -146,10 +156,7 @@ def test_refreshing_every_case_in_the_callers_transaction_stores_a_fresh_digest(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The inline path (a policy saved on a small authority, the bench): every id given."""
-    make_demo(db, 80, seed=9, as_of=AS_OF)
-    monkeypatch.setattr(summaries, "WHOLE_TABLE_FROM", 10)
-    with db.session() as s:
-        save_policy(s, tl.Policy(review_year="anniversary"), "test")
+    _policy_changed(db, monkeypatch, 80, 9, tl.Policy(review_year="anniversary"), inline=True)
     assert assert_fresh(db) == 80
     with db.session() as s:
         ids = list(s.scalars(select(Case.id)))
