@@ -106,7 +106,7 @@ def refresh(
             conn.execute(delete(model))
         indexes = drop_indexes(conn, [str(m.__tablename__) for m in _DIGEST_TABLES])
     written = 0
-    for ids_of in _blocks(ids, block or RANGE_BLOCK):
+    for ids_of in _blocks(ids, block or DIGEST_BLOCK):
         if cancelled and cancelled():
             raise Cancelled
         if not everything:
@@ -136,6 +136,9 @@ _DIGEST_TABLES: tuple[Any, ...] = (CaseStepRow, CaseReviewTimeRow, CaseSummaryRo
 # A run of consecutive ids (the demo, a recompute of everything) is read with BETWEEN, in
 # blocks this large; other ids go in IN lists of facts.CHUNK.
 RANGE_BLOCK = 50_000
+# Cases digested and written at a time by `refresh`: at 100,000 cases blocks of 10,000 took
+# the time of blocks of 50,000 with 176 MB peak instead of 286 MB.
+DIGEST_BLOCK = 10_000
 
 
 def _blocks(ids: Sequence[int], size: int = RANGE_BLOCK) -> Iterator[Select[Any]]:
@@ -184,9 +187,8 @@ def recompute(
     cases (an older program left some behind, a stop half-way): a chunk per transaction, safe
     to stop and resume. Every case stale (a policy, calendar or program change): one
     transaction that rewrites the tables whole (`refresh`), progress after each block of
-    chunk cases (default RANGE_BLOCK: small blocks cost the numpy twin more per case); a stop
-    rolls it back and the cases stay stale, to be recomputed next time. chunk defaults to
-    facts.CHUNK for the chunked path.
+    chunk cases (default DIGEST_BLOCK); a stop rolls it back and the cases stay stale, to be
+    recomputed next time. For the chunked path chunk defaults to facts.CHUNK.
     """
     with session_factory() as session:
         stamp = current_stamp(session)
@@ -204,7 +206,7 @@ def recompute(
     if every and total >= WHOLE_TABLE_FROM:
         try:
             with session_factory() as session:
-                done = refresh(session, stale, None, progress, cancelled, chunk or RANGE_BLOCK)
+                done = refresh(session, stale, None, progress, cancelled, chunk)
         except Cancelled:
             return 0
     else:
