@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from send_desktop.errors import KnownError
 from send_desktop.store import search_index
 from send_desktop.store.database import Database
-from send_desktop.store.fast_insert import insert_columns
+from send_desktop.store.fast_insert import drop_indexes, insert_columns
 from send_desktop.store.models import (
     AdviceRequest,
     AnnualReview,
@@ -691,23 +691,7 @@ def _columns(gen: _Generated) -> Iterator[CaseColumns]:
 # from the sorted rows (several times faster than keeping them up to date row by row); inside
 # the demo's one transaction, so a demo stopped halfway leaves the tables and indexes as they were.
 _FILLED = ("child", "case", "advice_request", "case_exception", "consultation", "annual_review",
-           "placement", "case_summary", "case_step")  # fmt: skip
-
-
-def _drop_indexes(conn: Connection) -> list[str]:
-    """Drop the filled tables' own indexes (SQLite); returns the statements that rebuild them."""
-    if conn.dialect.name != "sqlite":
-        return []
-    marks = ", ".join("?" for _ in _FILLED)
-    found = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({marks}) ORDER BY name",
-        _FILLED,
-    ).all()
-    quote = conn.dialect.identifier_preparer.quote
-    for name, _sql in found:
-        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
-    return [str(sql) for _name, sql in found]
+           "placement", "case_summary", "case_step", "case_review_time")  # fmt: skip
 
 
 def _people_cases(conn: Connection) -> int:
@@ -813,7 +797,7 @@ def make_demo(
             # The name and UPN indexes take rows in random order: a larger page cache keeps
             # them in memory during the load (this connection only, returned to the default).
             conn.exec_driver_sql(f"PRAGMA cache_size={DEMO_CACHE_KB}")
-        indexes = _drop_indexes(conn)
+        indexes = drop_indexes(conn, _FILLED)
         # The search index filled once after the rows, not by its trigger case by case.
         search_paused = search_index.bulk_insert_begin(conn)
         try:

@@ -47,12 +47,31 @@ def _converted(conn: Connection, table: Table, name: str, values: Sequence[Any])
     process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return values
-    memo: dict[Any, Any] = {None: None}
-    out: list[Any] = []
-    append = out.append
-    for value in values:
-        found = memo.get(value, memo)
-        if found is memo:
-            found = memo[value] = process(value)
-        append(found)
-    return out
+    # Each distinct value once, then a C-level lookup per value (a Python loop per value
+    # cost a tenth of a whole recompute).
+    memo = {value: process(value) for value in set(values) if value is not None}
+    memo[None] = None
+    return list(map(memo.__getitem__, values))
+
+
+def drop_indexes(conn: Connection, tables: Sequence[str]) -> list[str]:
+    """Drop these tables' own indexes (SQLite) in the open transaction, before a load that
+    fills or refills them; returns the statements that rebuild them, to run once the rows are
+    in (an index built once from the rows costs several times less than one kept up to date
+    row by row). DDL is transactional in SQLite, so a rollback brings them back. Elsewhere,
+    or outside a transaction (the driver opens one at the first write: a DROP before it would
+    be committed at once), nothing is dropped."""
+    if conn.dialect.name != "sqlite":
+        return []
+    if not getattr(conn.connection.dbapi_connection, "in_transaction", False):
+        return []
+    marks = ", ".join("?" for _ in tables)
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY name",
+        tuple(tables),
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for name, _sql in found:
+        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    return [str(sql) for _name, sql in found]
