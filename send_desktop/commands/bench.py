@@ -478,8 +478,9 @@ def _desk_actions(db: Any, as_of: date, user: str, *, everyone: bool = True) -> 
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from send_desktop.gui.caseload import QuickFilter
+    from send_desktop.gui.caseload import COL_DUE, QuickFilter
     from send_desktop.gui.main_window import MainWindow
+    from send_desktop.store.caseload_types import DESK_COLUMNS
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(db, user, as_of=as_of, load=False)
@@ -543,6 +544,9 @@ def _desk_actions(db: Any, as_of: date, user: str, *, everyone: bool = True) -> 
         window.close()
         return results
     window.scope_combo.setCurrentIndex(window.scope_combo.findText("Everyone"))
+    # The list's own order (next deadline first), as the desk opens: the header sorts above
+    # left it sorted by the last column.
+    timed(partial(window.table.sortByColumn, COL_DUE, Qt.SortOrder.AscendingOrder))
     wide = keystrokes()
     each = ", ".join(f"{t or '(clear)'} {s * 1000:.0f}" for t, s in zip(texts, wide, strict=True))
     results.append(
@@ -553,7 +557,26 @@ def _desk_actions(db: Any, as_of: date, user: str, *, everyone: bool = True) -> 
             None,
             0.2,
             f"worst {max(wide) * 1000:.1f} ms; a team leader searching the whole authority "
-            f"(ms: {each}); target < 200 ms",
+            f"in the list's own order (ms: {each}); target < 200 ms",
+        )
+    )
+    # The same search with the list sorted by each header in turn (a common word, then clear).
+    by_header: list[tuple[str, float]] = []
+    for column, shown in enumerate(DESK_COLUMNS):
+        window.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        app.processEvents()
+        by_header.append((str(shown.sort), keystrokes(("e", ""))[0]))
+    worst = max(by_header, key=lambda r: r[1])
+    each = ", ".join(f"{sort} {typed * 1000:.0f}" for sort, typed in by_header)
+    results.append(
+        Result(
+            "one search keystroke (everyone's cases, sorted by a header)",
+            statistics.median(typed for _, typed in by_header),
+            None,
+            None,
+            None,
+            f"'e' with the list sorted by each header; worst {worst[1] * 1000:.0f} ms by "
+            f"{worst[0]} (ms: {each})",
         )
     )
     # Short words few cases hold: the count reads every open case (no early stop).
