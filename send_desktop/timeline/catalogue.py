@@ -10,7 +10,9 @@ step goes in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
 
 # How a step behaves once its due date passes with nothing recorded.
 DUTY = 0  # someone must act (LA, or a school asked for a response): overdue
@@ -526,6 +528,13 @@ DATE_RULES: tuple[DateRule, ...] = (
     ),
 )
 DATE_UNITS: frozenset[str] = frozenset({"weeks", "working days"})
+
+#: Dates of a case that only the rule table above reads (no engine code names them), declared
+#: once here: each is a `Facts` field (timeline/model.py adds it), a Date column of the case
+#: table (store/models.py adds it), an input column of the numpy twin (bulk_columns.py, from
+#: `Facts`) and a field of the store's registry (store/fields.py: its label and chronology
+#: title, checked there). A date the engine's code reads by name is declared by hand instead.
+RULE_DATES: tuple[str, ...] = ()
 DATE_GROUPS: tuple[str, ...] = ("assessment", "reviews", "moves", "appeals", "orders")
 
 
@@ -538,3 +547,34 @@ def date_rules(group: str) -> tuple[DateRule, ...]:
 DATE_RULES_BY_GROUP: dict[str, tuple[DateRule, ...]] = {
     g: tuple(r for r in DATE_RULES if r.group == g) for g in {r.group for r in DATE_RULES}
 }
+
+
+def _canonical(value: Any) -> Any:
+    """A value as plain nested tuples in a fixed order (sets sorted: their own order changes
+    from one run to the next with Python's string hashing)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            *((f.name, _canonical(getattr(value, f.name))) for f in fields(value)),
+        )
+    if isinstance(value, frozenset | set):
+        return ("set", *sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, tuple | list):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, dict):
+        return ("dict", *sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr))
+    return value
+
+
+def fingerprint(*tables: Any) -> str:
+    """A short hash of tables of steps and rules, the same in every run while they are equal.
+
+    The digest's RULES_VERSION ends in the fingerprint of this module's tables, so a step or a
+    rule added or changed here makes every stored digest stale (recomputed on the next open)
+    with no hand bump."""
+    return hashlib.sha256(repr(_canonical(tables)).encode()).hexdigest()[:10]
+
+
+def tables() -> tuple[Any, ...]:
+    """The tables of this module that decide what the engines compute."""
+    return (EXCEPTIONS, STEPS, DATE_RULES, RULE_DATES)
