@@ -469,6 +469,11 @@ class DateRule:
     group: str
     # The done date counts only on or after the start (a plan after the order, not before it).
     done_from_start: bool = False
+    # The condition: not applicable, while not done, once any of these Facts dates is recorded
+    # on or after the start (the case took the other road: no notice not to issue a plan when
+    # a plan is being issued), with `unless_words` as the reason shown.
+    unless: tuple[str, ...] = ()
+    unless_words: str = ""
     # The explanation's template, made once ("plan transferred {0} + 6 weeks"): the engine
     # reads it for every case.
     basis: str = field(init=False, default="")
@@ -489,6 +494,45 @@ DATE_RULES: tuple[DateRule, ...] = (
         "New LA's letter about the transferred plan due",
         "plan transferred",
         "moves",
+    ),
+    # Rules row O1 (reg 44): under the Tribunal's order to assess, the parent told within 2
+    # weeks; the notice not to issue a plan within 10 (unless a plan is being issued) or the
+    # final plan within 14 (unless the LA decided not to issue one), only after the order.
+    DateRule(
+        "O1.notice",
+        "order_assess",
+        2,
+        "weeks",
+        "order_notice_sent",
+        "Under the Tribunal order to assess, notify the parent/young person due",
+        "order",
+        "orders",
+    ),
+    DateRule(
+        "O1.no-plan",
+        "order_assess",
+        10,
+        "weeks",
+        "not_issue_decision",
+        "Under the Tribunal order to assess, notice of decision not to issue a plan due",
+        "order",
+        "orders",
+        done_from_start=True,
+        unless=("final_issued", "draft_served"),
+        unless_words="the LA is issuing a plan",
+    ),
+    DateRule(
+        "O1.final",
+        "order_assess",
+        14,
+        "weeks",
+        "final_issued",
+        "Under the Tribunal order to assess, final EHC plan issued due",
+        "order",
+        "orders",
+        done_from_start=True,
+        unless=("not_issue_decision",),
+        unless_words="the LA decided not to issue a plan",
     ),
     # Rules row O2 (reg 44): under the Tribunal's order for a plan, the draft within 5 weeks
     # and the final plan within 11 of the order (only a plan after the order counts).
