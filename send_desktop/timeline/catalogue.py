@@ -577,7 +577,8 @@ DATE_UNITS: frozenset[str] = frozenset({"weeks", "working days"})
 #: once here: each is a `Facts` field (timeline/model.py adds it), a Date column of the case
 #: table (store/models.py adds it), an input column of the numpy twin (bulk_columns.py, from
 #: `Facts`) and a field of the store's registry (store/fields.py: its label and chronology
-#: title, checked there). A date the engine's code reads by name is declared by hand instead.
+#: title; tests/store/test_fields.py fails without it). A date the engines' code reads by
+#: name is declared by hand instead (a typed Facts field and ORM column, for mypy).
 RULE_DATES: tuple[str, ...] = ()
 DATE_GROUPS: tuple[str, ...] = ("assessment", "reviews", "moves", "appeals", "orders")
 
