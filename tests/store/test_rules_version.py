@@ -32,7 +32,7 @@ def test_the_version_is_the_code_version_and_the_tables_fingerprint() -> None:
     assert f"{digest.CODE_VERSION}.{cat.fingerprint(*cat.tables())}" == digest.RULES_VERSION
     added = cat.fingerprint(cat.EXCEPTIONS, cat.STEPS, (*cat.DATE_RULES, NEW_RULE), cat.RULE_DATES)
     assert added != cat.fingerprint(*cat.tables())
-    dates = cat.fingerprint(cat.EXCEPTIONS, cat.STEPS, cat.DATE_RULES, ("school_told",))
+    dates = cat.fingerprint(cat.EXCEPTIONS, cat.STEPS, cat.DATE_RULES, (*cat.RULE_DATES, "made_up"))
     assert dates != cat.fingerprint(*cat.tables())
 
 
