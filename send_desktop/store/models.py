@@ -236,6 +236,9 @@ class Case(Editable, Base):
     personal_budget: Mapped[bool | None] = mapped_column(Boolean)
     budget_organised: Mapped[bool | None] = mapped_column(Boolean)
     direct_payment: Mapped[str | None] = mapped_column(String(1))
+    # The dates only the rule table reads (catalogue.RULE_DATES): a Date column each, declared
+    # once in the catalogue; read by name through the registry (store/fields.py).
+    vars().update({name: mapped_column(Date) for name in catalogue.RULE_DATES})
 
     child: Mapped[Child] = relationship(back_populates="cases")
     caseworker: Mapped[Caseworker | None] = relationship()

@@ -484,8 +484,7 @@ def run_rules(cols: CaseColumns, rules: _Rules, out: _Steps) -> None:
     _date_rules(cols, rules, "moves", out)  # T2
     _appeals(cols, rules, out)
     _date_rules(cols, rules, "appeals", out)
-    _orders(cols, rules, out)
-    _date_rules(cols, rules, "orders", out)
+    _date_rules(cols, rules, "orders", out)  # O1-O3
 
 
 def _assessment(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
@@ -759,11 +758,18 @@ def _date_rules(cols: CaseColumns, r: _Rules, group: str, out: _Steps) -> None:
             due = r.cal.add_working_days(start, rule.count)
         excused_by = EXCEPTIONS_FOR.get(rule.step)
         done = getattr(cols, rule.done)
+        if rule.done_from_start:
+            done = _on_or_after(done, start)
+        other_road: Mask | None = None
+        for name in rule.unless:
+            recorded = _on_or_after(getattr(cols, name), start) != MISSING
+            other_road = recorded if other_road is None else other_road | recorded
         out.add(
             _slot(rule.step),
             start != MISSING,
             due,
-            _on_or_after(done, start) if rule.done_from_start else done,
+            done,
+            not_applicable=None if other_road is None else other_road & (done == MISSING),
             covered=cols.has_exception(*excused_by) if excused_by else None,
         )
 
@@ -824,36 +830,6 @@ def _appeals(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
         certificate_due,
         certificate,
     )
-
-
-def _orders(cols: CaseColumns, r: _Rules, out: _Steps) -> None:
-    """O1 (engine._orders); O2 and O3 are in the rule table."""
-    order = cols.order_assess
-    has_order = order != MISSING
-    final = _on_or_after(cols.final_issued, order)
-    no_plan = _on_or_after(cols.not_issue_decision, order)
-    issuing = (final != MISSING) | (_on_or_after(cols.draft_served, order) != MISSING)
-    out.add(
-        _slot("O1.notice"),
-        has_order,
-        r.weeks_after(order, 2),
-        cols.order_notice_sent,
-    )
-    out.add(
-        _slot("O1.no-plan"),
-        has_order,
-        r.weeks_after(order, 10),
-        no_plan,
-        not_applicable=issuing & (no_plan == MISSING),
-    )
-    out.add(
-        _slot("O1.final"),
-        has_order,
-        r.weeks_after(order, 14),
-        final,
-        not_applicable=(no_plan != MISSING) & (final == MISSING),
-    )
-    # O2.draft, O2.final and O3: catalogue.DATE_RULES (_date_rules).
 
 
 def _stages(cols: CaseColumns) -> Codes:

@@ -10,7 +10,9 @@ step goes in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
 
 # How a step behaves once its due date passes with nothing recorded.
 DUTY = 0  # someone must act (LA, or a school asked for a response): overdue
@@ -467,6 +469,11 @@ class DateRule:
     group: str
     # The done date counts only on or after the start (a plan after the order, not before it).
     done_from_start: bool = False
+    # The condition: not applicable, while not done, once any of these Facts dates is recorded
+    # on or after the start (the case took the other road: no notice not to issue a plan when
+    # a plan is being issued), with `unless_words` as the reason shown.
+    unless: tuple[str, ...] = ()
+    unless_words: str = ""
     # The explanation's template, made once ("plan transferred {0} + 6 weeks"): the engine
     # reads it for every case.
     basis: str = field(init=False, default="")
@@ -487,6 +494,45 @@ DATE_RULES: tuple[DateRule, ...] = (
         "New LA's letter about the transferred plan due",
         "plan transferred",
         "moves",
+    ),
+    # Rules row O1 (reg 44): under the Tribunal's order to assess, the parent told within 2
+    # weeks; the notice not to issue a plan within 10 (unless a plan is being issued) or the
+    # final plan within 14 (unless the LA decided not to issue one), only after the order.
+    DateRule(
+        "O1.notice",
+        "order_assess",
+        2,
+        "weeks",
+        "order_notice_sent",
+        "Under the Tribunal order to assess, notify the parent/young person due",
+        "order",
+        "orders",
+    ),
+    DateRule(
+        "O1.no-plan",
+        "order_assess",
+        10,
+        "weeks",
+        "not_issue_decision",
+        "Under the Tribunal order to assess, notice of decision not to issue a plan due",
+        "order",
+        "orders",
+        done_from_start=True,
+        unless=("final_issued", "draft_served"),
+        unless_words="the LA is issuing a plan",
+    ),
+    DateRule(
+        "O1.final",
+        "order_assess",
+        14,
+        "weeks",
+        "final_issued",
+        "Under the Tribunal order to assess, final EHC plan issued due",
+        "order",
+        "orders",
+        done_from_start=True,
+        unless=("not_issue_decision",),
+        unless_words="the LA decided not to issue a plan",
     ),
     # Rules row O2 (reg 44): under the Tribunal's order for a plan, the draft within 5 weeks
     # and the final plan within 11 of the order (only a plan after the order counts).
@@ -526,6 +572,14 @@ DATE_RULES: tuple[DateRule, ...] = (
     ),
 )
 DATE_UNITS: frozenset[str] = frozenset({"weeks", "working days"})
+
+#: Dates of a case that only the rule table above reads (no engine code names them), declared
+#: once here: each is a `Facts` field (timeline/model.py adds it), a Date column of the case
+#: table (store/models.py adds it), an input column of the numpy twin (bulk_columns.py, from
+#: `Facts`) and a field of the store's registry (store/fields.py: its label and chronology
+#: title; tests/store/test_fields.py fails without it). A date the engines' code reads by
+#: name is declared by hand instead (a typed Facts field and ORM column, for mypy).
+RULE_DATES: tuple[str, ...] = ()
 DATE_GROUPS: tuple[str, ...] = ("assessment", "reviews", "moves", "appeals", "orders")
 
 
@@ -538,3 +592,34 @@ def date_rules(group: str) -> tuple[DateRule, ...]:
 DATE_RULES_BY_GROUP: dict[str, tuple[DateRule, ...]] = {
     g: tuple(r for r in DATE_RULES if r.group == g) for g in {r.group for r in DATE_RULES}
 }
+
+
+def _canonical(value: Any) -> Any:
+    """A value as plain nested tuples in a fixed order (sets sorted: their own order changes
+    from one run to the next with Python's string hashing)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            *((f.name, _canonical(getattr(value, f.name))) for f in fields(value)),
+        )
+    if isinstance(value, frozenset | set):
+        return ("set", *sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, tuple | list):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, dict):
+        return ("dict", *sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr))
+    return value
+
+
+def fingerprint(*tables: Any) -> str:
+    """A short hash of tables of steps and rules, the same in every run while they are equal.
+
+    The digest's RULES_VERSION ends in the fingerprint of this module's tables, so a step or a
+    rule added or changed here makes every stored digest stale (recomputed on the next open)
+    with no hand bump."""
+    return hashlib.sha256(repr(_canonical(tables)).encode()).hexdigest()[:10]
+
+
+def tables() -> tuple[Any, ...]:
+    """The tables of this module that decide what the engines compute."""
+    return (EXCEPTIONS, STEPS, DATE_RULES, RULE_DATES)

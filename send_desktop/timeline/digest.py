@@ -20,14 +20,19 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from send_desktop.timeline import counting as c
-from send_desktop.timeline.catalogue import DUTY, RIGHT, WINDOW
+from send_desktop.timeline.catalogue import DUTY, RIGHT, WINDOW, fingerprint, tables
 from send_desktop.timeline.engine import _drafts, stage_of
 from send_desktop.timeline.model import Facts, Policy, Status
 from send_desktop.timeline.timeliness import CaseTimes, case_times
 
-# Bumped whenever the engine's rules change what a digest holds: stored digests computed under
-# another version are recomputed in the background (store/summaries.py).
-RULES_VERSION = 3  # 2: the review steps done (Digest.done); 3: timeliness (Digest.times)
+# Bumped by hand when the engines' code changes what a digest holds; 2: the review steps done
+# (Digest.done); 3: timeliness (Digest.times).
+CODE_VERSION = 3
+# What a stored digest was computed under: the code's version and the fingerprint of the
+# catalogue's tables (steps, rule table, rule dates), so a step or rule added there needs no
+# bump. Stored digests computed under another version are recomputed in the background
+# (store/stamps.py, store/summaries.py).
+RULES_VERSION = f"{CODE_VERSION}.{fingerprint(*tables())}"
 
 __all__ = [
     "DONE_KEPT",

@@ -546,7 +546,21 @@ def _date_rules(
         done = getattr(f, rule.done)
         if rule.done_from_start:
             done = _after(done, start)
-        out.append(_Draft(rule.step, due, done, rule.headline, rule.basis, (start,), codes=codes))
+        na: Reason | None = None
+        if done is None and any(_after(getattr(f, n), start) for n in rule.unless):
+            na = (rule.unless_words, ())
+        out.append(
+            _Draft(
+                rule.step,
+                due,
+                done,
+                rule.headline,
+                rule.basis,
+                (start,),
+                codes=codes,
+                not_applicable=na,
+            )
+        )
 
 
 def _moves(f: Facts, p: Policy, out: list[_Draft]) -> None:
@@ -639,45 +653,6 @@ def _appeals(f: Facts, p: Policy, out: list[_Draft]) -> None:
         )
 
 
-def _orders(f: Facts, p: Policy, codes: frozenset[str], out: list[_Draft]) -> None:
-    """O1: the Tribunal's order to assess runs on its own clock (reg 44); O2 and O3 are in the
-    rule table (catalogue.DATE_RULES)."""
-    order = f.order_assess
-    if order is not None:
-        final = _after(f.final_issued, order)
-        no_plan = _after(f.not_issue_decision, order)
-        issuing = final or _after(f.draft_served, order)
-        for step, title, weeks, done, na in (
-            ("O1.notice", "notify the parent/young person", 2, f.order_notice_sent, None),
-            (
-                "O1.no-plan",
-                "notice of decision not to issue a plan",
-                10,
-                no_plan,
-                ("the LA is issuing a plan", ()) if issuing and not no_plan else None,
-            ),
-            (
-                "O1.final",
-                "final EHC plan issued",
-                14,
-                final,
-                ("the LA decided not to issue a plan", ()) if no_plan and not final else None,
-            ),
-        ):
-            out.append(
-                _Draft(
-                    step,
-                    c.weeks_after(order, weeks, p),
-                    done,
-                    "Under the Tribunal order to assess, " + title + " due",
-                    f"order {{0}} + {weeks} weeks",
-                    (order,),
-                    not_applicable=na,
-                )
-            )
-    # O2.draft, O2.final and O3 are one date + a count: catalogue.DATE_RULES.
-
-
 def _drafts(facts: Facts, policy: Policy) -> list[_Draft]:
     """Every step the facts determine, in due order (undated steps last, stable)."""
     codes = frozenset(e.code for e in facts.exceptions) if facts.exceptions else _NO_CODES
@@ -697,8 +672,7 @@ def _drafts(facts: Facts, policy: Policy) -> list[_Draft]:
     _appeals(facts, policy, out)
     if "appeals" in table:
         _date_rules(facts, policy, codes, table["appeals"], out)
-    _orders(facts, policy, codes, out)
-    if "orders" in table:
+    if "orders" in table:  # O1-O3
         _date_rules(facts, policy, codes, table["orders"], out)
     out.sort(key=_due_key)
     return out

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from send_desktop.timeline.catalogue import EXCEPTION_CODES
+from send_desktop.timeline.catalogue import EXCEPTION_CODES, RULE_DATES
 
 WeekStart = Literal["exclusive", "inclusive"]
 ReviewYear = Literal["strict", "anniversary"]
@@ -179,6 +179,20 @@ class ExceptionRecord:
             raise ValueError(f"exception code {self.code!r} is not one of X1-X5")
 
 
+def add_rule_dates(namespace: dict[str, Any]) -> None:
+    """Declare catalogue.RULE_DATES as optional dates in a class body being built.
+
+    `Facts` gets one `date | None = None` field each, so the store's registry can feed it and
+    the rule table read it (getattr) with no hand line here; a name Facts already declares is an
+    error (a date is declared once)."""
+    annotations = namespace.setdefault("__annotations__", {})
+    for name in RULE_DATES:
+        if name in annotations:
+            raise ValueError(f"catalogue.RULE_DATES: {name} is already a field of Facts")
+        annotations[name] = "date | None"
+        namespace[name] = None
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What has happened on one case: every date optional, the engine works from what is known."""
@@ -213,6 +227,8 @@ class Facts:
     transfer_notice_sent: date | None = None
     order_notice_sent: date | None = None
     mediation_held: date | None = None
+    # The dates only the rule table reads, declared once in the catalogue (RULE_DATES).
+    add_rule_dates(vars())
 
 
 class Status(StrEnum):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from send_desktop.store import fields
+from send_desktop.store.caseload_types import WORKBOOK_COLUMNS
 
 FieldKind = Literal["text", "name", "date", "upn", "outcome", "ignore"]
 
@@ -23,8 +24,17 @@ class TrackerField:
     max_length: int = 200
 
 
+def normalise(header: str) -> str:
+    """Header text compared case- and punctuation-insensitively: "D.O.B." == "dob"."""
+    text = header.casefold().replace("&", " and ")
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[^0-9a-z]+", " ", text)
+    text = re.sub(r"(?<=\b[a-z]) (?=[a-z]\b)", "", text)  # "d o b" -> "dob"
+    return " ".join(text.split())
+
+
 # The export's own headers come first in each list, so an exported workbook always imports back.
-FIELDS: Final[tuple[TrackerField, ...]] = (
+_FIELDS: Final[tuple[TrackerField, ...]] = (
     TrackerField("ref", "Case ref", "text", fields.synonyms("ref"), max_length=40),
     TrackerField(
         "child_name",
@@ -123,38 +133,31 @@ FIELDS: Final[tuple[TrackerField, ...]] = (
     # The export's computed columns: recognised so an exported workbook imports back cleanly,
     # never imported (the clock engine recomputes them). Stage tells "Not assessed" apart.
     TrackerField("stage", "Stage (read only)", "ignore", ("Stage",), 40),
-    TrackerField(
-        "computed",
-        "Computed column (ignored)",
-        "ignore",
-        (
-            "Decision to assess due",
-            "Final plan due",
-            "Weeks open",
-            "Next step",
-            "Next deadline",
-            "Days left",
-            "Status",
-            "Exception",
-            "Review due",
-            "Days to review",
-            "Overdue steps",
-        ),
-    ),
+)
+# Headers every known field or SEN2 item already answers to.
+_KNOWN: Final = {
+    normalise(s)
+    for names in (*(f.synonyms for f in _FIELDS), *fields.SYNONYMS.values())
+    for s in names
+}
+# The export's computed columns, recognised so an exported workbook imports back cleanly and
+# never imported: every Caseload sheet header (store/caseload_types.py WORKBOOK_COLUMNS, so a
+# new column there needs no line here) that names no field, and two of older exports.
+_COMPUTED: Final = tuple(
+    dict.fromkeys(
+        header
+        for header in (*(c.header for c in WORKBOOK_COLUMNS), "Days to review", "Overdue steps")
+        if normalise(header) not in _KNOWN
+    )
+)
+FIELDS: Final[tuple[TrackerField, ...]] = (
+    *_FIELDS,
+    TrackerField("computed", "Computed column (ignored)", "ignore", _COMPUTED),
 )
 
 FIELDS_BY_KEY: Final = {f.key: f for f in FIELDS}
 # Fields a caseworker can choose in a hand-made mapping.
 MAPPABLE_FIELDS: Final = tuple(f.key for f in FIELDS if f.key != "computed")
-
-
-def normalise(header: str) -> str:
-    """Header text compared case- and punctuation-insensitively: "D.O.B." == "dob"."""
-    text = header.casefold().replace("&", " and ")
-    text = re.sub(r"['’`]", "", text)
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    text = re.sub(r"(?<=\b[a-z]) (?=[a-z]\b)", "", text)  # "d o b" -> "dob"
-    return " ".join(text.split())
 
 
 _EXACT: Final[dict[str, str]] = {}
