@@ -480,6 +480,22 @@ def _cell(sheet: WriteOnlyWorksheet, value: object, style: object) -> WriteOnlyC
     return cell
 
 
+# Values whose openpyxl data type follows from their type alone: Cell's value setter would
+# only infer it (and, for a date, keep the style's date format), so a table sets it directly.
+_NUMBERS: Final = {int: "n", float: "n"}
+_DATES: Final = {dt.date: "d", dt.datetime: "d", **_NUMBERS}
+
+
+def _typed_cell(
+    sheet: WriteOnlyWorksheet, value: object, style: object, kind: str
+) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    cell._style = style
+    cell._value = value
+    cell.data_type = kind
+    return cell
+
+
 class _Writer:
     def __init__(self, book: Workbook, total: int, progress: Progress | None) -> None:
         self.book = book
@@ -528,6 +544,8 @@ class _Writer:
             "percent": styles.percent,
         }
         fixed = [style_of.get(k, styles.text) for k in kinds]
+        # Only a date-formatted column's dates skip the setter (which would re-format others).
+        typed = [_DATES if k in {"date", "stamp"} else _NUMBERS for k in kinds]
         status_at = table.status_column
         pending = 0
         for values in table.rows:
@@ -546,7 +564,12 @@ class _Writer:
                         _cell(sheet, value, styles.user) if looks_like_formula(value) else value
                     )
                 else:
-                    cells.append(_cell(sheet, value, fixed[index]))
+                    kind = typed[index].get(type(value))
+                    cells.append(
+                        _cell(sheet, value, fixed[index])
+                        if kind is None
+                        else _typed_cell(sheet, value, fixed[index], kind)
+                    )
             sheet.append(cells)
             pending += 1
             if pending == _PROGRESS_EVERY:
