@@ -10,13 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from functools import partial
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from send_desktop.workbooks.export import _DATES, _NUMBERS, _cell, _Styles, _typed_cell
+from send_desktop.workbooks.export import (
+    _DATES,
+    _NUMBERS,
+    _cell,
+    _Styles,
+    _typed_cell,
+    _values_to_row,
+)
 
 VALUES = st.one_of(
     st.integers(-(2**40), 2**40),
@@ -24,7 +32,7 @@ VALUES = st.one_of(
     st.dates(dt.date(1900, 3, 1), dt.date(2100, 12, 31)),
     st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2100, 12, 31)),
     st.booleans(),
-    st.text(max_size=5),
+    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=5),  # as cleaned
 )
 
 
@@ -76,3 +84,37 @@ def test_the_sheet_xml_is_the_same() -> None:
         ]
 
     assert _sheet_xml(cells(True)) == _sheet_xml(cells(False))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.one_of(st.none(), VALUES, st.sampled_from(["styled", "plain cell"]))),
+        max_size=5,
+    )
+)
+def test_rows_are_written_as_openpyxl_writes_them(rows: list[list[object]]) -> None:
+    """export._values_to_row (no exception per styled cell) writes openpyxl's sheet XML."""
+
+    def xml(patched: bool) -> bytes:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("T")
+        assert isinstance(sheet, WriteOnlyWorksheet)
+        if patched:
+            sheet._values_to_row = partial(_values_to_row, sheet)
+        styles = _Styles(sheet)
+        for row in rows:
+            cells: list[object] = []
+            for value in row:
+                if value == "styled":
+                    cells.append(_cell(sheet, dt.date(2025, 1, 6), styles.date))
+                elif value == "plain cell":
+                    cells.append(_cell(sheet, 7, styles.text))  # no style: reused by openpyxl
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+        out = io.BytesIO()
+        book.save(out)
+        return zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+
+    assert xml(True) == xml(False)
