@@ -13,6 +13,8 @@ from send_desktop.store.models import AuditEntry, utc_now
 
 
 def _as_text(value: Any) -> str | None:
+    if type(value) is str:  # the commonest, first
+        return value
     if value is None:
         return None
     if isinstance(value, bool):
@@ -76,7 +78,8 @@ def audit_fields(
     """(field, old, new) as audit rows hold them: one per changed field, else one bare row."""
     fields: list[tuple[str | None, str | None, str | None]] = []
     for name, (old, new) in sorted(changes.items()):
-        before, after = _as_text(old), _as_text(new)
+        before = None if old is None else _as_text(old)  # None: an insert's every field
+        after = _as_text(new)
         if before != after or action == "delete":
             fields.append((name, before, after))
     return fields or [(None, None, None)]

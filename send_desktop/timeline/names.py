@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Up to this many single-character edits (insert, delete, substitute, swap of two neighbours)
 # after folding case, accents, spaces and punctuation.
 MAX_EDITS = 2
 
 
+@lru_cache(maxsize=4096)  # an import asks about each name, then files it: folded twice
 def normalise(name: str) -> str:
     """Case-, accent-, space- and punctuation-insensitive form: "  O'Neil,  Séan " -> "oneil sean"."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -136,6 +138,11 @@ def _depth(folded: str) -> int:
     return min(MAX_EDITS, len(folded.replace(" ", "")) // 4)
 
 
+@lru_cache(maxsize=1024)  # NameIndex.near asks about a name, then .add files it: built once
+def _deletion_keys(folded: str) -> frozenset[str]:
+    return frozenset("d:" + d for d in _deletions(folded, _depth(folded)))
+
+
 class NameIndex:
     """near_duplicates against a growing list of names without comparing with every one.
 
@@ -157,7 +164,7 @@ class NameIndex:
     def _filing_keys(folded: str, *, asking: bool) -> set[str]:
         """The keys a name is filed under, or (asking) the keys its variants are filed under."""
         keys = {"s:" + folded.replace(" ", "")}
-        keys.update("d:" + d for d in _deletions(folded, _depth(folded)))
+        keys.update(_deletion_keys(folded))
         parts = folded.split()
         if len(parts) >= 2:
             first, last = parts[0], parts[-1]

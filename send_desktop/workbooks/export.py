@@ -9,14 +9,15 @@ import secrets
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Final, Literal, Protocol
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -480,6 +481,48 @@ def _cell(sheet: WriteOnlyWorksheet, value: object, style: object) -> WriteOnlyC
     return cell
 
 
+# Values whose openpyxl data type follows from their type alone: Cell's value setter would
+# only infer it (and, for a date, keep the style's date format), so a table sets it directly.
+_NUMBERS: Final = {int: "n", float: "n"}
+_DATES: Final = {dt.date: "d", dt.datetime: "d", **_NUMBERS}
+
+
+def _typed_cell(
+    sheet: WriteOnlyWorksheet, value: object, style: object, kind: str
+) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    cell._style = style
+    cell._value = value
+    cell.data_type = kind
+    return cell
+
+
+def _values_to_row(
+    sheet: WriteOnlyWorksheet, values: Iterable[object], row_idx: int
+) -> Iterator[Cell]:
+    """WriteOnlyWorksheet._values_to_row without its exception per styled cell.
+
+    openpyxl tries each appended value as a cell value and takes it as a cell when that raises
+    (a ValueError built with the cell's repr): most of a table's cells are styled cells, so
+    that was a tenth of an export. The same cells in the same order, told apart by type.
+    """
+    cell = WriteOnlyCell(sheet)
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            cell = value
+        else:
+            cell.value = value
+        cell.column = col_idx
+        cell.row = row_idx
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+        yield cell
+        if cell.has_style or cell.hyperlink:
+            cell = WriteOnlyCell(sheet)
+
+
 class _Writer:
     def __init__(self, book: Workbook, total: int, progress: Progress | None) -> None:
         self.book = book
@@ -496,6 +539,7 @@ class _Writer:
     def sheet(self, title: str) -> WriteOnlyWorksheet:
         sheet = self.book.create_sheet(title)
         assert isinstance(sheet, WriteOnlyWorksheet)
+        sheet._values_to_row = partial(_values_to_row, sheet)
         if self.styles is None:
             self.styles = _Styles(sheet)
         return sheet
@@ -528,6 +572,8 @@ class _Writer:
             "percent": styles.percent,
         }
         fixed = [style_of.get(k, styles.text) for k in kinds]
+        # Only a date-formatted column's dates skip the setter (which would re-format others).
+        typed = [_DATES if k in {"date", "stamp"} else _NUMBERS for k in kinds]
         status_at = table.status_column
         pending = 0
         for values in table.rows:
@@ -546,7 +592,12 @@ class _Writer:
                         _cell(sheet, value, styles.user) if looks_like_formula(value) else value
                     )
                 else:
-                    cells.append(_cell(sheet, value, fixed[index]))
+                    kind = typed[index].get(type(value))
+                    cells.append(
+                        _cell(sheet, value, fixed[index])
+                        if kind is None
+                        else _typed_cell(sheet, value, fixed[index], kind)
+                    )
             sheet.append(cells)
             pending += 1
             if pending == _PROGRESS_EVERY:

@@ -21,7 +21,7 @@ from send_desktop.store import Database
 from send_desktop.store.bulk_write import CaseState, CaseWriter
 from send_desktop.store.cases import ChildDetails, label
 from send_desktop.store.models import Case, Caseworker, Child, Team
-from send_desktop.store.queries import add_caseworker, add_team
+from send_desktop.store.queries import insert_caseworker, insert_team
 from send_desktop.timeline.names import NameIndex
 from send_desktop.workbooks.data_sheets import case_row_models, fact_columns, table_name
 from send_desktop.workbooks.export import _cell, _check_folder, _Styles, save_atomically
@@ -333,6 +333,7 @@ def apply_import(
                     raise _Stop
             if result.errors:
                 raise _Stop
+            session.flush()  # the new names' audit rows (queries.insert_caseworker)
             if not cases.write(reporter.written) or not reporter.written(1, 1):
                 result.cancelled = True
                 raise _Stop
@@ -377,17 +378,16 @@ def _caseworker_id(
         if row.team:
             team_id = known.teams.get(row.team.casefold())
             if team_id is None:
-                team = add_team(session, user, row.team)
-                team_id = team.id
-                near = tuple(known.team_names.near(team.name))
-                result.new_names.append(NewName("team", team.name, near))
+                team_id, team_name = insert_team(session, user, row.team)
+                near = tuple(known.team_names.near(team_name))
+                result.new_names.append(NewName("team", team_name, near))
                 known.teams[row.team.casefold()] = team_id
-                known.team_names.add(team.name)
-        worker = add_caseworker(session, user, row.caseworker, team_id)
-        near = tuple(known.worker_names.near(worker.name))
-        result.new_names.append(NewName("caseworker", worker.name, near))
-        known.workers[key] = worker.id
-        known.worker_names.add(worker.name)
+                known.team_names.add(team_name)
+        worker_id, worker_name = insert_caseworker(session, user, row.caseworker, team_id)
+        near = tuple(known.worker_names.near(worker_name))
+        result.new_names.append(NewName("caseworker", worker_name, near))
+        known.workers[key] = worker_id
+        known.worker_names.add(worker_name)
     return known.workers[key]
 
 
