@@ -249,18 +249,9 @@ def _read(
     page: tuple[int, str, bool],
     stamp: str | None,
 ) -> FirstPage | None:
-    # The program's head, read from db/versions' own lines (store/revision_files): this SQL
-    # reads the schema the program's migrations leave (tests/store/test_first_page.py).
-    ours = revision_files.from_scripts()
-    head = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-    if ours is None or [tuple(r) for r in head] != [(ours.head,)]:
+    if not at_head(conn):
         return None
-    # One stamp over every stored row, and it is the stamp this program computes for the
-    # file's own policy. min and max in two sub-queries: each one index look-up (SQLite
-    # scans every row for min() and max() in one SELECT: 0.4 s at 1,000,000 cases).
-    low, high = conn.execute(
-        "SELECT (SELECT min(stamp) FROM case_summary), (SELECT max(stamp) FROM case_summary)"
-    ).fetchone()
+    low, high = _stamp_range(conn)
     wanted = stamp if stamp is not None else _policy_stamp(conn)
     if wanted is None or low != high or (low is not None and low != wanted):
         return None
@@ -303,28 +294,49 @@ def all_fresh(path: Path | str) -> bool:
         return False
     try:
         conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
-        wanted = _policy_stamp(conn)
-        # summaries.recompute's stale cases are those with another stamp or no stored row. One
-        # stamp over every row (two index look-ups, as _read), and as many stored rows as cases:
-        # case_summary.case_id is the primary key and a foreign key to case (ON DELETE CASCADE,
-        # enforced), so equal counts mean every case has its row. Each count reads a small
-        # index; the NOT IN of recompute's own query took 5 s at 1,000,000 cases.
-        low, high = conn.execute(
-            "SELECT (SELECT min(stamp) FROM case_summary), (SELECT max(stamp) FROM case_summary)"
-        ).fetchone()
-        cases, stored = conn.execute(
-            'SELECT (SELECT count(*) FROM "case"), (SELECT count(*) FROM case_summary)'
-        ).fetchone()
-        return wanted is not None and cases == stored and (stored == 0 or low == high == wanted)
+        return fresh(conn, _policy_stamp(conn))
     except sqlite3.Error:
         return False
     finally:
         conn.close()
 
 
-def _policy_stamp(conn: sqlite3.Connection) -> str | None:
-    """summaries.current_stamp, read with sqlite3: the stamp for the file's saved policy
-    (None when a saved policy is not valid: the normal path says why)."""
+def at_head(conn: sqlite3.Connection) -> bool:
+    """The file's schema is the program's head, read from db/versions' own lines
+    (store/revision_files): the plain reads' SQL reads the schema the migrations leave
+    (tests/store/test_first_page.py)."""
+    ours = revision_files.from_scripts()
+    head = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    return ours is not None and [tuple(r) for r in head] == [(ours.head,)]
+
+
+def fresh(conn: sqlite3.Connection, wanted: str | None) -> bool:
+    """Every case has its stored row, under the stamp `wanted` (summaries.stale_count is 0).
+
+    One stamp over every row (two index look-ups), and as many stored rows as cases:
+    case_summary.case_id is the primary key and a foreign key to case (ON DELETE CASCADE,
+    enforced), so equal counts mean every case has its row. Each count reads a small index;
+    the NOT IN of recompute's own query took 5 s at 1,000,000 cases."""
+    low, high = _stamp_range(conn)
+    cases, stored = conn.execute(
+        'SELECT (SELECT count(*) FROM "case"), (SELECT count(*) FROM case_summary)'
+    ).fetchone()
+    return wanted is not None and cases == stored and (stored == 0 or low == high == wanted)
+
+
+def _stamp_range(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """The lowest and highest stored stamp (equal: one stamp over every row). In two
+    sub-queries: each one index look-up (SQLite scans every row for min() and max() in one
+    SELECT: 0.4 s at 1,000,000 cases)."""
+    low, high = conn.execute(
+        "SELECT (SELECT min(stamp) FROM case_summary), (SELECT max(stamp) FROM case_summary)"
+    ).fetchone()
+    return low, high
+
+
+def saved_policy(conn: sqlite3.Connection) -> Policy | None:
+    """The file's saved policy, read with sqlite3 (None when it is not valid: the normal path
+    says why)."""
     stored = {
         key[len(POLICY_PREFIX) :]: value
         for key, value in conn.execute(
@@ -333,6 +345,13 @@ def _policy_stamp(conn: sqlite3.Connection) -> str | None:
         )
     }
     try:
-        return stamp_for(Policy.from_mapping(stored))
+        return Policy.from_mapping(stored)
     except ValueError:
         return None
+
+
+def _policy_stamp(conn: sqlite3.Connection) -> str | None:
+    """summaries.current_stamp, read with sqlite3: the stamp for the file's saved policy
+    (None when a saved policy is not valid)."""
+    policy = saved_policy(conn)
+    return stamp_for(policy) if policy is not None else None

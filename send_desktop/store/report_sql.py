@@ -866,8 +866,8 @@ def read_file(
     normal path must read: the schema is not at the program's head, a case's stored deadlines
     are missing or were computed under other rules, policy or calendar (the normal path
     recomputes them first), or any database error."""
-    from send_desktop.store import revision_files
-    from send_desktop.store.stamps import POLICY_PREFIX, stamp_for
+    from send_desktop.store import first_page
+    from send_desktop.store.stamps import stamp_for
 
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -877,27 +877,12 @@ def read_file(
         # Read the file through memory mapping: a million rows' index pages without a read()
         # call each (read-only; the mapping ends with the connection).
         conn.execute("PRAGMA mmap_size = 4294967296")
+        if not first_page.at_head(conn):
+            return None
+        policy = first_page.saved_policy(conn)
+        if policy is None or not first_page.fresh(conn, stamp_for(policy)):
+            return None  # the normal path says why, or recomputes first
         run = sqlite_run(conn)
-        ours = revision_files.from_scripts()
-        head = run("SELECT version_num FROM alembic_version", {})
-        if ours is None or [tuple(r) for r in head] != [(ours.head,)]:
-            return None
-        stored = run(
-            "SELECT key, value FROM setting WHERE substr(key, 1, :n) = :prefix",
-            {"n": len(POLICY_PREFIX), "prefix": POLICY_PREFIX},
-        )
-        try:
-            policy = tl.Policy.from_mapping({k[len(POLICY_PREFIX) :]: v for k, v in stored})
-        except ValueError:
-            return None  # the normal path says why
-        # summaries.stale_count: every case has its stored row, under this program's stamp.
-        ((stale,),) = run(
-            'SELECT (SELECT count(*) FROM "case") - '
-            "(SELECT count(*) FROM case_summary WHERE stamp = :stamp)",
-            {"stamp": stamp_for(policy)},
-        )
-        if stale:
-            return None
         team_id = team_id_by_name(run, team) if team else None
         return counted_report(run, as_of, policy, period, team_id)
     except sqlite3.Error:
