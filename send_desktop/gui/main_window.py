@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         background load reads the caseload and hands over to the normal model."""
         self.db = db
         self.model.db = db
+        if db.path is not None:
+            self.model.use_file(db.path)
         self._enable_database_actions(True)
         if not self._shown:
             self._show_first_page()
@@ -570,15 +572,11 @@ class MainWindow(QMainWindow):
         )
         if page is None:
             return False
-        rows = [
-            CaseloadRow(**(r | {"status": Status(r["status"]) if r["status"] else None}))
-            for r in page.rows
-        ]
         self._scope = (page.caseworker_id, page.team_id)
-        self._scope_counts = Counts(**page.counts)
-        self.model.set_query(self._current_query(), rows, page.total)
+        self._scope_counts = page.counts
+        self.model.set_query(self._current_query(), page.rows, page.total)
         self._show_counts()
-        self._remind(Counts(**page.mine), None)
+        self._remind(page.mine, None)
         self._caseload_shown(page.total)
         return True
 
@@ -644,7 +642,7 @@ class MainWindow(QMainWindow):
                 policy = load_policy(session)
                 ids = user_scope(session, user)
                 query = _query(ids, scope, quick, stage, search, as_of)
-                first_page = model.first_page(session, query)
+                first_page = model.first_page(counts.reader(session), query)
                 total = counts.total(session, query)
                 shown_counts = counts.counts(session, query)
                 my_query = _query(ids, Scope.MINE, QuickFilter.ALL, None, "", as_of)
