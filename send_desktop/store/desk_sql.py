@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from send_desktop import timeline as tl
 from send_desktop.store import caseload_columns, search_index
@@ -47,7 +47,7 @@ class Reader(Protocol):
 
     @property
     def dialect(self) -> str:
-        """"sqlite" or "postgresql"."""
+        """The SQL dialect: sqlite or postgresql."""
 
     @property
     def key(self) -> object:
@@ -598,24 +598,58 @@ def _with_family(
     ]
 
 
-def steps_due(reader: Reader, q: CaseloadQuery, horizon_days: int) -> list[tuple[int, str, date]]:
-    """(case id, step id, due) of every open step of q's cases due by today + horizon
-    (overdue duties included; a family's window or right that has ended is not open)."""
+class OpenStep(NamedTuple):
+    """A stored open step (case_step) of a case, with what the Today list shows of the case."""
+
+    case_id: int
+    ref: str
+    child_name: str
+    step_id: str
+    title: str
+    due: date
+    soon: date
+    kind: int
+    covered: bool
+
+    def status(self, today: date) -> tl.Status:
+        """The step's status on `today`, by the rule every count uses (a duty past due is
+        overdue unless an exception covers it; due soon from the stored warning date)."""
+        if self.due < today:
+            return tl.Status.LATE_EXCEPTION if self.covered else tl.Status.OVERDUE
+        return tl.Status.DUE_SOON if self.soon <= today else tl.Status.ON_TRACK
+
+
+def open_steps(reader: Reader, q: CaseloadQuery, horizon_days: int) -> list[OpenStep]:
+    """Every open step of q's cases due by today + horizon (overdue duties included; a
+    family's window or right that has ended is not open), as stored."""
     q = q.without_quick()
     b = Binds(reader.dialect)
     t = b.day(q.as_of)
     w = where(reader, b, q, t)
     end = b.day(q.as_of + timedelta(days=horizon_days))
+    source = _steps_from(w) + ("" if w.child else _CHILD)
     sql = (
-        f"SELECT st.case_id, st.step_id, st.due FROM {_steps_from(w)} "
+        "SELECT st.case_id, c.ref, ch.first_name, ch.last_name, st.step_id, st.title, st.due, "
+        f"st.soon, st.kind, st.covered FROM {source} "
         f"WHERE st.due <= {end} AND (st.kind = {b(DUTY)} OR st.due >= {t}) AND {w.sql}"
     )
     found = []
-    for case_id, step_id, due in reader.all(sql, b.values):
-        when = day(due)
-        assert when is not None
-        found.append((case_id, step_id, when))
+    for case_id, ref, first, last, step_id, title, due, soon, kind, covered in reader.all(
+        sql, b.values
+    ):
+        when, warned = day(due), day(soon)
+        assert when is not None and warned is not None
+        found.append(
+            OpenStep(
+                case_id, ref, f"{first} {last}", step_id, title, when, warned, kind, bool(covered)
+            )
+        )
     return found
+
+
+def steps_due(reader: Reader, q: CaseloadQuery, horizon_days: int) -> list[tuple[int, str, date]]:
+    """(case id, step id, due) of every open step of q's cases due by today + horizon."""
+    return [(s.case_id, s.step_id, s.due) for s in open_steps(reader, q, horizon_days)]
 
 
 # --- whose cases ----------------------------------------------------------------------------
@@ -690,6 +724,11 @@ class PlainReader:
     def all(self, sql: str, params: dict[str, Any]) -> list[Sequence[Any]]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
+
+    def run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """`work` on the connection (first_page's plain checks take one)."""
+        with self._lock:
+            return work(self._conn)
 
     def close(self) -> None:
         with self._lock:
