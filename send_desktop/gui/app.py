@@ -7,6 +7,7 @@ import getpass
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,27 +150,62 @@ def painted_start(
     if path is None or not window.show_plain_first_page(path):
         return False
     started: list[bool] = []
+    #: The background open (warm), while it runs.
+    warming: list[object] = []
 
-    def open_database() -> None:
-        if started:
-            return
+    def finish(db: Database) -> None:
         started.append(True)
-        from send_desktop.store import Database
-
-        try:
-            db = Database.open(location, window.user)
-        except KnownError as exc:
-            # Refused after all (read-only, a folder gone...): said, and the program ends.
-            show_known_error(exc, window)
-            window.close()
-            refused(exc.exit_code)
-            return
         opened(db)
         window.attach(db)
         show_database_warnings(window, db)
         if backup:
             _start_daily_backup(db)
         log.info("database opened")
+
+    def refuse(exc: KnownError) -> None:
+        # Refused after all (read-only, a folder gone...): said, and the program ends.
+        started.append(True)
+        show_known_error(exc, window)
+        window.close()
+        refused(exc.exit_code)
+
+    def open_database() -> None:
+        while warming and not started:  # opening in the background: its result attaches
+            QApplication.processEvents()
+            time.sleep(0.005)
+        if started:
+            return
+        from send_desktop.store import Database
+
+        try:
+            db = Database.open(location, window.user)
+        except KnownError as exc:
+            refuse(exc)
+            return
+        finish(db)
+
+    def warm() -> None:
+        if started or warming:
+            return
+
+        def job(_progress: object) -> Database:
+            from send_desktop.store import Database
+
+            return Database.open(location, window.user)
+
+        def done(db: Database) -> None:
+            warming.clear()
+            if started:
+                db.close()
+            else:
+                finish(db)
+
+        def failed(exc: BaseException) -> None:
+            warming.clear()
+            if isinstance(exc, KnownError):
+                refuse(exc)  # else open_database (the action) opens it and says why
+
+        warming.append(run_in_background(job, on_success=done, on_failure=failed))
 
     def read_file() -> None:
         """After the paint: the desk reads the file plainly (no SQLAlchemy) and the database
@@ -178,7 +214,7 @@ def painted_start(
         lies on a network share (it warns)."""
         if started or window.db is not None:
             return
-        window.attach_file(path, open_database)
+        window.attach_file(path, open_database, warm)
         # What Database.open says at once (a refusal, a warning over the window) or does on
         # the day's first start (the backup): then it opens now, as before.
         if (backup and not backed_up_today(path)) or not _writable(path) or on_share(path):

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -64,6 +64,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long the load after an action opened the database waits (ms): see attach.
+ATTACHED_LOAD_MS = 1500
 #: The Today tab's words until the database opens (showing the tab opens it).
 TODAY_WAITS = "Your open steps for today and this week are being read..."
 
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         #: opens the database when an action first needs it.
         self._file: Path | None = None
         self._opener: Callable[[], object] | None = None
+        self._warm: Callable[[], object] | None = None
         #: The Today list was read from the stored steps (no explanations yet).
         self._today_plain = False
         # The platform adds " - SEND Desktop" itself (applicationDisplayName, on Windows and X11).
@@ -165,16 +168,31 @@ class MainWindow(QMainWindow):
         self._enable_database_actions(True)
         if not self._shown:
             self._show_first_page()
-        self.reload()
+        if self._file is not None and self._shown and self.tabs.currentIndex() != 1:
+            # Opened for an action while the desk already shows the file's caseload: the load
+            # (for the Today list) waits a moment, so that action (a case opening) has the
+            # program to itself.
+            QTimer.singleShot(ATTACHED_LOAD_MS, self.reload)
+        else:
+            self.reload()
 
-    def attach_file(self, path: Path, opener: Callable[[], object]) -> None:
+    def attach_file(
+        self, path: Path, opener: Callable[[], object], warm: Callable[[], object] | None = None
+    ) -> None:
         """The SQLite file at `path` (painted plainly at the start) is read plainly from now
         on: the desk's reads (store/desk_sql.py) and the load need no SQLAlchemy. `opener`
-        opens the database (and attaches it) when an action first needs it."""
-        self._file, self._opener = path, opener
+        opens the database (and attaches it) when an action first needs it; `warm` starts
+        opening it in the background when one is near (a row pressed, a menu opened), so the
+        first case opened does not wait for it."""
+        self._file, self._opener, self._warm = path, opener, warm
         self.model.use_file(path)
         self._enable_database_actions(True)
         self.reload()
+
+    def _warm_up(self, *_args: object) -> None:
+        if self.db is None and self._warm is not None:
+            warm, self._warm = self._warm, None
+            warm()
 
     def open_database(self) -> Database | None:
         """The database, opened now (once) if only the file has been read so far."""
@@ -332,6 +350,7 @@ class MainWindow(QMainWindow):
                 else:
                     menu.addAction(action)
             self.menus[title.replace("&", "")] = menu
+            menu.aboutToShow.connect(self._warm_up)
 
     def menu_actions(self) -> list[QAction]:
         """Every action of the menus, in menu order (the keyboard shortcuts list reads these)."""
@@ -367,6 +386,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._build_caseload_tab(), "Case&load")
         self.tabs.addTab(self._build_today_tab(), "Toda&y and this week")
         self.tabs.currentChanged.connect(self._today_shown)
+        # A row pressed: a case is about to be opened - the database starts opening.
+        self.table.pressed.connect(self._warm_up)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._set_tab_order()

@@ -161,6 +161,36 @@ def test_the_start_paints_before_the_database_opens_and_hands_over_unchanged(
         opened[0].close()
 
 
+def test_a_row_pressed_opens_the_database_in_the_background_for_the_case(
+    qtbot: QtBot, sqlite_db: Database
+) -> None:
+    """After the plain hand-over, pressing a row starts opening the database off the GUI
+    thread (a case is about to be opened); it attaches once, and the case opens on it."""
+    make_demo(sqlite_db, cases=200, seed=6, as_of=AS_OF, force=True)
+    user = _busiest(sqlite_db)
+    window = MainWindow(None, user, as_of=AS_OF)
+    qtbot.addWidget(window)
+    opened: list[Database] = []
+    assert painted_start(window, str(sqlite_db.path), opened.append, backup=False)
+    with qtbot.waitSignal(window.caseload_loaded, timeout=60000):
+        pass
+    assert window.db is None and not opened
+    before = _rows(window)
+    window.table.pressed.emit(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: bool(opened), timeout=60000)
+    try:
+        assert window.db is opened[0]
+        window.table.pressed.emit(window.model.index(1, 0))  # once: nothing more opens
+        case_window = window.open_case(window.model.row_at(0).case_id)
+        qtbot.addWidget(case_window)
+        assert len(opened) == 1 and _rows(window) == before
+        with qtbot.waitSignal(window.caseload_loaded, timeout=60000):
+            pass  # the load that reads the Today list, a moment later
+        assert window.today_model.rowCount() > 0 and _rows(window) == before
+    finally:
+        opened[0].close()
+
+
 _FIRST_PAINT = """
 import sys
 from datetime import date
