@@ -13,8 +13,14 @@ everywhere:
 - **due soon**: the policy's warning working days before the due date (stored per step);
 - **reviews due**: the annual review falls in the next 28 days or has passed.
 
-A status that depends on today is decided here, in the query, from stored dates: nothing is
+A status that depends on today is decided in the query, from stored dates: nothing is
 recomputed at midnight. `timeline.digest.status_on` is the same rule in Python (tested equal).
+
+The desk's reads (counts, total, rows, first_page, steps_due) are store/desk_sql.py's SQL text,
+run here through the session's connection (SQLite, and PostgreSQL in team mode); the desk runs
+the same text on plain sqlite3. The SQLAlchemy expressions below (is_overdue ... scoped) remain
+for report_sql's GROUP BYs (`scoped`) and the tests' LIKE oracle: the same rules, a second
+spelling until report_sql reads through desk_sql too.
 
 The plain data a caseload is made of (CaseloadRow, CaseloadQuery, Counts, and its columns as
 the desk and the workbook show them: Shown, DESK_COLUMNS, WORKBOOK_COLUMNS) is defined in
