@@ -120,15 +120,24 @@ def _rows(window: MainWindow) -> list[object]:
     return [window.model.row_at(i) for i in range(window.model.rowCount())]
 
 
-def test_the_start_paints_before_the_database_opens_and_hands_over_unchanged(
-    qtbot: QtBot, sqlite_db: Database
-) -> None:
-    make_demo(sqlite_db, cases=400, seed=5, as_of=AS_OF, force=True)
-    user = _busiest(sqlite_db)
+def _painted(
+    qtbot: QtBot, db: Database, cases: int, seed: int
+) -> tuple[MainWindow, str, list[Database]]:
+    """A demo's busiest caseworker's window started as the program starts (gui/app.py):
+    (the window, the user, the databases its start opened)."""
+    make_demo(db, cases=cases, seed=seed, as_of=AS_OF, force=True)
+    user = _busiest(db)
     window = MainWindow(None, user, as_of=AS_OF)
     qtbot.addWidget(window)
     opened: list[Database] = []
-    assert painted_start(window, str(sqlite_db.path), opened.append, backup=False)
+    assert painted_start(window, str(db.path), opened.append, backup=False)
+    return window, user, opened
+
+
+def test_the_start_paints_before_the_database_opens_and_hands_over_unchanged(
+    qtbot: QtBot, sqlite_db: Database
+) -> None:
+    window, user, opened = _painted(qtbot, sqlite_db, 400, 5)
     # Shown with the plain first page; nothing that needs the database works yet.
     assert window.isVisible() and window.db is None and not opened
     before, label = _rows(window), window.counts_label.text()
@@ -166,12 +175,7 @@ def test_a_row_pressed_opens_the_database_in_the_background_for_the_case(
 ) -> None:
     """After the plain hand-over, pressing a row starts opening the database off the GUI
     thread (a case is about to be opened); it attaches once, and the case opens on it."""
-    make_demo(sqlite_db, cases=200, seed=6, as_of=AS_OF, force=True)
-    user = _busiest(sqlite_db)
-    window = MainWindow(None, user, as_of=AS_OF)
-    qtbot.addWidget(window)
-    opened: list[Database] = []
-    assert painted_start(window, str(sqlite_db.path), opened.append, backup=False)
+    window, _user, opened = _painted(qtbot, sqlite_db, 200, 6)
     with qtbot.waitSignal(window.caseload_loaded, timeout=60000):
         pass
     assert window.db is None and not opened
