@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -71,6 +71,20 @@ TODAY_WAITS = "Your open steps for today and this week are being read..."
 
 # v2: the column sizing changed (Next step stretches); an older saved header would undo it.
 HEADER_KEY = "main/caseload_header_v2"
+
+
+class _OnKey(QObject):
+    """Calls `then` at each key pressed in `widget`."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            self._then()
+        return False
 
 
 class LoadResult:
@@ -386,8 +400,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._build_caseload_tab(), "Case&load")
         self.tabs.addTab(self._build_today_tab(), "Toda&y and this week")
         self.tabs.currentChanged.connect(self._today_shown)
-        # A row pressed: a case is about to be opened - the database starts opening.
+        # A row pressed, or a key in the list (moving to a row): a case is about to be opened
+        # - the database starts opening.
         self.table.pressed.connect(self._warm_up)
+        self._keys = _OnKey(self.table, self._warm_up)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._set_tab_order()

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, text
 
@@ -170,21 +171,26 @@ def test_the_start_paints_before_the_database_opens_and_hands_over_unchanged(
         opened[0].close()
 
 
-def test_a_row_pressed_opens_the_database_in_the_background_for_the_case(
+def test_a_key_in_the_list_opens_the_database_in_the_background_for_the_case(
     qtbot: QtBot, sqlite_db: Database
 ) -> None:
-    """After the plain hand-over, pressing a row starts opening the database off the GUI
-    thread (a case is about to be opened); it attaches once, and the case opens on it."""
+    """After the plain hand-over, a key in the list (or a row pressed) starts opening the
+    database off the GUI thread (a case is about to be opened); it attaches once, and the
+    case opens on it."""
     window, _user, opened = _painted(qtbot, sqlite_db, 200, 6)
     with qtbot.waitSignal(window.caseload_loaded, timeout=60000):
         pass
     assert window.db is None and not opened
     before = _rows(window)
-    window.table.pressed.emit(window.model.index(0, 0))
+    qtbot.keyClick(window.search_box, "x")
+    window.search_box.clear()
+    assert not opened  # typing a search needs no database
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)  # moving in the list: a case may be opened
     qtbot.waitUntil(lambda: bool(opened), timeout=60000)
     try:
         assert window.db is opened[0]
         window.table.pressed.emit(window.model.index(1, 0))  # once: nothing more opens
+        qtbot.keyClick(window.table, Qt.Key.Key_Down)
         case_window = window.open_case(window.model.row_at(0).case_id)
         qtbot.addWidget(case_window)
         assert len(opened) == 1 and _rows(window) == before
