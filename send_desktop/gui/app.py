@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,39 +142,90 @@ def painted_start(
     read-only, network share), attach it and start the background load; a refusal is shown
     and `refused(exit code)` ends the program. False (nothing shown) when the plain read
     cannot be used: the caller opens the database first."""
+    from send_desktop.store.backup_names import backed_up_today
     from send_desktop.store.location import existing_sqlite_file
+    from send_desktop.store.location import network_share_fstype as on_share
 
     path = existing_sqlite_file(location)
     if path is None or not window.show_plain_first_page(path):
         return False
     started: list[bool] = []
+    #: The background open (warm), while it runs.
+    warming: list[object] = []
 
-    def open_database() -> None:
-        if started:
-            return
+    def finish(db: Database) -> None:
         started.append(True)
-        from send_desktop.store import Database
-
-        try:
-            db = Database.open(location, window.user)
-        except KnownError as exc:
-            # Refused after all (read-only, a folder gone...): said, and the program ends.
-            show_known_error(exc, window)
-            window.close()
-            refused(exc.exit_code)
-            return
         opened(db)
         window.attach(db)
         show_database_warnings(window, db)
         if backup:
             _start_daily_backup(db)
+        log.info("database opened")
+
+    def refuse(exc: KnownError) -> None:
+        # Refused after all (read-only, a folder gone...): said, and the program ends.
+        started.append(True)
+        show_known_error(exc, window)
+        window.close()
+        refused(exc.exit_code)
+
+    def open_database() -> None:
+        while warming and not started:  # opening in the background: its result attaches
+            QApplication.processEvents()
+            time.sleep(0.005)
+        if started:
+            return
+        from send_desktop.store import Database
+
+        try:
+            db = Database.open(location, window.user)
+        except KnownError as exc:
+            refuse(exc)
+            return
+        finish(db)
+
+    def warm() -> None:
+        if started or warming:
+            return
+
+        def job(_progress: object) -> Database:
+            from send_desktop.store import Database
+
+            return Database.open(location, window.user)
+
+        def done(db: Database) -> None:
+            warming.clear()
+            if started:
+                db.close()
+            else:
+                finish(db)
+
+        def failed(exc: BaseException) -> None:
+            warming.clear()
+            if isinstance(exc, KnownError):
+                refuse(exc)  # else open_database (the action) opens it and says why
+
+        warming.append(run_in_background(job, on_success=done, on_failure=failed))
+
+    def read_file() -> None:
+        """After the paint: the desk reads the file plainly (no SQLAlchemy) and the database
+        opens when an action first needs it - or now, on the day's first start (its backup)
+        or when the file cannot be written (Database.open says why, and the program ends) or
+        lies on a network share (it warns)."""
+        if started or window.db is not None:
+            return
+        window.attach_file(path, open_database, warm)
+        # What Database.open says at once (a refusal, a warning over the window) or does on
+        # the day's first start (the backup): then it opens now, as before.
+        if (backup and not backed_up_today(path)) or not _writable(path) or on_share(path):
+            open_database()
         log.info("GUI started (first page painted before the database opened)")
 
-    after = _AfterPaint(window.table.viewport(), lambda: QTimer.singleShot(0, open_database))
+    after = _AfterPaint(window.table.viewport(), lambda: QTimer.singleShot(0, read_file))
     window.setProperty("_after_paint", after)  # kept alive with the window
-    # Should no paint come (a window started minimised), the database opens anyway; late
+    # Should no paint come (a window started minimised), the file is read anyway; late
     # enough that a slow first paint on a busy machine is not kept waiting behind it.
-    QTimer.singleShot(3000, open_database)
+    QTimer.singleShot(3000, read_file)
     window.show()
     return True
 
@@ -197,6 +250,11 @@ def show_database_warnings(parent: QWidget, db: Database) -> None:
     logged: the caseworker is the one who can move the file or ask IT for team mode."""
     for warning in db.warnings:
         QMessageBox.warning(parent, "Where your database is", warning)
+
+
+def _writable(path: Path) -> bool:
+    """The folder and the file can be written (Database.open refuses a read-only one)."""
+    return os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
 
 
 def _start_daily_backup(db: Database) -> None:

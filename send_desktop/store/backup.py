@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import re
 import shutil
 import sqlite3
 from collections.abc import Mapping
@@ -18,25 +16,24 @@ from typing import Any, cast
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from send_desktop import paths
 from send_desktop.errors import KnownError, UnreachableError, known_failure, scrub
+from send_desktop.store.backup_names import BACKUP_NAME as BACKUP_NAME
+from send_desktop.store.backup_names import BACKUP_PREFIX as BACKUP_PREFIX
+from send_desktop.store.backup_names import backed_up_today
+from send_desktop.store.backup_names import backups_dir as backups_dir
+from send_desktop.store.backup_names import list_backups as list_backups
 from send_desktop.store.database import (
     Database,
     alembic_config,
-    default_database_path,
     make_private,
     resolve_url,
 )
-from send_desktop.tempfiles import partial_name, sweep_partial
+from send_desktop.tempfiles import partial_name
 
 log = logging.getLogger(__name__)
 
-BACKUP_PREFIX = "send-desktop-"
 # Backups asked for by a person (send-desktop backup): never pruned.
 MANUAL_PREFIX = "send-desktop-manual-"
-# Only the daily backups match: manual backups and the copies taken just before a restore use
-# other names and are never pruned.
-BACKUP_NAME = re.compile(r"^send-desktop-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
 KEEP_SETTING = "backup.keep"
 DEFAULT_KEEP = 14
 # What the check counts, in the caseworker's words.
@@ -54,24 +51,6 @@ PG_RESTORE_MESSAGE = (
     "This database is on a PostgreSQL server (team mode): IT restores the server "
     "(pg_restore), not SEND Desktop."
 )
-
-
-def backups_dir(db_path: Path | None = None) -> Path:
-    """The owner-only folder for the backups of one SQLite database (the default one if None).
-
-    One folder per database, named by its file and a hash of its full path: two databases
-    used by one person never share a folder, so one's daily backups never prune the other's.
-    """
-    path = (db_path or default_database_path()).expanduser().resolve()
-    key = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:10]
-    root = paths.data_dir() / "backups"
-    folder = root / f"{path.stem}-{key}"
-    for made in (root, folder):
-        made.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix":
-            os.chmod(made, 0o700)
-    sweep_partial(folder)
-    return folder
 
 
 def _plain(exc: BaseException, database: str, otherwise: str) -> KnownError:
@@ -175,17 +154,6 @@ def backup_now(
     return target
 
 
-def list_backups(folder: Path | None = None) -> list[Path]:
-    """Backups named send-desktop-YYYYMMDD-HHMMSS.db, oldest first."""
-    folder = folder or backups_dir()
-    found: list[tuple[tuple[str, str, int], Path]] = []
-    for entry in folder.iterdir():
-        match = BACKUP_NAME.match(entry.name)
-        if match and entry.is_file():
-            found.append(((match[1], match[2], int(match[3] or 1)), entry))
-    return [path for _key, path in sorted(found)]
-
-
 def prune_backups(keep: int, folder: Path | None = None) -> list[Path]:
     """Delete all but the newest `keep` backups; returns what was deleted."""
     if keep < 1:
@@ -233,10 +201,9 @@ def daily_backup(
     now = now or datetime.now()
     keep = keep if keep is not None else backup_keep(db)
     folder = backups_dir(db.path)
-    today = f"{now:%Y%m%d}"
     made: Path | None = None
     try:
-        if not any(p.name.startswith(f"{BACKUP_PREFIX}{today}-") for p in list_backups(folder)):
+        if not backed_up_today(db.path, now):
             made = backup_now(db, now=now)
         prune_backups(keep, folder)
     except OSError as exc:
