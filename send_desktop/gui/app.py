@@ -152,13 +152,15 @@ def painted_start(
     started: list[bool] = []
     #: The background open (warm), while it runs.
     warming: list[object] = []
+    #: The day's first start: its backup was started on the file, before the database opened.
+    backed_up: list[bool] = []
 
     def finish(db: Database) -> None:
         started.append(True)
         opened(db)
         window.attach(db)
         show_database_warnings(window, db)
-        if backup:
+        if backup and not backed_up:
             _start_daily_backup(db)
         log.info("database opened")
 
@@ -209,16 +211,18 @@ def painted_start(
 
     def read_file() -> None:
         """After the paint: the desk reads the file plainly (no SQLAlchemy) and the database
-        opens when an action first needs it - or now, on the day's first start (its backup)
-        or when the file cannot be written (Database.open says why, and the program ends) or
-        lies on a network share (it warns)."""
+        opens when an action first needs it - or now, when the file cannot be written
+        (Database.open says why, and the program ends) or lies on a network share (it warns).
+        The day's first start backs the file up in the background, plainly too."""
         if started or window.db is not None:
             return
         window.attach_file(path, open_database, warm)
-        # What Database.open says at once (a refusal, a warning over the window) or does on
-        # the day's first start (the backup): then it opens now, as before.
-        if (backup and not backed_up_today(path)) or not _writable(path) or on_share(path):
+        # What Database.open says at once (a refusal, a warning over the window): it opens now.
+        if not _writable(path) or on_share(path):
             open_database()
+        elif backup and not backed_up_today(path):
+            backed_up.append(True)
+            _start_file_backup(path)
         log.info("GUI started (first page painted before the database opened)")
 
     after = _AfterPaint(window.table.viewport(), lambda: QTimer.singleShot(0, read_file))
@@ -266,6 +270,18 @@ def _start_daily_backup(db: Database) -> None:
 
     run_in_background(
         lambda _progress: daily_backup(db),
+        on_failure=lambda exc: handle_exception(type(exc), exc, exc.__traceback__),
+    )
+
+
+def _start_file_backup(path: Path) -> None:
+    """The first start of the day's backup of the SQLite file at `path`, before the database
+    is opened: the same copy, pruning and setting as `_start_daily_backup`, on plain sqlite3
+    (store/daily_backup.py), so that start does not load SQLAlchemy either."""
+    from send_desktop.store.daily_backup import daily_backup_file
+
+    run_in_background(
+        lambda _progress: daily_backup_file(path),
         on_failure=lambda exc: handle_exception(type(exc), exc, exc.__traceback__),
     )
 

@@ -27,6 +27,7 @@ from send_desktop.store.location import DEFAULT_FILE_NAME as DEFAULT_FILE_NAME
 from send_desktop.store.location import NETWORK_FSTYPES as NETWORK_FSTYPES
 from send_desktop.store.location import chosen_location
 from send_desktop.store.location import default_database_path as default_database_path
+from send_desktop.store.location import make_private as make_private
 from send_desktop.store.location import network_share_fstype as network_share_fstype
 from send_desktop.store.models import utc_now
 from send_desktop.store.revision_files import Revisions
@@ -67,12 +68,6 @@ def resolve_url(url_or_path: str | None) -> URL:
             "SQLite file, e.g. ~/send-desktop.sqlite3"
         )
     return URL.create("sqlite", database=str(path.resolve()))
-
-
-def make_private(path: Path) -> None:
-    """Owner-only permissions: the file holds children's personal data."""
-    if os.name == "posix" and path.exists():
-        os.chmod(path, 0o600)
 
 
 def sqlite_backup(source: Path, target: Path) -> Path:

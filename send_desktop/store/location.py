@@ -69,3 +69,9 @@ def network_share_fstype(path: Path, mounts: str | None = None) -> str | None:
     if fstype in NETWORK_FSTYPES or fstype.startswith("smb"):
         return fstype
     return None
+
+
+def make_private(path: Path) -> None:
+    """Owner-only permissions: the file holds children's personal data."""
+    if os.name == "posix" and path.exists():
+        os.chmod(path, 0o600)

@@ -221,6 +221,11 @@ watch = Watch()
 window.table.viewport().installEventFilter(watch)
 def loaded(count):
     import linecache
+    from pathlib import Path
+    from send_desktop.gui.workers import wait_for_workers
+    from send_desktop.store.backup_names import backups_dir, list_backups
+    wait_for_workers()  # the day's first start: its backup, made in the background
+    print("BACKUPS", len(list_backups(backups_dir(Path(sys.argv[1])))), flush=True)
     feature = sys.modules["shibokensupport.feature"].pyside_feature_dict
     kept = [n for n, e in linecache.cache.items() if len(e) > 1 and n.endswith(".py")]
     uses = feature.get("send_desktop.gui.main_window"), feature.get("send_desktop.store.desk_sql")
@@ -231,7 +236,7 @@ def loaded(count):
     print("RESULT", seen["heavy"], seen["rows"], count, "sqlalchemy" in sys.modules, flush=True)
     app.quit()
 window.caseload_loaded.connect(loaded)
-print("PAINTED_START", painted_start(window, sys.argv[1], backup=False), flush=True)
+print("PAINTED_START", painted_start(window, sys.argv[1]), flush=True)
 app.exec()
 """
 
@@ -240,7 +245,8 @@ def test_nothing_heavy_is_imported_before_the_first_paint(sqlite_db: Database) -
     """A fresh process, as the program starts: at the first paint of the caseload rows no
     SQLAlchemy, numpy, bank-holiday tables, alembic, openpyxl or docx has been imported; with
     the caseload open (handed over, the Today list shown) none of them either: the desk reads
-    on plain sqlite3 until an action needs the database."""
+    on plain sqlite3 until an action needs the database - on the day's first start too,
+    whose backup is made on plain sqlite3."""
     make_demo(sqlite_db, cases=200, seed=7, as_of=AS_OF, force=True)
     user = _busiest(sqlite_db)
     sqlite_db.close()
@@ -263,6 +269,9 @@ def test_nothing_heavy_is_imported_before_the_first_paint(sqlite_db: Database) -
     # one-element entries that tracebacks leave hold no lines; SQLAlchemy's own generated code
     # is named <...>, not a file)
     assert "SOURCES 0 0 -1" in done.stdout
+    # The day's first start (no backup yet in this test's home): the file was backed up, and
+    # that did not load SQLAlchemy either (store/daily_backup.py, plain sqlite3).
+    assert "BACKUPS 1" in done.stdout
     # With the caseload open: no SQLAlchemy, numpy, `holidays` (England's days come from its
     # table in timeline/bank_holidays.py, ~4 MB less), alembic, openpyxl or docx; the Today list
     # waits for the database (the first action that needs it, or the Today tab, opens it).
