@@ -479,11 +479,26 @@ class CaseSummaryRow(Base):
         Index("ix_case_summary_review_due", "review_due"),
         Index("ix_case_summary_stamp", "stamp"),
         Index("ix_case_summary_next_title", "next_title"),  # sorted by the next step
+        # `report`'s per-caseworker figures over the open cases, from the index alone
+        # (migration 0013): one range, as a count of open cases per caseworker on `case` is.
+        Index(
+            "ix_case_summary_open_worker",
+            "closed",
+            "caseworker_id",
+            "stage",
+            "breach_due",
+            "next_due",
+        ),
     )
     case_id: Mapped[int] = mapped_column(
         ForeignKey("case.id", ondelete="CASCADE"), primary_key=True
     )
     stamp: Mapped[str] = mapped_column(String(64))
+    #: Copies of the case's caseworker and closed flag, written with the digest (every write
+    #: to a case rewrites its summary), so the report splits open cases by caseworker without
+    #: a join to `case` per case. Not a foreign key: a derived copy, like the rest of the row.
+    caseworker_id: Mapped[int | None] = mapped_column(Integer)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     stage: Mapped[str] = mapped_column(String(20))
     has_exception: Mapped[bool] = mapped_column(Boolean)
     next_id: Mapped[str | None] = mapped_column(String(20))

@@ -587,6 +587,10 @@ def workers(run: Run, team_id: int | None) -> tuple[dict[int, Worker], set[int]]
 #: counts._where for a team or everyone: the open cases (CaseloadQuery's default).
 _OPEN = "NOT c.closed"
 _IN_TEAM = " AND c.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
+#: The same over case_summary's copy of the case's closed flag and caseworker (migration 0013,
+#: written with the digest): the open cases are one range of ix_case_summary_open_worker.
+_OPEN_SUMMARY = "s.closed = false"
+_IN_TEAM_SUMMARY = " AND s.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
 #: counts.is_overdue: a case's first unexcused duty is past due.
 _CASE_OVERDUE = "s.breach_due < :today"
 #: counts.step_is_open / step_is_overdue over a stored step.
@@ -616,27 +620,15 @@ class _Figures:
         self.forecast, self.pipeline = Counted(), Counted()
 
 
-def _count_open(run: Run, params: Mapping[str, Any], scope: str, whole: bool) -> Iterable[Any]:
-    """Open cases per caseworker and stage: the one figure that joins every open case to its
-    summary (a count alone: each expression more costs a second per million cases).
-    Everyone's: the summaries in case order, each case looked up by id in order."""
-    joined = (
-        'case_summary s CROSS JOIN "case" c WHERE c.id = s.case_id AND'
-        if whole
-        else '"case" c JOIN case_summary s ON s.case_id = c.id WHERE'
+def _count_open(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
+    """Open cases per caseworker and stage, and how many of them are overdue
+    (counts.is_overdue): one range of ix_case_summary_open_worker, read from the index alone
+    in group order (scope is over case_summary s)."""
+    sql = (
+        f"SELECT s.caseworker_id, s.stage, count(*), {_n(_CASE_OVERDUE)} FROM case_summary s "
+        f"WHERE {scope} GROUP BY s.caseworker_id, s.stage"
     )
-    sql = f"SELECT c.caseworker_id, s.stage, count(*) FROM {joined} {scope} GROUP BY 1, 2"
     return run(sql, params)
-
-
-def _count_overdue(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
-    """Overdue cases (counts.is_overdue) per caseworker and stage: a range of
-    ix_case_summary_breach_due."""
-    return run(
-        'SELECT c.caseworker_id, s.stage, count(*) FROM case_summary s JOIN "case" c '
-        f"ON c.id = s.case_id WHERE {_CASE_OVERDUE} AND {scope} GROUP BY 1, 2",
-        params,
-    )
 
 
 def _horizon(day: str) -> str:
@@ -646,12 +638,11 @@ def _horizon(day: str) -> str:
 
 def _count_ahead(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
     """Per caseworker, cases whose next duty is ahead, by the first horizon it falls within
-    (a range of ix_case_summary_next_due up to the last horizon)."""
+    (up to the last horizon; scope is over case_summary s)."""
     last = f":h{FORECAST_WEEKS[-1]}"
     return run(
-        f'SELECT c.caseworker_id, {_horizon("s.next_due")}, count(*) FROM case_summary s JOIN "case" c '
-        f"ON c.id = s.case_id WHERE s.next_due > :today AND s.next_due <= {last} AND {scope} "
-        "GROUP BY 1, 2",
+        f"SELECT s.caseworker_id, {_horizon('s.next_due')}, count(*) FROM case_summary s "
+        f"WHERE s.next_due > :today AND s.next_due <= {last} AND {scope} GROUP BY 1, 2",
         params,
     )
 
@@ -662,11 +653,10 @@ def _count_late_forecast(run: Run, params: Mapping[str, Any], scope: str) -> Ite
     case. (A case with no next duty has no duty stored at all - its next is its first stored
     duty, timeline/digest.py - so nothing of it is forecast.)"""
     sql = (
-        "SELECT worker, weeks, count(*) FROM (SELECT c.caseworker_id AS worker, "
+        "SELECT worker, weeks, count(*) FROM (SELECT s.caseworker_id AS worker, "
         f"(SELECT {_horizon('m')} FROM (SELECT min(st.due) AS m FROM case_step st "
         "WHERE st.case_id = s.case_id AND st.kind = :duty AND st.due > :today) first) AS weeks "
-        'FROM case_summary s JOIN "case" c ON c.id = s.case_id '
-        f"WHERE s.next_due <= :today AND {scope}) late "
+        f"FROM case_summary s WHERE s.next_due <= :today AND {scope}) late "
         "GROUP BY worker, weeks"
     )
     return run(sql, params)
@@ -812,8 +802,9 @@ def counted_report(
         **{f"h{n}": as_of + timedelta(weeks=n) for n in FORECAST_WEEKS},
     }
     scope = _OPEN if team_id is None else _OPEN + _IN_TEAM
+    summary_scope = _OPEN_SUMMARY if team_id is None else _OPEN_SUMMARY + _IN_TEAM_SUMMARY
     f = _Figures()
-    for worker_id, stage, n in _count_open(run, params, scope, team_id is None):
+    for worker_id, stage, n, late in _count_open(run, params, summary_scope):
         seen.add(worker_id)
         f.stages.add(stage, n)
         f.caseload.add((worker_id, "open"), n)
@@ -821,15 +812,14 @@ def counted_report(
             f.caseload.add((worker_id, "assessments"), n)
         elif stage in PLAN_STAGES:
             f.caseload.add((worker_id, "plans"), n)
-    for worker_id, stage, late in _count_overdue(run, params, scope):
         for key in ((worker_id, stage), worker_id, ("stage", stage), "total"):
             f.overdue.add(key, late)
         f.caseload.add((worker_id, "overdue"), late)
     # The forecast (reports._forecast_due): the next duty when it is ahead, else the first
     # open duty due after today; each case counted under every horizon from its first.
     for worker_id, first, n in [
-        *_count_ahead(run, params, scope),
-        *_count_late_forecast(run, params, scope),
+        *_count_ahead(run, params, summary_scope),
+        *_count_late_forecast(run, params, summary_scope),
     ]:
         for weeks in FORECAST_WEEKS:
             if first is not None and first <= weeks:
