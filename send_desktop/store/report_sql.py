@@ -588,8 +588,10 @@ def workers(run: Run, team_id: int | None) -> tuple[dict[int, Worker], set[int]]
 _OPEN = "NOT c.closed"
 _IN_TEAM = " AND c.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
 #: The same over case_summary's copy of the case's closed flag and caseworker (migration 0013,
-#: written with the digest): the open cases are one range of ix_case_summary_open_worker.
+#: written with the digest). As an equality the open cases are one range of
+#: ix_case_summary_open_worker; as NOT (no index term) a range of next duties is read instead.
 _OPEN_SUMMARY = "s.closed = false"
+_NOT_CLOSED = "NOT s.closed"
 _IN_TEAM_SUMMARY = " AND s.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
 #: counts.is_overdue: a case's first unexcused duty is past due.
 _CASE_OVERDUE = "s.breach_due < :today"
@@ -637,8 +639,8 @@ def _horizon(day: str) -> str:
 
 
 def _count_ahead(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
-    """Per caseworker, cases whose next duty is ahead, by the first horizon it falls within
-    (up to the last horizon; scope is over case_summary s)."""
+    """Per caseworker, cases whose next duty is ahead, by the first horizon it falls within:
+    a range of ix_case_summary_next_due up to the last horizon (scope is over case_summary s)."""
     last = f":h{FORECAST_WEEKS[-1]}"
     return run(
         f"SELECT s.caseworker_id, {_horizon('s.next_due')}, count(*) FROM case_summary s "
@@ -649,9 +651,10 @@ def _count_ahead(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[An
 
 def _count_late_forecast(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
     """Per caseworker, cases whose next duty is past by the first horizon their first open
-    duty due after today falls within (reports._forecast_due): one index look-up per such
-    case. (A case with no next duty has no duty stored at all - its next is its first stored
-    duty, timeline/digest.py - so nothing of it is forecast.)"""
+    duty due after today falls within (reports._forecast_due): a range of
+    ix_case_summary_next_due, then one index look-up per such case. (A case with no next duty
+    has no duty stored at all - its next is its first stored duty, timeline/digest.py - so
+    nothing of it is forecast.)"""
     sql = (
         "SELECT worker, weeks, count(*) FROM (SELECT s.caseworker_id AS worker, "
         f"(SELECT {_horizon('m')} FROM (SELECT min(st.due) AS m FROM case_step st "
@@ -802,7 +805,8 @@ def counted_report(
         **{f"h{n}": as_of + timedelta(weeks=n) for n in FORECAST_WEEKS},
     }
     scope = _OPEN if team_id is None else _OPEN + _IN_TEAM
-    summary_scope = _OPEN_SUMMARY if team_id is None else _OPEN_SUMMARY + _IN_TEAM_SUMMARY
+    in_team = "" if team_id is None else _IN_TEAM_SUMMARY
+    summary_scope, by_next_due = _OPEN_SUMMARY + in_team, _NOT_CLOSED + in_team
     f = _Figures()
     for worker_id, stage, n, late in _count_open(run, params, summary_scope):
         seen.add(worker_id)
@@ -818,8 +822,8 @@ def counted_report(
     # The forecast (reports._forecast_due): the next duty when it is ahead, else the first
     # open duty due after today; each case counted under every horizon from its first.
     for worker_id, first, n in [
-        *_count_ahead(run, params, summary_scope),
-        *_count_late_forecast(run, params, summary_scope),
+        *_count_ahead(run, params, by_next_due),
+        *_count_late_forecast(run, params, by_next_due),
     ]:
         for weeks in FORECAST_WEEKS:
             if first is not None and first <= weeks:

@@ -181,3 +181,105 @@ def test_a_stale_or_older_file_is_left_to_the_normal_path(tmp_path: Path) -> Non
     with sqlite3.connect(db.path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0010'")
     assert read_file(db.path, AS_OF, PERIOD) is None
+
+
+def test_reassigning_and_closing_through_the_store_moves_the_figures(db: Database) -> None:
+    """case_summary's copy of each case's caseworker and closed flag (what every per-caseworker
+    figure reads, migration 0013) follows the store's writes: a reassignment (the dashboard's),
+    a case unallocated, closed and reopened (update_case). After each, the figures equal the
+    case-by-case reference, and the stored copy equals the case's own columns."""
+    from send_desktop.store.models import Case, CaseSummaryRow
+    from send_desktop.store.queries import reassign_cases
+    from tests.store.test_reports import USER
+    from tests.store.test_stored_deadlines import assert_fresh
+
+    known = build_known_team(db)
+
+    def open_of(data: dict[str, Any]) -> dict[str, int]:
+        return {line["caseworker"]: line["open"] for line in data["caseloads"]}
+
+    def version(case_id: int) -> int:
+        with db.session() as s:
+            case = s.get(Case, case_id)
+            assert case is not None
+            return case.version
+
+    before = open_of(_agree(db, AS_OF))
+    moved = [known.case["C7"], known.case["C10"]]
+    with db.session() as s:
+        assert reassign_cases(s, moved, known.cara, USER) == 2
+    after = open_of(_agree(db, AS_OF))
+    assert after["Cara Cole"] == before["Cara Cole"] + 2
+    assert sum(after.values()) == sum(before.values())
+    assert_fresh(db)
+    with db.session() as s:
+        stored = s.get(CaseSummaryRow, moved[0])
+        assert stored is not None and stored.caseworker_id == known.cara
+
+    with db.session() as s:
+        reassign_cases(s, moved[:1], None, USER)
+    unallocated = open_of(_agree(db, AS_OF))
+    assert unallocated["Unallocated"] == before.get("Unallocated", 0) + 1
+    assert_fresh(db)
+
+    with db.session() as s:
+        c.update_case(s, moved[1], version(moved[1]), USER, closed=True, as_of=AS_OF)
+    closed = _agree(db, AS_OF)
+    assert open_of(closed)["Cara Cole"] == after["Cara Cole"] - 2
+    assert closed["open_cases"] == sum(before.values()) - 1
+    assert_fresh(db)
+    with db.session() as s:
+        stored = s.get(CaseSummaryRow, moved[1])
+        assert stored is not None and stored.closed
+
+    with db.session() as s:
+        c.update_case(s, moved[1], version(moved[1]), USER, closed=False, as_of=AS_OF)
+    assert _agree(db, AS_OF)["open_cases"] == sum(before.values())
+    assert_fresh(db)
+    for team_id in (known.north, known.south):
+        _agree(db, AS_OF, team_id)
+
+
+def test_a_merge_and_an_import_keep_the_stored_caseworker(tmp_path: Path) -> None:
+    """The other writes that move cases between caseworkers: merging two caseworker records
+    (a team leader's) and a tracker re-imported with new officers (import's bulk write, and
+    the row-wise path it is tested equal to)."""
+    from send_desktop.store.caseworkers import merge_caseworkers
+    from send_desktop.store.models import Caseworker
+    from send_desktop.store.queries import add_caseworker
+    from tests.store.test_reports import USER
+    from tests.store.test_stored_deadlines import assert_fresh
+    from tests.workbooks.test_wb_bulk import compare_paths
+
+    one = Database.open(str(tmp_path / "rowwise.sqlite3"), "Test User")
+    other = Database.open(str(tmp_path / "bulk.sqlite3"), "Test User")
+    try:
+        compare_paths(one, other, tmp_path, seed=2026, count=160)
+        for db in (one, other):
+            assert assert_fresh(db) > 100
+            _agree(db, AS_OF)
+        db = other
+        with db.session() as s:
+            leader = add_caseworker(s, USER, USER, None)
+            leader.role = "team_leader"
+        with db.session() as s:
+            counts = team_counts(s, AS_OF, tl.Policy(), *PERIOD)
+            busiest = max(
+                (line for line in counts.caseloads if line.worker.caseworker_id is not None),
+                key=lambda line: line.open_cases.count,
+            )
+            keep = next(
+                w.id
+                for w in s.execute(select(Caseworker).where(Caseworker.active.is_(True))).scalars()
+                if w.id not in (busiest.worker.caseworker_id, leader.id)
+            )
+        gone = busiest.worker.caseworker_id
+        assert gone is not None
+        with db.session() as s:
+            assert merge_caseworkers(s, USER, keep, gone, as_of=AS_OF) >= busiest.open_cases.count
+        data = _agree(db, AS_OF)
+        assert busiest.worker.name not in {line["caseworker"] for line in data["caseloads"]}
+        assert_fresh(db)
+    finally:
+        one.close()
+        other.close()

@@ -31,6 +31,12 @@ def assert_fresh(db: Database) -> int:
         stamp = summaries.stamp_for(policy)
         facts = case_facts(s)
         stored = {r.case_id: r for r in s.execute(select(CaseSummaryRow)).scalars()}
+        owners = {
+            case_id: (worker, closed)
+            for case_id, worker, closed in s.execute(
+                select(Case.id, Case.caseworker_id, Case.closed)
+            )
+        }
         steps: dict[int, list[tuple[str, date, date, int, bool]]] = {}
         for row in s.execute(select(CaseStepRow).order_by(CaseStepRow.id)).scalars():
             steps.setdefault(row.case_id, []).append(
@@ -46,6 +52,8 @@ def assert_fresh(db: Database) -> int:
         d = digest(case_facts_, policy)
         row = stored[case_id]
         assert row.stamp == stamp
+        # The summary's copy of the case's caseworker and closed flag (the report reads it).
+        assert (row.caseworker_id, row.closed) == owners[case_id]
         assert (row.stage, row.has_exception, row.review_due, row.weeks_end) == (
             d.stage,
             d.has_exception,
