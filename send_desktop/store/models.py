@@ -544,8 +544,18 @@ class CaseStepRow(Base):
     __tablename__ = "case_step"
     __table_args__ = (
         Index("ix_case_step_due", "due"),
-        # `report`'s review pipeline and forecast, read from the index (migration 0011).
-        Index("ix_case_step_step_due", "step_id", "due", "case_id", "kind", "covered"),
+        # `report`'s review pipeline and forecast, read from the index (migration 0011), with
+        # the case's closed flag and caseworker (0013): no look-up of the case per step.
+        Index(
+            "ix_case_step_step_due",
+            "step_id",
+            "due",
+            "case_id",
+            "kind",
+            "covered",
+            "closed",
+            "caseworker_id",
+        ),
         Index("ix_case_step_duty", "case_id", "kind", "due"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -556,6 +566,9 @@ class CaseStepRow(Base):
     soon: Mapped[date] = mapped_column(Date)
     kind: Mapped[int] = mapped_column(Integer)
     covered: Mapped[bool] = mapped_column(Boolean)
+    #: Copies of the case's caseworker and closed flag, as on case_summary (written with them).
+    caseworker_id: Mapped[int | None] = mapped_column(Integer)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # Letters (issue 17). Who may appeal: the parent until the end of compulsory school age, then the

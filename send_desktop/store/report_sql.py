@@ -583,16 +583,15 @@ def workers(run: Run, team_id: int | None) -> tuple[dict[int, Worker], set[int]]
     return found, active
 
 
-# store/counts.py's definitions as SQL text (c: the case, s: its case_summary, st: a case_step).
-#: counts._where for a team or everyone: the open cases (CaseloadQuery's default).
-_OPEN = "NOT c.closed"
-_IN_TEAM = " AND c.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
-#: The same over case_summary's copy of the case's closed flag and caseworker (migration 0013,
-#: written with the digest). As an equality the open cases are one range of
-#: ix_case_summary_open_worker; as NOT (no index term) a range of next duties is read instead.
+# store/counts.py's definitions as SQL text (s: a case's case_summary, st: a case_step).
+#: counts._where for a team or everyone, the open cases (CaseloadQuery's default), over the
+#: copy of the case's closed flag and caseworker its stored rows keep (migration 0013, written
+#: with the digest): no look-up of `case` per case or step. As an equality the open cases are
+#: one range of ix_case_summary_open_worker; as NOT (no index term) a range of next duties or
+#: of one step's rows is read instead.
 _OPEN_SUMMARY = "s.closed = false"
-_NOT_CLOSED = "NOT s.closed"
-_IN_TEAM_SUMMARY = " AND s.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
+_NOT_CLOSED = "NOT {t}.closed"
+_IN_TEAM = " AND {t}.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
 #: counts.is_overdue: a case's first unexcused duty is past due.
 _CASE_OVERDUE = "s.breach_due < :today"
 #: counts.step_is_open / step_is_overdue over a stored step.
@@ -602,8 +601,8 @@ _STEP_LATE = "(st.kind = :duty AND st.due < :today AND NOT st.covered)"
 _ENDED = "e.due < :today AND (e.kind = :window OR (e.kind = :duty AND e.covered))"
 # A case's stored steps are written with its stored summary (summaries.py), so a step row
 # implies the summary row that counts.scoped's join asks for: only R5's figures read it.
-_STEPS_FROM = 'FROM case_step st JOIN "case" c ON c.id = st.case_id'
-_STEPS_SUMMARY_FROM = f"{_STEPS_FROM} JOIN case_summary s ON s.case_id = c.id"
+_STEPS_FROM = "FROM case_step st"
+_STEPS_SUMMARY_FROM = f"{_STEPS_FROM} JOIN case_summary s ON s.case_id = st.case_id"
 
 
 def _done(flag: str, step_id: str) -> str:
@@ -667,13 +666,14 @@ def _count_late_forecast(run: Run, params: Mapping[str, Any], scope: str) -> Ite
 
 def _count_pipeline(run: Run, params: Mapping[str, Any], scope: str, figures: _Figures) -> None:
     """The review pipeline (reports._pipeline) and reviews next term per caseworker: each a
-    range of one step's rows in ix_case_step_step_due (a case holds each step id once: the
-    engine's ids are unique per case, so each row is one case)."""
+    range of one step's rows in ix_case_step_step_due, scoped by the step row's own copy of
+    the case's closed flag and caseworker (a case holds each step id once: the engine's ids
+    are unique per case, so each row is one case)."""
     pipeline = figures.pipeline
     in_term = "st.due >= :term_start AND st.due <= :term_end"
     for worker_id, n in run(
-        f"SELECT c.caseworker_id, count(*) {_STEPS_FROM} WHERE "
-        f"st.step_id = 'R1' AND {in_term} AND {_STEP_OPEN} AND {scope} GROUP BY c.caseworker_id",
+        f"SELECT st.caseworker_id, count(*) {_STEPS_FROM} WHERE "
+        f"st.step_id = 'R1' AND {in_term} AND {_STEP_OPEN} AND {scope} GROUP BY st.caseworker_id",
         params,
     ):
         pipeline.add(("due", "all"), n)
@@ -804,9 +804,10 @@ def counted_report(
         "term_end": term.end,
         **{f"h{n}": as_of + timedelta(weeks=n) for n in FORECAST_WEEKS},
     }
-    scope = _OPEN if team_id is None else _OPEN + _IN_TEAM
-    in_team = "" if team_id is None else _IN_TEAM_SUMMARY
-    summary_scope, by_next_due = _OPEN_SUMMARY + in_team, _NOT_CLOSED + in_team
+    in_team = "" if team_id is None else _IN_TEAM
+    summary_scope = _OPEN_SUMMARY + in_team.format(t="s")
+    by_next_due = (_NOT_CLOSED + in_team).format(t="s")
+    by_step = (_NOT_CLOSED + in_team).format(t="st")
     f = _Figures()
     for worker_id, stage, n, late in _count_open(run, params, summary_scope):
         seen.add(worker_id)
@@ -829,7 +830,7 @@ def counted_report(
             if first is not None and first <= weeks:
                 f.forecast.add((worker_id, weeks), n)
                 f.forecast.add(("total", weeks), n)
-    _count_pipeline(run, params, scope, f)
+    _count_pipeline(run, params, by_step, f)
     return assemble(
         as_of=as_of,
         period=period,

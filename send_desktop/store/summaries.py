@@ -161,20 +161,26 @@ def write_columns(conn: Connection, cols: CaseColumns, policy: tl.Policy, stamp:
     found = bulk_digests(cols, policy)
     summary = found.summary_columns()
     summary["stamp"] = [stamp] * len(found)
-    summary["caseworker_id"], summary["closed"] = case_owners(conn, summary["case_id"])
+    steps = found.step_columns()
+    owners = case_owners(conn, summary["case_id"])
+    for columns in (summary, steps):
+        of_case = [owners[case_id] for case_id in columns["case_id"]]
+        columns["caseworker_id"] = [worker for worker, _closed in of_case]
+        columns["closed"] = [closed for _worker, closed in of_case]
     insert_columns(conn, CaseSummaryRow.__table__, summary)  # type: ignore[arg-type]
-    insert_columns(conn, CaseStepRow.__table__, found.step_columns())  # type: ignore[arg-type]
+    insert_columns(conn, CaseStepRow.__table__, steps)  # type: ignore[arg-type]
     insert_columns(conn, CaseReviewTimeRow.__table__, found.review_columns())  # type: ignore[arg-type]
     return len(found)
 
 
-def case_owners(conn: Connection, ids: Sequence[int]) -> tuple[list[int | None], list[bool]]:
-    """Each case's caseworker and closed flag, in the order of ids, as its summary row keeps a
-    copy (the report's per-caseworker figures read case_summary's index alone). Read from
-    `case` in the writer's transaction, so the copy is what the case holds when it commits:
-    every write to a case (the ORM hook, import's bulk write, the demo) rewrites its summary."""
+def case_owners(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[int | None, bool]]:
+    """Each case's caseworker and closed flag, which its summary and step rows keep a copy of
+    (the report's per-caseworker figures read their indexes alone, without a look-up of the
+    case per row). Read from `case` in the writer's transaction, so the copy is what the case
+    holds when it commits: every write to a case (the ORM hook, import's bulk write, the demo)
+    rewrites its stored rows."""
     if not ids:
-        return [], []
+        return {}
     low, high = min(ids), max(ids)
     owner: dict[int, tuple[int | None, bool]] = {}
     which = select(Case.id, Case.caseworker_id, Case.closed)
@@ -189,8 +195,7 @@ def case_owners(conn: Connection, ids: Sequence[int]) -> tuple[list[int | None],
         owner.update(
             (case_id, (worker, bool(closed))) for case_id, worker, closed in conn.execute(query)
         )
-    found = [owner[case_id] for case_id in ids]
-    return [worker for worker, _closed in found], [closed for _worker, closed in found]
+    return owner
 
 
 def stale_count(session: Session, stamp: str | None = None) -> int:

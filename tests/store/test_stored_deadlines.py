@@ -38,16 +38,20 @@ def assert_fresh(db: Database) -> int:
             )
         }
         steps: dict[int, list[tuple[str, date, date, int, bool]]] = {}
+        step_owners: list[tuple[int, tuple[int | None, bool]]] = []
         for row in s.execute(select(CaseStepRow).order_by(CaseStepRow.id)).scalars():
             steps.setdefault(row.case_id, []).append(
                 (row.step_id, row.due, row.soon, row.kind, row.covered)
             )
+            step_owners.append((row.case_id, (row.caseworker_id, row.closed)))
         reviews: dict[int, list[ReviewTime]] = {}
         for r in s.execute(select(CaseReviewTimeRow).order_by(CaseReviewTimeRow.id)).scalars():
             reviews.setdefault(r.case_id, []).append(
                 ReviewTime(r.sent, r.on_time, r.meeting_on_time)
             )
     assert set(stored) == set(facts)
+    # Each step row's copy of its case's caseworker and closed flag (the report reads it).
+    assert [owner for _case, owner in step_owners] == [owners[c] for c, _owner in step_owners]
     for case_id, case_facts_ in facts.items():
         d = digest(case_facts_, policy)
         row = stored[case_id]
