@@ -252,10 +252,18 @@ class Counted:
             self.counts[key] += n
 
     def bucket(self, key: Any) -> Bucket:
-        return Bucket(size=self.counts.get(key, 0))
+        size = self.counts.get(key, 0)
+        found = _SIZED.get(size)
+        if found is None:
+            found = _SIZED[size] = Bucket(size=size)
+        return found
 
     def filled(self) -> Iterable[Any]:
         return self.counts.keys()
+
+
+# A count alone, one (immutable) Bucket per size: a whole authority's report asks for 80,000.
+_SIZED: dict[int, Bucket] = {}
 
 
 # Where a report's open cases and timeliness come from: the bulk engine here, compute_steps case
@@ -809,27 +817,36 @@ def counted_report(
     by_next_due = (_NOT_CLOSED + in_team).format(t="s")
     by_step = (_NOT_CLOSED + in_team).format(t="st")
     f = _Figures()
+    # Added to the counters' dicts directly (tens of thousands of rows for a whole authority;
+    # a count of 0 is the same as none for these, whose keys are never listed).
+    stages, caseload, overdue = f.stages.counts, f.caseload.counts, f.overdue.counts
     for worker_id, stage, n, late in _count_open(run, params, summary_scope):
         seen.add(worker_id)
-        f.stages.add(stage, n)
-        f.caseload.add((worker_id, "open"), n)
+        stages[stage] += n
+        caseload[(worker_id, "open")] += n
         if stage in ASSESSMENT_STAGES:
-            f.caseload.add((worker_id, "assessments"), n)
+            caseload[(worker_id, "assessments")] += n
         elif stage in PLAN_STAGES:
-            f.caseload.add((worker_id, "plans"), n)
-        for key in ((worker_id, stage), worker_id, ("stage", stage), "total"):
-            f.overdue.add(key, late)
-        f.caseload.add((worker_id, "overdue"), late)
+            caseload[(worker_id, "plans")] += n
+        if late:
+            overdue[(worker_id, stage)] += late
+            overdue[worker_id] += late
+            overdue[("stage", stage)] += late
+            overdue["total"] += late
+            caseload[(worker_id, "overdue")] += late
     # The forecast (reports._forecast_due): the next duty when it is ahead, else the first
     # open duty due after today; each case counted under every horizon from its first.
+    forecast = f.forecast.counts
     for worker_id, first, n in [
         *_count_ahead(run, params, by_next_due),
         *_count_late_forecast(run, params, by_next_due),
     ]:
+        if first is None:
+            continue
         for weeks in FORECAST_WEEKS:
-            if first is not None and first <= weeks:
-                f.forecast.add((worker_id, weeks), n)
-                f.forecast.add(("total", weeks), n)
+            if first <= weeks:
+                forecast[(worker_id, weeks)] += n
+                forecast[("total", weeks)] += n
     _count_pipeline(run, params, by_step, f)
     return assemble(
         as_of=as_of,
