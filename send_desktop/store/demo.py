@@ -743,6 +743,22 @@ def _sqlite_load(conn: Connection) -> Iterator[None]:
             conn.invalidate()
 
 
+def _without_nulls(table: Table, columns: dict[str, Any]) -> dict[str, Any]:
+    """The columns less those that are NULL in every row and have no default: left out of
+    the INSERT (or COPY) they are stored as NULL just the same, and are not bound row by row
+    (about a fifth of the case table's columns in a demo)."""
+    return {
+        name: values
+        for name, values in columns.items()
+        if not _unset(table, name) or list(values).count(None) < len(values)
+    }
+
+
+def _unset(table: Table, name: str) -> bool:
+    column = table.c[name]
+    return column.nullable is True and column.default is None and column.server_default is None
+
+
 def _people_cases(conn: Connection) -> int:
     """Cases not written by demo: created, imported or edited by a person."""
     return int(
@@ -853,7 +869,7 @@ def make_demo(
         # The search index filled once after the rows, not by its trigger case by case.
         search_paused = search_index.bulk_insert_begin(conn)
         for target, columns in tables.items():
-            insert_columns(conn, target, columns)
+            insert_columns(conn, target, _without_nulls(target, columns))
         if search_paused:
             search_index.bulk_insert_end(conn, first_case)
         conn.execute(
