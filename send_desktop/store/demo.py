@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Table, func, insert, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
@@ -709,6 +709,7 @@ def _sqlite_load(conn: Connection) -> Iterator[None]:
     halfway is still rolled back whole (the next open replays the journal). Under WAL every
     page the load spills from the cache is written to the log and read back from it. Another
     connection holding the file (the desktop) keeps it in WAL: then the load runs as before.
+    One that opens the file during the load waits for it (busy timeout), as for any write.
     """
     if conn.dialect.name != "sqlite":
         yield
@@ -717,8 +718,16 @@ def _sqlite_load(conn: Connection) -> Iterator[None]:
     cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
     switched = False
     if mode == "wal" and LOAD_JOURNAL != "wal":
-        found = conn.exec_driver_sql(f"PRAGMA journal_mode={LOAD_JOURNAL}").scalar_one()
-        switched = str(found).lower() == LOAD_JOURNAL
+        # Leaving WAL needs the file to itself: with another connection open SQLite says
+        # "locked" - at once, not after the busy timeout - and the load stays in WAL.
+        wait = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            found = conn.exec_driver_sql(f"PRAGMA journal_mode={LOAD_JOURNAL}").scalar_one()
+            switched = str(found).lower() == LOAD_JOURNAL
+        except OperationalError:
+            log.info("Demo: the database is open elsewhere; the load stays in WAL")
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
     # The name and UPN indexes take rows in random order: a larger page cache keeps them
     # in memory during the load (this connection only, returned to its size after).
     conn.exec_driver_sql(f"PRAGMA cache_size={DEMO_CACHE_KB}")
