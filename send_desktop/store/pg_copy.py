@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
 
-from send_desktop.store.team import TABLES, Kind
-
 if TYPE_CHECKING:
     import psycopg
 
@@ -145,6 +143,9 @@ def copy_allowed(conn: Connection, table: str) -> bool:
         return False
     if table in conn.info.get(_LOADING, ()):
         return True
+    # Here, not at the top: the team module loads psycopg, which SQLite never needs.
+    from send_desktop.store.team import TABLES, Kind
+
     rule = TABLES.get(table)
     return rule is not None and rule.kind is Kind.DERIVED
 

@@ -162,3 +162,28 @@ def test_demo_file_is_back_in_wal_and_another_reader_keeps_it_there(tmp_path: Pa
         with closing(sqlite3.connect(path)) as con:
             rows.append(con.execute('SELECT id, ref, request_received FROM "case"').fetchall())
     assert rows[0] == rows[1]
+
+
+def test_a_sqlite_demo_never_loads_the_postgresql_driver(tmp_path: Path) -> None:
+    """The COPY path (store/pg_copy.py) sits on the shared writer: on SQLite it must not load
+    psycopg (nor the team module that imports it), which costs every start time."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from datetime import date; from send_desktop.store import Database; "
+        "from send_desktop.store.demo import make_demo; "
+        f"db = Database.open({str(tmp_path / 'd.sqlite3')!r}, 'Test'); "
+        "make_demo(db, 30, seed=1, as_of=date(2025, 6, 1)); db.close(); "
+        "print(sorted(m for m in sys.modules if m.startswith('psycopg') or m.endswith('.team')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    found = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    )
+    assert found.stdout.strip() == "[]", found.stdout + found.stderr
