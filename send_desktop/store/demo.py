@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,10 +13,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
-from send_desktop.store import search_index
+from send_desktop.store import pg_copy, search_index
 from send_desktop.store.database import Database
 from send_desktop.store.fast_insert import drop_indexes, insert_columns
 from send_desktop.store.models import (
@@ -48,6 +50,8 @@ DEMO_USER = "demo data"
 # The page cache while the demo writes (SQLite, this connection only): the name and UPN
 # indexes take rows in random order, and at 1,000,000 cases they no longer fit 128 MiB.
 DEMO_CACHE_KB = -1_048_576
+# The journal while the demo writes its one transaction on SQLite (see _sqlite_load).
+LOAD_JOURNAL = "delete"
 
 FIRST_NAMES = (
     "Oliver", "Amelia", "George", "Isla", "Noah", "Ava", "Arthur", "Mia", "Muhammad", "Ivy",
@@ -694,6 +698,76 @@ _FILLED = ("child", "case", "advice_request", "case_exception", "consultation", 
            "placement", "case_summary", "case_step", "case_review_time")  # fmt: skip
 
 
+@contextmanager
+def _sqlite_load(conn: Connection) -> Iterator[None]:
+    """The connection's settings for the demo's one large write (SQLite; outside its
+    transaction, where SQLite allows them to change), back to the program's after it.
+
+    A rollback journal instead of WAL where this is the database's only connection: pages
+    the database did not have before (all of a new demo's) are not journalled, so each is
+    written once instead of to the WAL and then again by the checkpoint, and a demo stopped
+    halfway is still rolled back whole (the next open replays the journal). Under WAL every
+    page the load spills from the cache is written to the log and read back from it. Another
+    connection holding the file (the desktop) keeps it in WAL: then the load runs as before.
+    One that opens the file during the load waits for it (busy timeout), as for any write.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    mode = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar_one())
+    cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    switched = False
+    if mode == "wal" and LOAD_JOURNAL != "wal":
+        # Leaving WAL needs the file to itself: with another connection open SQLite says
+        # "locked" - at once, not after the busy timeout - and the load stays in WAL.
+        wait = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            found = conn.exec_driver_sql(f"PRAGMA journal_mode={LOAD_JOURNAL}").scalar_one()
+            switched = str(found).lower() == LOAD_JOURNAL
+        except OperationalError:
+            log.info("Demo: the database is open elsewhere; the load stays in WAL")
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+    # The name and UPN indexes take rows in random order: a larger page cache keeps them
+    # in memory during the load (this connection only, returned to its size after).
+    conn.exec_driver_sql(f"PRAGMA cache_size={DEMO_CACHE_KB}")
+    if switched:
+        # The journal is a few pages long (a new demo's pages are not in it): syncing it at
+        # each cache spill costs little, and a power cut then cannot tear the file.
+        conn.exec_driver_sql("PRAGMA synchronous=FULL")
+    conn.commit()  # SQLAlchemy's own transaction around the PRAGMAs (SQLite opened none)
+    try:
+        yield
+    finally:
+        try:
+            conn.exec_driver_sql(f"PRAGMA cache_size={cache}")
+            if switched:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+                conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            conn.commit()
+        except DBAPIError:
+            # (a full disk, say): this connection is not reused; the next one the program
+            # opens is set up in WAL again by the database's connect event.
+            log.warning("Demo: could not put the connection's settings back", exc_info=True)
+            conn.invalidate()
+
+
+def _without_nulls(table: Table, columns: dict[str, Any]) -> dict[str, Any]:
+    """The columns less those that are NULL in every row and have no default: left out of
+    the INSERT (or COPY) they are stored as NULL just the same, and are not bound row by row
+    (about a fifth of the case table's columns in a demo)."""
+    return {
+        name: values
+        for name, values in columns.items()
+        if not _unset(table, name) or list(values).count(None) < len(values)
+    }
+
+
+def _unset(table: Table, name: str) -> bool:
+    column = table.c[name]
+    return column.nullable is True and column.default is None and column.server_default is None
+
+
 def _people_cases(conn: Connection) -> int:
     """Cases not written by demo: created, imported or edited by a person."""
     return int(
@@ -719,7 +793,14 @@ def make_demo(
         raise KnownError("At most 1,000,000 demo cases")
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
-    with db.engine.begin() as conn:
+    # One transaction; on PostgreSQL, for the tables' owner, the rows go by COPY with the
+    # tables' indexes, foreign keys and triggers set aside and put back before the commit.
+    with (
+        db.engine.connect() as conn,
+        _sqlite_load(conn),
+        conn.begin(),
+        pg_copy.loading(conn, _FILLED),
+    ):
         real = _people_cases(conn)
         if real:
             raise KnownError(
@@ -793,56 +874,48 @@ def make_demo(
         refs = _refs(gen, taken)
         tables = _tables(gen, refs, utc_now())
 
-        if conn.dialect.name == "sqlite":
-            # The name and UPN indexes take rows in random order: a larger page cache keeps
-            # them in memory during the load (this connection only, returned to the default).
-            conn.exec_driver_sql(f"PRAGMA cache_size={DEMO_CACHE_KB}")
         indexes = drop_indexes(conn, _FILLED)
         # The search index filled once after the rows, not by its trigger case by case.
         search_paused = search_index.bulk_insert_begin(conn)
-        try:
-            for target, columns in tables.items():
-                insert_columns(conn, target, columns)
-            if search_paused:
-                search_index.bulk_insert_end(conn, first_case)
-            conn.execute(
-                insert(AuditEntry.__table__),  # type: ignore[arg-type]
-                [
-                    {
-                        "at": utc_now(),
-                        "user": db.user,
-                        "db_user": db.db_user,
-                        "table_name": "case",
-                        "row_id": None,
-                        "case_id": None,
-                        "field": None,
-                        "old": None,
-                        "new": f"{cases} synthetic cases (seed {seed}, as of {as_of.isoformat()})",
-                        "action": "demo",
-                    }
-                ],
-            )
-            # The stored deadlines, in the same transaction (store/summaries.py).
-            # Computed from the rows just written (weekend dates already moved), not read back.
-            with Session(bind=conn) as digest_session:
-                policy = load_policy(digest_session)
-            digest_stamp = stamp_for(policy)
-            for cols in _columns(gen):
-                write_columns(conn, cols, policy, digest_stamp)
-            for sql in indexes:
-                conn.exec_driver_sql(sql)
-            if conn.dialect.name == "postgresql":
-                # Explicit ids bypassed the sequences; move them past the rows just written.
-                for table in ("child", "case"):
-                    conn.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                            f'(SELECT max(id) FROM "{table}"))'
-                        )
+        for target, columns in tables.items():
+            insert_columns(conn, target, _without_nulls(target, columns))
+        if search_paused:
+            search_index.bulk_insert_end(conn, first_case)
+        conn.execute(
+            insert(AuditEntry.__table__),  # type: ignore[arg-type]
+            [
+                {
+                    "at": utc_now(),
+                    "user": db.user,
+                    "db_user": db.db_user,
+                    "table_name": "case",
+                    "row_id": None,
+                    "case_id": None,
+                    "field": None,
+                    "old": None,
+                    "new": f"{cases} synthetic cases (seed {seed}, as of {as_of.isoformat()})",
+                    "action": "demo",
+                }
+            ],
+        )
+        # The stored deadlines, in the same transaction (store/summaries.py).
+        # Computed from the rows just written (weekend dates already moved), not read back.
+        with Session(bind=conn) as digest_session:
+            policy = load_policy(digest_session)
+        digest_stamp = stamp_for(policy)
+        for cols in _columns(gen):
+            write_columns(conn, cols, policy, digest_stamp)
+        for sql in indexes:
+            conn.exec_driver_sql(sql)
+        if conn.dialect.name == "postgresql":
+            # Explicit ids bypassed the sequences; move them past the rows just written.
+            for table in ("child", "case"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'(SELECT max(id) FROM "{table}"))'
                     )
-        finally:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA cache_size=-2000")
+                )
     seconds = time.perf_counter() - started
     log.info("Demo data: %d cases in %.1f s", cases, seconds)
     return DemoSummary(

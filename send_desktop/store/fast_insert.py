@@ -3,8 +3,9 @@
 For rows the program made itself (the demo's cases, the stored deadlines). On SQLite,
 SQLAlchemy's per-value processing costs more than the inserts themselves: the driver gets plain
 tuples, each column converted once per distinct value with the dialect's own bind processor
-(dates and times as the text SQLAlchemy stores), in batches. Elsewhere it is SQLAlchemy's
-executemany. The values are bound parameters either way.
+(dates and times as the text SQLAlchemy stores), in batches. On PostgreSQL the stored
+deadlines' tables (no row-level security) and the tables of a bulk load take the rows by COPY
+(store/pg_copy.py), converted the same way. Elsewhere it is SQLAlchemy's executemany.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
+
+from send_desktop.store import pg_copy
 
 BATCH = 10_000
 
@@ -23,6 +26,11 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
     count = len(columns[names[0]]) if names else 0
     if not count:
         return 0
+    if pg_copy.copy_allowed(conn, table.name):
+        pg_copy.copy_columns(
+            conn, table, names, [_converted(conn, table, n, columns[n]) for n in names]
+        )
+        return count
     if conn.dialect.name != "sqlite":
         values = [columns[name] for name in names]
         for start in range(0, count, BATCH):

@@ -130,3 +130,60 @@ def test_demo_events_fall_on_office_days(sqlite_db: Database) -> None:
         days += [d for (d,) in session.execute(select(AdviceRequest.requested))]
     assert len(days) > 300
     assert all(d.weekday() < 5 for d in days)
+
+
+def test_demo_file_is_back_in_wal_and_another_reader_keeps_it_there(tmp_path: Path) -> None:
+    """The demo writes under a rollback journal when it has the file to itself and puts WAL
+    back; with another connection open (the desktop) it stays in WAL, and that reader sees
+    the cases once they are committed."""
+    import sqlite3
+    from contextlib import closing
+
+    alone = tmp_path / "alone.sqlite3"
+    db = Database.open(str(alone), "Test User")
+    make_demo(db, 120, seed=5, as_of=AS_OF)
+    db.close()
+    shared = tmp_path / "shared.sqlite3"
+    db = Database.open(str(shared), "Test User")
+    with closing(sqlite3.connect(shared)) as reader:
+        assert reader.execute('SELECT count(*) FROM "case"').fetchone() == (0,)
+        make_demo(db, 120, seed=5, as_of=AS_OF)
+        assert reader.execute('SELECT count(*) FROM "case"').fetchone() == (120,)
+    db.close()
+    for path in (alone, shared):
+        with closing(sqlite3.connect(path)) as con:
+            assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert not Path(str(alone) + "-journal").exists()
+    # The same rows either way.
+    rows = []
+    for path in (alone, shared):
+        with closing(sqlite3.connect(path)) as con:
+            rows.append(con.execute('SELECT id, ref, request_received FROM "case"').fetchall())
+    assert rows[0] == rows[1]
+
+
+def test_a_sqlite_demo_never_loads_the_postgresql_driver(tmp_path: Path) -> None:
+    """The COPY path (store/pg_copy.py) sits on the shared writer: on SQLite it must not load
+    psycopg (nor the team module that imports it), which costs every start time."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from datetime import date; from send_desktop.store import Database; "
+        "from send_desktop.store.demo import make_demo; "
+        f"db = Database.open({str(tmp_path / 'd.sqlite3')!r}, 'Test'); "
+        "make_demo(db, 30, seed=1, as_of=date(2025, 6, 1)); db.close(); "
+        "print(sorted(m for m in sys.modules if m.startswith('psycopg') or m.endswith('.team')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    found = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+    )
+    assert found.stdout.strip() == "[]", found.stdout + found.stderr
