@@ -1,10 +1,13 @@
 """The team leader's dashboard: overdue work, caseloads and allocation, timeliness, forecast,
-review pipeline and charts, each number opening the list of exactly the cases it counts."""
+review pipeline and charts, each number opening the list of exactly the cases it counts.
+
+The figures are those `send-desktop report` prints (store/report_sql.py `counted_report`, SQL
+over the stored deadlines); a click reads the cases behind that one figure on demand."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -59,11 +62,13 @@ from send_desktop.gui.workers import Progress, run_in_background
 from send_desktop.store import Database
 from send_desktop.store.queries import caseworkers, open_case_counts, reassign_cases, teams
 from send_desktop.store.reports import (
-    Bucket,
+    Item,
+    ReportCase,
     TeamReport,
     Worker,
+    cases_behind,
     set_overload_threshold,
-    team_report,
+    team_counts,
 )
 from send_desktop.store.settings import load_policy
 
@@ -170,10 +175,13 @@ class CaseListPanel(QWidget):
         self._update_buttons()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
-    def show_cases(self, report: TeamReport, title: str, bucket: Bucket) -> None:
-        self.model.show_bucket(report, bucket)
-        plural = "s" if bucket.count != 1 else ""
-        self.title.setText(f"{title}: {bucket.count} case{plural}")
+    def show_cases(
+        self, report: TeamReport, title: str, rows: Sequence[tuple[ReportCase, Item]]
+    ) -> None:
+        """List the cases behind a number (read on demand: `cases_behind`)."""
+        self.model.show_rows(report.as_of, rows)
+        plural = "s" if len(rows) != 1 else ""
+        self.title.setText(f"{title}: {len(rows)} case{plural}")
         self._update_buttons()
 
     def clear(self, text: str = "Click a number above to list its cases.") -> None:
@@ -212,10 +220,13 @@ class ReassignDialog(QDialog):
         user: str,
         case_ids: Sequence[int],
         report: TeamReport,
+        cases: Mapping[int, ReportCase],
         parent: QWidget | None = None,
     ) -> None:
+        """`cases`: the listed cases (the drill-down's rows), for their present caseworkers."""
         super().__init__(parent)
         self.db, self.user, self.case_ids, self.report = db, user, list(case_ids), report
+        self.cases = cases
         self.moved = 0
         self.setWindowTitle("Reassign cases")
         with db.session() as session:
@@ -224,7 +235,7 @@ class ReassignDialog(QDialog):
             ]
             self.counts = open_case_counts(session)
         layout = QVBoxLayout(self)
-        owners = sorted({report.cases[i].caseworker for i in self.case_ids if i in report.cases})
+        owners = sorted({cases[i].caseworker for i in self.case_ids if i in cases})
         plural = "s" if len(self.case_ids) != 1 else ""
         layout.addWidget(
             QLabel(
@@ -276,7 +287,7 @@ class ReassignDialog(QDialog):
         arriving = sum(
             1
             for i in self.case_ids
-            if i not in self.report.cases or self.report.cases[i].caseworker_id != worker_id
+            if i not in self.cases or self.cases[i].caseworker_id != worker_id
         )
         now = self.counts.get(worker_id, 0)
         after = now + arriving
@@ -628,7 +639,7 @@ class DashboardWindow(QMainWindow):
         """Fill every tab from one report."""
         self.report = report
         self.scope_label.setText(
-            f"{report.scope} · {len(report.cases):,} open cases · as of "
+            f"{report.scope} · {report.open_count:,} open cases · as of "
             f"{format_date(report.as_of)} · worked out in {report.seconds:.1f} s"
         )
         self.overdue_model = overdue_model(report, self)
@@ -688,7 +699,7 @@ class DashboardWindow(QMainWindow):
         values = {
             "overdue": (
                 f"{report.overdue_total.count:,}",
-                f"of {len(report.cases):,} open cases",
+                f"of {report.open_count:,} open cases",
             ),
             "timeliness": (
                 percent_text(t.pct_within_20_weeks_excl),
@@ -759,7 +770,13 @@ class DashboardWindow(QMainWindow):
             return
         row = model.index(index.row(), 0).data()
         column = model.headerData(index.column(), Qt.Orientation.Horizontal)
-        panel.show_cases(self.report, f"{row} - {column}", bucket)
+        try:
+            with self.db.session() as session:
+                rows = cases_behind(session, self.report, bucket)
+        except KnownError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        panel.show_cases(self.report, f"{row} - {column}", rows)
 
     def click_count(self, view: QTableView, row: int, column: int) -> CaseListPanel:
         """Select a count cell as a click would (tests, keyboard users via Enter)."""
@@ -772,7 +789,12 @@ class DashboardWindow(QMainWindow):
     def reassign_dialog(self, case_ids: Sequence[int]) -> ReassignDialog | None:
         if self.report is None or not case_ids:
             return None
-        dialog = ReassignDialog(self.db, self.user, case_ids, self.report, self)
+        listed = {
+            row.case.case_id: row.case
+            for panel in self.summary_views.values()
+            for row in panel.model.all_rows()
+        }
+        dialog = ReassignDialog(self.db, self.user, case_ids, self.report, listed, self)
         dialog.accepted.connect(lambda: self._reassigned(dialog.moved))
         return dialog
 
@@ -808,7 +830,9 @@ def _report(
     end: date,
     team_id: int | None,
 ) -> TeamReport:
-    return team_report(session, as_of, load_policy(session), start, end, team_id)
+    """The figures `report` prints (report_sql.counted_report), each naming its figure so a
+    click lists its cases on demand (`cases_behind`)."""
+    return team_counts(session, as_of, load_policy(session), start, end, team_id, keyed=True)
 
 
 # ---------------------------------------------------------------- screenshots
