@@ -948,7 +948,11 @@ class _Rows(NamedTuple):
 
 
 def _worker(worker_id: Any, t: str = "s") -> str:
-    return f"{t}.caseworker_id IS NULL" if worker_id is None else f"{t}.caseworker_id = {int(worker_id)}"
+    return (
+        f"{t}.caseworker_id IS NULL"
+        if worker_id is None
+        else f"{t}.caseworker_id = {int(worker_id)}"
+    )
 
 
 def _figure_rows(figure: tuple[str, Any]) -> tuple[list[_Rows], dict[str, Any]]:
@@ -1008,9 +1012,7 @@ def _figure_rows(figure: tuple[str, Any]) -> tuple[list[_Rows], dict[str, Any]]:
     raise KnownError(f"No such figure: {family}")
 
 
-def cases_behind(
-    run: Run, report: TeamReport, bucket: Bucket
-) -> list[tuple[ReportCase, Item]]:
+def cases_behind(run: Run, report: TeamReport, bucket: Bucket) -> list[tuple[ReportCase, Item]]:
     """The cases one figure of the report counts, each with the step it was counted for:
     the figure's own statement (`_figure_rows`, the WHERE its count reads) returning its rows
     instead of a count, in the report's scope and on its day. A bucket that holds its cases

@@ -40,7 +40,11 @@ def _figures(counted: TeamReport, bulk: TeamReport) -> Iterator[tuple[str, Bucke
             )
     for row, other_row in zip(counted.forecast, bulk.forecast, strict=True):
         for weeks in row.by_weeks:
-            yield f"forecast {row.worker.name} {weeks}", row.by_weeks[weeks], other_row.by_weeks[weeks]
+            yield (
+                f"forecast {row.worker.name} {weeks}",
+                row.by_weeks[weeks],
+                other_row.by_weeks[weeks],
+            )
     for weeks in counted.forecast_total:
         yield f"forecast all {weeks}", counted.forecast_total[weeks], bulk.forecast_total[weeks]
     assert [s.name for s in counted.pipeline] == [s.name for s in bulk.pipeline]
