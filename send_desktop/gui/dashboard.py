@@ -326,6 +326,9 @@ class DashboardWindow(QMainWindow):
 
     open_case_requested = Signal(int)
     report_loaded = Signal()
+    #: A number's cases are listed (read off the GUI thread: a whole authority's total is
+    #: tens of thousands of rows).
+    cases_listed = Signal()
 
     def __init__(
         self,
@@ -339,6 +342,7 @@ class DashboardWindow(QMainWindow):
         self.db, self.user = db, user
         self.as_of = as_of or date.today()
         self.report: TeamReport | None = None
+        self._drills: dict[CaseListPanel, int] = {}  # each panel's latest click
         self._loading = False
         self._reload_again = False
         # The platform adds " - SEND Desktop" after the title (applicationDisplayName).
@@ -761,29 +765,61 @@ class DashboardWindow(QMainWindow):
         self.timeliness_chart_slot.addWidget(self.charts["timeliness_tab"])
 
     # -- drill-down and allocation -----------------------------------------------------------
-    def _drill(self, view: QTableView, panel: CaseListPanel, index: QModelIndex) -> None:
+    def _drill(
+        self, view: QTableView, panel: CaseListPanel, index: QModelIndex, wait: bool = False
+    ) -> None:
+        """List the cases behind the number clicked, read with its figure's own statement
+        (`cases_behind`) off the GUI thread; `wait` reads them here (screenshots, tests)."""
         model = view.model()
-        if self.report is None or not isinstance(model, SummaryModel):
+        report = self.report
+        if report is None or not isinstance(model, SummaryModel):
             return
         bucket = model.bucket_at(index)
         if bucket is None:
             return
         row = model.index(index.row(), 0).data()
         column = model.headerData(index.column(), Qt.Orientation.Horizontal)
-        try:
-            with self.db.session() as session:
-                rows = cases_behind(session, self.report, bucket)
-        except KnownError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+        title = f"{row} - {column}"
+        serial = self._drills[panel] = self._drills.get(panel, 0) + 1
+        db = self.db
+
+        def job(_progress: Progress | None = None) -> list[tuple[ReportCase, Item]]:
+            with db.session() as session:
+                return cases_behind(session, report, bucket)
+
+        def listed(rows: list[tuple[ReportCase, Item]]) -> None:
+            # A later click, or a reload, made this list stale: the newer one shows.
+            if self._drills.get(panel) == serial and self.report is report:
+                panel.show_cases(report, title, rows)
+                self.cases_listed.emit()
+
+        def failed(exc: BaseException) -> None:
+            if self._drills.get(panel) != serial:
+                return
+            panel.clear("The cases could not be read.")
+            if isinstance(exc, KnownError):
+                QMessageBox.warning(self, APP_NAME, str(exc))
+            else:
+                handle_exception(type(exc), exc, exc.__traceback__, self)
+
+        if wait:
+            try:
+                rows = job()
+            except KnownError as exc:
+                failed(exc)
+                return
+            listed(rows)
             return
-        panel.show_cases(self.report, f"{row} - {column}", rows)
+        panel.clear(f"{title}: reading {bucket.count:,} cases...")
+        run_in_background(job, on_success=listed, on_failure=failed)
 
     def click_count(self, view: QTableView, row: int, column: int) -> CaseListPanel:
-        """Select a count cell as a click would (tests, keyboard users via Enter)."""
+        """Select a count cell as a click would and list its cases before returning
+        (tests, screenshots; a click or Enter lists them off the GUI thread)."""
         panel = self.summary_views[view]
         index = view.model().index(row, column)
         view.setCurrentIndex(index)
-        self._drill(view, panel, index)
+        self._drill(view, panel, index, wait=True)
         return panel
 
     def reassign_dialog(self, case_ids: Sequence[int]) -> ReassignDialog | None:

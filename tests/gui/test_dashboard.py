@@ -296,3 +296,24 @@ def _shown_stages(window: DashboardWindow) -> list[str]:
     return [
         model.headerData(c, Qt.Orientation.Horizontal) for c in range(1, model.columnCount() - 1)
     ]
+
+
+def test_a_click_lists_the_cases_off_the_gui_thread(
+    qtbot: QtBot, sqlite_db: Database, known: KnownTeam
+) -> None:
+    """A real mouse click on a number reads its cases in the background, then lists them."""
+    window = _dashboard(qtbot, sqlite_db)
+    window.show()
+    window.tabs.setCurrentIndex(
+        window.tabs.indexOf(window.overdue_view.parentWidget().parentWidget())
+    )
+    qtbot.waitUntil(window.overdue_view.isVisible)
+    overdue = window.overdue_model
+    index = overdue.index(_row(overdue, "Cara Cole"), _column(overdue, "Plan"))
+    rect = window.overdue_view.visualRect(index)
+    with qtbot.waitSignal(window.cases_listed, timeout=20000):
+        qtbot.mouseClick(
+            window.overdue_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
+    assert _names(known, window.overdue_cases.model.case_ids()) == {"C9", "C13"}
+    assert window.overdue_cases.title.text() == "Cara Cole - Plan: 2 cases"
