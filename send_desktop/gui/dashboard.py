@@ -1,10 +1,13 @@
 """The team leader's dashboard: overdue work, caseloads and allocation, timeliness, forecast,
-review pipeline and charts, each number opening the list of exactly the cases it counts."""
+review pipeline and charts, each number opening the list of exactly the cases it counts.
+
+The figures are those `send-desktop report` prints (store/report_sql.py `counted_report`, SQL
+over the stored deadlines); a click reads the cases behind that one figure on demand."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -59,11 +62,13 @@ from send_desktop.gui.workers import Progress, run_in_background
 from send_desktop.store import Database
 from send_desktop.store.queries import caseworkers, open_case_counts, reassign_cases, teams
 from send_desktop.store.reports import (
-    Bucket,
+    Item,
+    ReportCase,
     TeamReport,
     Worker,
+    cases_behind,
     set_overload_threshold,
-    team_report,
+    team_counts,
 )
 from send_desktop.store.settings import load_policy
 
@@ -170,10 +175,13 @@ class CaseListPanel(QWidget):
         self._update_buttons()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
-    def show_cases(self, report: TeamReport, title: str, bucket: Bucket) -> None:
-        self.model.show_bucket(report, bucket)
-        plural = "s" if bucket.count != 1 else ""
-        self.title.setText(f"{title}: {bucket.count} case{plural}")
+    def show_cases(
+        self, report: TeamReport, title: str, rows: Sequence[tuple[ReportCase, Item]]
+    ) -> None:
+        """List the cases behind a number (read on demand: `cases_behind`)."""
+        self.model.show_rows(report.as_of, rows)
+        plural = "s" if len(rows) != 1 else ""
+        self.title.setText(f"{title}: {len(rows)} case{plural}")
         self._update_buttons()
 
     def clear(self, text: str = "Click a number above to list its cases.") -> None:
@@ -212,10 +220,13 @@ class ReassignDialog(QDialog):
         user: str,
         case_ids: Sequence[int],
         report: TeamReport,
+        cases: Mapping[int, ReportCase],
         parent: QWidget | None = None,
     ) -> None:
+        """`cases`: the listed cases (the drill-down's rows), for their present caseworkers."""
         super().__init__(parent)
         self.db, self.user, self.case_ids, self.report = db, user, list(case_ids), report
+        self.cases = cases
         self.moved = 0
         self.setWindowTitle("Reassign cases")
         with db.session() as session:
@@ -224,7 +235,7 @@ class ReassignDialog(QDialog):
             ]
             self.counts = open_case_counts(session)
         layout = QVBoxLayout(self)
-        owners = sorted({report.cases[i].caseworker for i in self.case_ids if i in report.cases})
+        owners = sorted({cases[i].caseworker for i in self.case_ids if i in cases})
         plural = "s" if len(self.case_ids) != 1 else ""
         layout.addWidget(
             QLabel(
@@ -276,7 +287,7 @@ class ReassignDialog(QDialog):
         arriving = sum(
             1
             for i in self.case_ids
-            if i not in self.report.cases or self.report.cases[i].caseworker_id != worker_id
+            if i not in self.cases or self.cases[i].caseworker_id != worker_id
         )
         now = self.counts.get(worker_id, 0)
         after = now + arriving
@@ -315,6 +326,9 @@ class DashboardWindow(QMainWindow):
 
     open_case_requested = Signal(int)
     report_loaded = Signal()
+    #: A number's cases are listed (read off the GUI thread: a whole authority's total is
+    #: tens of thousands of rows).
+    cases_listed = Signal()
 
     def __init__(
         self,
@@ -328,6 +342,7 @@ class DashboardWindow(QMainWindow):
         self.db, self.user = db, user
         self.as_of = as_of or date.today()
         self.report: TeamReport | None = None
+        self._drills: dict[CaseListPanel, int] = {}  # each panel's latest click
         self._loading = False
         self._reload_again = False
         # The platform adds " - SEND Desktop" after the title (applicationDisplayName).
@@ -628,7 +643,7 @@ class DashboardWindow(QMainWindow):
         """Fill every tab from one report."""
         self.report = report
         self.scope_label.setText(
-            f"{report.scope} · {len(report.cases):,} open cases · as of "
+            f"{report.scope} · {report.open_count:,} open cases · as of "
             f"{format_date(report.as_of)} · worked out in {report.seconds:.1f} s"
         )
         self.overdue_model = overdue_model(report, self)
@@ -688,7 +703,7 @@ class DashboardWindow(QMainWindow):
         values = {
             "overdue": (
                 f"{report.overdue_total.count:,}",
-                f"of {len(report.cases):,} open cases",
+                f"of {report.open_count:,} open cases",
             ),
             "timeliness": (
                 percent_text(t.pct_within_20_weeks_excl),
@@ -750,29 +765,72 @@ class DashboardWindow(QMainWindow):
         self.timeliness_chart_slot.addWidget(self.charts["timeliness_tab"])
 
     # -- drill-down and allocation -----------------------------------------------------------
-    def _drill(self, view: QTableView, panel: CaseListPanel, index: QModelIndex) -> None:
+    def _drill(
+        self, view: QTableView, panel: CaseListPanel, index: QModelIndex, wait: bool = False
+    ) -> None:
+        """List the cases behind the number clicked, read with its figure's own statement
+        (`cases_behind`) off the GUI thread; `wait` reads them here (screenshots, tests)."""
         model = view.model()
-        if self.report is None or not isinstance(model, SummaryModel):
+        report = self.report
+        if report is None or not isinstance(model, SummaryModel):
             return
         bucket = model.bucket_at(index)
         if bucket is None:
             return
         row = model.index(index.row(), 0).data()
         column = model.headerData(index.column(), Qt.Orientation.Horizontal)
-        panel.show_cases(self.report, f"{row} - {column}", bucket)
+        title = f"{row} - {column}"
+        serial = self._drills[panel] = self._drills.get(panel, 0) + 1
+        db = self.db
+
+        def job(_progress: Progress | None = None) -> list[tuple[ReportCase, Item]]:
+            with db.session() as session:
+                return cases_behind(session, report, bucket)
+
+        def listed(rows: list[tuple[ReportCase, Item]]) -> None:
+            # A later click, or a reload, made this list stale: the newer one shows.
+            if self._drills.get(panel) == serial and self.report is report:
+                panel.show_cases(report, title, rows)
+                self.cases_listed.emit()
+
+        def failed(exc: BaseException) -> None:
+            if self._drills.get(panel) != serial:
+                return
+            panel.clear("The cases could not be read.")
+            if isinstance(exc, KnownError):
+                QMessageBox.warning(self, APP_NAME, str(exc))
+            else:
+                handle_exception(type(exc), exc, exc.__traceback__, self)
+
+        if wait:
+            try:
+                rows = job()
+            except KnownError as exc:
+                failed(exc)
+                return
+            listed(rows)
+            return
+        panel.clear(f"{title}: reading {bucket.count:,} cases...")
+        run_in_background(job, on_success=listed, on_failure=failed)
 
     def click_count(self, view: QTableView, row: int, column: int) -> CaseListPanel:
-        """Select a count cell as a click would (tests, keyboard users via Enter)."""
+        """Select a count cell as a click would and list its cases before returning
+        (tests, screenshots; a click or Enter lists them off the GUI thread)."""
         panel = self.summary_views[view]
         index = view.model().index(row, column)
         view.setCurrentIndex(index)
-        self._drill(view, panel, index)
+        self._drill(view, panel, index, wait=True)
         return panel
 
     def reassign_dialog(self, case_ids: Sequence[int]) -> ReassignDialog | None:
         if self.report is None or not case_ids:
             return None
-        dialog = ReassignDialog(self.db, self.user, case_ids, self.report, self)
+        listed = {
+            row.case.case_id: row.case
+            for panel in self.summary_views.values()
+            for row in panel.model.all_rows()
+        }
+        dialog = ReassignDialog(self.db, self.user, case_ids, self.report, listed, self)
         dialog.accepted.connect(lambda: self._reassigned(dialog.moved))
         return dialog
 
@@ -808,7 +866,9 @@ def _report(
     end: date,
     team_id: int | None,
 ) -> TeamReport:
-    return team_report(session, as_of, load_policy(session), start, end, team_id)
+    """The figures `report` prints (report_sql.counted_report), each naming its figure so a
+    click lists its cases on demand (`cases_behind`)."""
+    return team_counts(session, as_of, load_policy(session), start, end, team_id, keyed=True)
 
 
 # ---------------------------------------------------------------- screenshots

@@ -1,7 +1,8 @@
 """Table models for the team leader's dashboard: summary tables whose numbers open case lists.
 
-A summary table's count cells carry the `Bucket` of cases behind them (BUCKET_ROLE), shown
-underlined like a link; clicking one lists exactly those cases in a `DrillModel`.
+A summary table's count cells carry the `Bucket` behind them (BUCKET_ROLE): a count read in
+SQL naming its figure, shown underlined like a link; clicking one reads exactly those cases
+(store/reports.py `cases_behind`, the count's own WHERE) into a `DrillModel`.
 """
 
 from __future__ import annotations
@@ -429,8 +430,9 @@ class DrillModel(RowTableModel[DrillRow]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(DRILL_COLUMNS, parent)
 
-    def show_bucket(self, report: TeamReport, bucket: Bucket) -> None:
-        self.set_rows([DrillRow(report.cases[i.case_id], i, report.as_of) for i in bucket.items])
+    def show_rows(self, as_of: date, rows: Sequence[tuple[ReportCase, Item]]) -> None:
+        """The cases behind a number (store/reports.py `cases_behind`), on the report's day."""
+        self.set_rows([DrillRow(case, item, as_of) for case, item in rows])
 
     def case_ids(self) -> list[int]:
         return [r.case.case_id for r in self.visible_rows()]

@@ -109,6 +109,9 @@ class Bucket:
 
     items: tuple[Item, ...] = ()
     size: int | None = None
+    #: Which figure a count read in SQL is (`counted_report(keyed=True)`, the dashboard):
+    #: (family, key), for `cases_behind` to list its cases with the count's own WHERE.
+    figure: tuple[str, Any] | None = field(default=None, compare=False)
 
     @property
     def count(self) -> int:
@@ -244,8 +247,9 @@ class TeamReport:
 class Counted:
     """Counts read in SQL, keyed like the bulk report's buckets (the cases are not kept)."""
 
-    def __init__(self) -> None:
+    def __init__(self, family: str = "", keyed: bool = False) -> None:
         self.counts: dict[Any, int] = defaultdict(int)
+        self.family, self.keyed = family, keyed
 
     def add(self, key: Any, n: int) -> None:
         if n:
@@ -253,6 +257,8 @@ class Counted:
 
     def bucket(self, key: Any) -> Bucket:
         size = self.counts.get(key, 0)
+        if self.keyed:
+            return Bucket(size=size, figure=(self.family, key))
         found = _SIZED.get(size)
         if found is None:
             found = _SIZED[size] = Bucket(size=size)
@@ -621,12 +627,44 @@ def _done(flag: str, step_id: str) -> str:
     )
 
 
+#: A stored step due in the report's next term (reviews next term, the pipeline's "due").
+_IN_TERM = "st.due >= :term_start AND st.due <= :term_end"
+_NOTICE, _REPORT = _done("notice_done", "R2"), _done("report_done", "R4")
+#: The review pipeline's stages over one step's rows (reports._pipeline): a stage's cases are
+#: its rows meeting _STEP_OPEN (_PIPELINE_ALL for R1 overdue), of which overdue _STEP_LATE.
+_PIPELINE_ROWS = {
+    "due": f"st.step_id = 'R1' AND {_IN_TERM}",
+    "late": "st.step_id = 'R1'",
+    "notice": f"st.step_id = 'R5' AND {_NOTICE}",
+    "report": f"st.step_id = 'R5' AND {_REPORT}",
+    "decision": "st.step_id = 'R5'",
+    "amended": "st.step_id = 'R7'",
+}
+_PIPELINE_ALL = {"late": _STEP_LATE}
+#: A phase transfer's stage: its step's rows due on one day (each stage's own date).
+_PHASE_ROWS = "st.step_id = :step AND st.due = :due"
+#: The forecast (reports._forecast_due): a case's next duty when it is ahead, else its first
+#: open duty due after today ({t}: a case_step of the case).
+_AHEAD, _NOT_AHEAD = "s.next_due > :today", "s.next_due <= :today"
+
+
+def _first_ahead(t: str) -> str:
+    return f"{t}.case_id = s.case_id AND {t}.kind = :duty AND {t}.due > :today"
+
+
+def _stage_in(stages: Iterable[str]) -> str:
+    return "s.stage IN (" + ", ".join(f"'{stage}'" for stage in sorted(stages)) + ")"
+
+
 class _Figures:
     """The counters `counted_report` fills, keyed as the bulk report's buckets."""
 
-    def __init__(self) -> None:
-        self.overdue, self.caseload, self.stages = Counted(), Counted(), Counted()
-        self.forecast, self.pipeline = Counted(), Counted()
+    def __init__(self, keyed: bool = False) -> None:
+        self.overdue = Counted("overdue", keyed)
+        self.caseload = Counted("caseload", keyed)
+        self.stages = Counted("stages", keyed)
+        self.forecast = Counted("forecast", keyed)
+        self.pipeline = Counted("pipeline", keyed)
 
 
 def _count_open(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
@@ -651,7 +689,7 @@ def _count_ahead(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[An
     last = f":h{FORECAST_WEEKS[-1]}"
     return run(
         f"SELECT s.caseworker_id, {_horizon('s.next_due')}, count(*) FROM case_summary s "
-        f"WHERE s.next_due > :today AND s.next_due <= {last} AND {scope} GROUP BY 1, 2",
+        f"WHERE {_AHEAD} AND s.next_due <= {last} AND {scope} GROUP BY 1, 2",
         params,
     )
 
@@ -665,8 +703,8 @@ def _count_late_forecast(run: Run, params: Mapping[str, Any], scope: str) -> Ite
     sql = (
         "SELECT worker, weeks, count(*) FROM (SELECT s.caseworker_id AS worker, "
         f"(SELECT {_horizon('m')} FROM (SELECT min(st.due) AS m FROM case_step st "
-        "WHERE st.case_id = s.case_id AND st.kind = :duty AND st.due > :today) first) AS weeks "
-        f"FROM case_summary s WHERE s.next_due <= :today AND {scope}) late "
+        f"WHERE {_first_ahead('st')}) first) AS weeks "
+        f"FROM case_summary s WHERE {_NOT_AHEAD} AND {scope}) late "
         "GROUP BY worker, weeks"
     )
     return run(sql, params)
@@ -678,31 +716,31 @@ def _count_pipeline(run: Run, params: Mapping[str, Any], scope: str, figures: _F
     the case's closed flag and caseworker (a case holds each step id once: the engine's ids
     are unique per case, so each row is one case)."""
     pipeline = figures.pipeline
-    in_term = "st.due >= :term_start AND st.due <= :term_end"
     for worker_id, n in run(
         f"SELECT st.caseworker_id, count(*) {_STEPS_FROM} WHERE "
-        f"st.step_id = 'R1' AND {in_term} AND {_STEP_OPEN} AND {scope} GROUP BY st.caseworker_id",
+        f"{_PIPELINE_ROWS['due']} AND {_STEP_OPEN} AND {scope} GROUP BY st.caseworker_id",
         params,
     ):
         pipeline.add(("due", "all"), n)
         figures.caseload.add((worker_id, "reviews"), n)
     ((late,),) = run(
-        f"SELECT count(*) {_STEPS_FROM} WHERE st.step_id = 'R1' AND {_STEP_LATE} AND {scope}",
+        f"SELECT count(*) {_STEPS_FROM} WHERE {_PIPELINE_ROWS['late']} AND {_STEP_LATE} "
+        f"AND {scope}",
         params,
     )
     pipeline.add(("late", "all"), late)
     pipeline.add(("late", "overdue"), late)
-    notice, report = _done("notice_done", "R2"), _done("report_done", "R4")
+    notice, report = _NOTICE, _REPORT
     ((r5_open, r5_late, n_open, n_late, r_open, r_late),) = run(
         f"SELECT {_n(_STEP_OPEN)}, {_n(_STEP_LATE)}, {_n(f'{_STEP_OPEN} AND {notice}')}, "
         f"{_n(f'{_STEP_LATE} AND {notice}')}, {_n(f'{_STEP_OPEN} AND {report}')}, "
         f"{_n(f'{_STEP_LATE} AND {report}')} {_STEPS_SUMMARY_FROM} "
-        f"WHERE st.step_id = 'R5' AND {scope}",
+        f"WHERE {_PIPELINE_ROWS['decision']} AND {scope}",
         params,
     )
     ((r7_open, r7_late),) = run(
         f"SELECT {_n(_STEP_OPEN)}, {_n(_STEP_LATE)} {_STEPS_FROM} "
-        f"WHERE st.step_id = 'R7' AND {scope}",
+        f"WHERE {_PIPELINE_ROWS['amended']} AND {scope}",
         params,
     )
     for key, n in (
@@ -782,6 +820,38 @@ def stored_measure(run: Run, period_start: date, period_end: date, team_id: int 
     return measured
 
 
+def _params(as_of: date, team_id: int | None) -> dict[str, Any]:
+    """The parameters every figure's statement reads."""
+    term = next_term(as_of)
+    return {
+        "today": as_of,
+        "team": team_id,
+        "duty": DUTY,
+        "window": WINDOW,
+        "term_start": term.start,
+        "term_end": term.end,
+        **{f"h{n}": as_of + timedelta(weeks=n) for n in FORECAST_WEEKS},
+    }
+
+
+class _Scopes(NamedTuple):
+    """The open cases in scope: as case_summary s's open range, as a range of s's next duties
+    (the forecast), and over case_step st (reviews and the pipeline)."""
+
+    summary: str
+    next_due: str
+    step: str
+
+
+def _scopes(team_id: int | None) -> _Scopes:
+    in_team = "" if team_id is None else _IN_TEAM
+    return _Scopes(
+        _OPEN_SUMMARY + in_team.format(t="s"),
+        (_NOT_CLOSED + in_team).format(t="s"),
+        (_NOT_CLOSED + in_team).format(t="st"),
+    )
+
+
 def counted_report(
     run: Run,
     as_of: date,
@@ -789,9 +859,11 @@ def counted_report(
     period: Period,
     team_id: int | None = None,
     threshold: int | None = None,
+    keyed: bool = False,
 ) -> TeamReport:
     """The team report counted in SQL over the stored deadlines (store/reports.py
-    `team_counts`): each bucket holds a count, not its cases, and `cases` is empty."""
+    `team_counts`): each bucket holds a count, not its cases, and `cases` is empty. Keyed (the
+    dashboard), each bucket names its figure, so `cases_behind` can list its cases."""
     started = time.perf_counter()
     period_start, period_end = period
     if period_end < period_start:
@@ -803,20 +875,9 @@ def counted_report(
     term = next_term(as_of)
     found_workers, active = workers(run, team_id)
     seen: set[int | None] = set(active)
-    params: dict[str, Any] = {
-        "today": as_of,
-        "team": team_id,
-        "duty": DUTY,
-        "window": WINDOW,
-        "term_start": term.start,
-        "term_end": term.end,
-        **{f"h{n}": as_of + timedelta(weeks=n) for n in FORECAST_WEEKS},
-    }
-    in_team = "" if team_id is None else _IN_TEAM
-    summary_scope = _OPEN_SUMMARY + in_team.format(t="s")
-    by_next_due = (_NOT_CLOSED + in_team).format(t="s")
-    by_step = (_NOT_CLOSED + in_team).format(t="st")
-    f = _Figures()
+    params = _params(as_of, team_id)
+    summary_scope, by_next_due, by_step = _scopes(team_id)
+    f = _Figures(keyed)
     # Added to the counters' dicts directly (tens of thousands of rows for a whole authority;
     # a count of 0 is the same as none for these, whose keys are never listed).
     stages, caseload, overdue = f.stages.counts, f.caseload.counts, f.overdue.counts
@@ -866,6 +927,147 @@ def counted_report(
         started=started,
         open_total=sum(f.stages.counts.values()),
     )
+
+
+# ---------------------------------------------------------------- the cases behind a figure
+
+_SUMMARY_FROM = "FROM case_summary s"
+_NEXT = ("s.next_id", "s.next_title", "s.next_due")
+_BREACH = ("s.breach_id", "s.breach_title", "s.breach_due")
+_STEP = ("st.step_id", "st.title", "st.due")
+
+
+class _Rows(NamedTuple):
+    """One statement's part of a figure: its rows (FROM), the step each case is counted for,
+    which of `_Scopes` it reads, and the figure's condition - the count's own WHERE."""
+
+    source: str
+    step: tuple[str, str, str]
+    scope: str
+    where: str
+
+
+def _worker(worker_id: Any, t: str = "s") -> str:
+    return (
+        f"{t}.caseworker_id IS NULL"
+        if worker_id is None
+        else f"{t}.caseworker_id = {int(worker_id)}"
+    )
+
+
+def _figure_rows(figure: tuple[str, Any]) -> tuple[list[_Rows], dict[str, Any]]:
+    """The rows behind one bucket of `counted_report`, with the conditions its count reads."""
+    family, key = figure
+    if family == "stages":
+        return [_Rows(_SUMMARY_FROM, _NEXT, "summary", "s.stage = :stage")], {"stage": key}
+    if family == "overdue":
+        where, extra = _CASE_OVERDUE, {}
+        if key == "total":
+            pass
+        elif isinstance(key, tuple) and key[0] == "stage":
+            where, extra = f"{where} AND s.stage = :stage", {"stage": key[1]}
+        elif isinstance(key, tuple):
+            where = f"{where} AND {_worker(key[0])} AND s.stage = :stage"
+            extra = {"stage": key[1]}
+        else:
+            where = f"{where} AND {_worker(key)}"
+        return [_Rows(_SUMMARY_FROM, _BREACH, "summary", where)], extra
+    if family == "caseload":
+        worker_id, measure = key
+        mine = _worker(worker_id)
+        if measure == "reviews":
+            where = f"{_PIPELINE_ROWS['due']} AND {_STEP_OPEN} AND {_worker(worker_id, 'st')}"
+            return [_Rows(_STEPS_SUMMARY_FROM, _STEP, "step", where)], {}
+        found = {
+            "open": (_NEXT, mine),
+            "assessments": (_NEXT, f"{mine} AND {_stage_in(ASSESSMENT_STAGES)}"),
+            "plans": (_NEXT, f"{mine} AND {_stage_in(PLAN_STAGES)}"),
+            "overdue": (_BREACH, f"{mine} AND {_CASE_OVERDUE}"),
+        }[measure]
+        return [_Rows(_SUMMARY_FROM, found[0], "summary", found[1])], {}
+    if family == "forecast":
+        who, weeks = key
+        mine = "" if who == "total" else f" AND {_worker(who)}"
+        horizon = f":h{int(weeks)}"
+        first = f"SELECT min(f.due) FROM case_step f WHERE {_first_ahead('f')}"
+        return [
+            _Rows(_SUMMARY_FROM, _NEXT, "next_due", f"{_AHEAD} AND s.next_due <= {horizon}{mine}"),
+            _Rows(
+                f"{_SUMMARY_FROM} JOIN case_step st ON {_first_ahead('st')}",
+                _STEP,
+                "next_due",
+                f"{_NOT_AHEAD} AND st.due <= {horizon} AND st.due = ({first}){mine}",
+            ),
+        ], {}
+    if family == "pipeline":
+        which = key[-1]
+        if len(key) == 3:
+            rows, extra = _PHASE_ROWS, {"step": key[0], "due": key[1]}
+            counted = _STEP_OPEN
+        else:
+            rows, extra = _PIPELINE_ROWS[key[0]], {}
+            counted = _PIPELINE_ALL.get(key[0], _STEP_OPEN)
+        where = f"{rows} AND {_STEP_LATE if which == 'overdue' else counted}"
+        return [_Rows(_STEPS_SUMMARY_FROM, _STEP, "step", where)], extra
+    raise KnownError(f"No such figure: {family}")
+
+
+def cases_behind(run: Run, report: TeamReport, bucket: Bucket) -> list[tuple[ReportCase, Item]]:
+    """The cases one figure of the report counts, each with the step it was counted for:
+    the figure's own statement (`_figure_rows`, the WHERE its count reads) returning its rows
+    instead of a count, in the report's scope and on its day. A bucket that holds its cases
+    (`team_report`) lists them from the report."""
+    if bucket.figure is None:
+        return [(report.cases[i.case_id], i) for i in bucket.items]
+    from send_desktop.store.desk_sql import next_status
+
+    parts, extra = _figure_rows(bucket.figure)
+    params = {**_params(report.as_of, report.team_id), **extra}
+    scopes = _scopes(report.team_id)._asdict()
+    breach = "s.breach_due < :today"
+    late_steps = (
+        "(SELECT count(*) FROM case_step o WHERE o.case_id = s.case_id AND o.kind = :duty "
+        "AND o.due < :today AND NOT o.covered)"
+    )
+    found: dict[int, tuple[ReportCase, Item]] = {}
+    for part in parts:
+        step_id, title, due = part.step
+        sql = (
+            "SELECT s.case_id, c.ref, ch.first_name, ch.last_name, s.caseworker_id, w.name, "
+            f"s.stage, CASE WHEN {breach} THEN s.breach_id ELSE s.next_id END, "
+            f"CASE WHEN {breach} THEN s.breach_title ELSE s.next_title END, "
+            f"CASE WHEN {breach} THEN s.breach_due ELSE s.next_due END, {next_status(':today')}, "
+            f"s.has_exception, {late_steps}, {step_id}, {title}, {due} {part.source} "
+            'JOIN "case" c ON c.id = s.case_id JOIN child ch ON ch.id = c.child_id '
+            "LEFT OUTER JOIN caseworker w ON w.id = s.caseworker_id "
+            f"WHERE {part.where} AND {scopes[part.scope]} ORDER BY {due}, s.case_id"
+        )
+        for row in run(sql, params):
+            (case_id, ref, first, last, worker_id, worker, stage, next_id, next_title) = row[:9]
+            next_due = None if row[9] is None else _day(row[9])
+            status = None if row[10] is None else tl.Status(row[10])
+            step_due = None if row[15] is None else _day(row[15])
+            if case_id in found:
+                continue  # two first duties on one day: the case is counted once
+            found[case_id] = (
+                ReportCase(
+                    case_id=case_id,
+                    ref=ref,
+                    child_name=f"{first} {last}",
+                    caseworker_id=worker_id if worker is not None else None,
+                    caseworker=worker if worker is not None else UNALLOCATED,
+                    stage=stage,
+                    next_step=next_id,
+                    next_title=next_title,
+                    next_due=next_due,
+                    days_left=None if next_due is None else (next_due - report.as_of).days,
+                    status=status,
+                    has_exception=bool(row[11]),
+                    overdue_steps=int(row[12]),
+                ),
+                Item(case_id, row[13], row[14], step_due),
+            )
+    return list(found.values())
 
 
 # ---------------------------------------------------------------- a fresh process on SQLite

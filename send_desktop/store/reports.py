@@ -300,15 +300,25 @@ def team_counts(
     team_id: int | None = None,
     *,
     threshold: int | None = None,
+    keyed: bool = False,
 ) -> TeamReport:
     """`team_report`'s figures counted in SQL over the stored deadlines, with store/counts.py's
     definitions (`report` uses it; store/report_sql.py): each bucket holds a count, not its
     cases, and `cases` is empty - the cases behind a figure are read on demand (the
     dashboard's drill-down). Timeliness is counted in SQL too, from each case's stored
-    CaseTimes (the same rule, timeline.timeliness.case_times, as `team_report` applies)."""
+    CaseTimes (the same rule, timeline.timeliness.case_times, as `team_report` applies).
+    Keyed (the dashboard), each bucket names its figure for `cases_behind`."""
     return report_sql.counted_report(
-        _run(session), as_of, policy, (period_start, period_end), team_id, threshold
+        _run(session), as_of, policy, (period_start, period_end), team_id, threshold, keyed
     )
+
+
+def cases_behind(
+    session: Session, report: TeamReport, bucket: Bucket
+) -> list[tuple[ReportCase, Item]]:
+    """The cases behind one figure of a report, each with the step it was counted for, read
+    on demand with the figure's own WHERE (report_sql.cases_behind)."""
+    return report_sql.cases_behind(_run(session), report, bucket)
 
 
 def _team_report(

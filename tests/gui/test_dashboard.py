@@ -3,6 +3,7 @@ number, opening a case, reassignment with the receiving caseload shown, the peri
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from send_desktop.gui.dashboard import DashboardWindow, Period
-from send_desktop.gui.dashboard_models import BUCKET_ROLE, SummaryModel
+from send_desktop.gui.dashboard_models import BUCKET_ROLE, SummaryModel, overdue_lines
 from send_desktop.store import Database
 from send_desktop.store.demo import make_demo
 from send_desktop.store.models import AuditEntry
+from send_desktop.store.reports import FORECAST_WEEKS, team_report
+from send_desktop.store.settings import load_policy
 from tests.store.test_reports import AS_OF, PERIOD, USER, KnownTeam, build_known_team
 
 
@@ -228,3 +231,89 @@ def test_bucket_role_of_an_invalid_index_is_none(
 ) -> None:
     window = _dashboard(qtbot, sqlite_db)
     assert window.overdue_model.bucket_at(QModelIndex()) is None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    target = (
+        str(tmp_path / "cases.sqlite3")
+        if request.param == "sqlite"
+        else request.getfixturevalue("pg_database")
+    )
+    database = Database.open(target, USER)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def test_every_number_lists_the_bulk_reports_cases_on_a_demo(
+    qtbot: QtBot, any_db: Database
+) -> None:
+    """Clicking each count cell of every table lists exactly the cases the bulk report
+    (`team_report`, the numpy engine: the oracle here) put behind that figure, as many as the
+    cell shows - SQLite and PostgreSQL."""
+    make_demo(any_db, cases=150, seed=7, as_of=AS_OF)
+    window = _dashboard(qtbot, any_db)
+    with any_db.session() as s:
+        bulk = team_report(s, AS_OF, load_policy(s), *PERIOD)
+    expected = {
+        window.overdue_view: [
+            [*(line.by_stage[st] for st in _shown_stages(window)), line.total]
+            for line in overdue_lines(bulk)
+        ],
+        window.caseload_view: [
+            [c.open_cases, c.assessments, c.plans, c.reviews_next_term, c.overdue]
+            for c in bulk.caseloads
+        ],
+        window.forecast_view: [[row.by_weeks[n] for n in FORECAST_WEEKS] for row in bulk.forecast]
+        + [[bulk.forecast_total[n] for n in FORECAST_WEEKS]],
+        window.pipeline_view: [[p.cases, p.overdue] for p in bulk.pipeline],
+    }
+    clicked = 0
+    for view, rows in expected.items():
+        model = view.model()
+        assert isinstance(model, SummaryModel)
+        assert model.rowCount() == len(rows)
+        first = (
+            model.columnCount()
+            - len(rows[0])
+            - (1 if view in (window.caseload_view, window.pipeline_view) else 0)
+        )
+        for r, buckets in enumerate(rows):
+            for offset, bucket in enumerate(buckets):
+                column = first + offset
+                shown = int(model.index(r, column).data())
+                panel = window.click_count(view, r, column)
+                assert sorted(panel.model.case_ids()) == sorted(bucket.case_ids)
+                assert panel.model.rowCount() == shown == bucket.count
+                clicked += 1
+    assert clicked > 40
+
+
+def _shown_stages(window: DashboardWindow) -> list[str]:
+    model = window.overdue_model
+    return [
+        model.headerData(c, Qt.Orientation.Horizontal) for c in range(1, model.columnCount() - 1)
+    ]
+
+
+def test_a_click_lists_the_cases_off_the_gui_thread(
+    qtbot: QtBot, sqlite_db: Database, known: KnownTeam
+) -> None:
+    """A real mouse click on a number reads its cases in the background, then lists them."""
+    window = _dashboard(qtbot, sqlite_db)
+    window.show()
+    window.tabs.setCurrentIndex(
+        window.tabs.indexOf(window.overdue_view.parentWidget().parentWidget())
+    )
+    qtbot.waitUntil(window.overdue_view.isVisible)
+    overdue = window.overdue_model
+    index = overdue.index(_row(overdue, "Cara Cole"), _column(overdue, "Plan"))
+    rect = window.overdue_view.visualRect(index)
+    with qtbot.waitSignal(window.cases_listed, timeout=20000):
+        qtbot.mouseClick(
+            window.overdue_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
+    assert _names(known, window.overdue_cases.model.case_ids()) == {"C9", "C13"}
+    assert window.overdue_cases.title.text() == "Cara Cole - Plan: 2 cases"
