@@ -812,12 +812,22 @@ class MainWindow(QMainWindow):
     def set_today(self, today: Sequence[TodayItem], mine: Counts) -> None:
         """My Today list and the banner: steps by the same rule as every count (store/counts)."""
         self.today_model.set_rows(today)
-        overdue = sum(1 for i in today if i.days < 0 and i.status is Status.OVERDUE)
-        excused = sum(1 for i in today if i.days < 0) - overdue
+        # Overdue: statutory duties past due with no exception - the banner's and the status
+        # bar's "steps past the deadline" (store/counts.py). Planning targets past their date
+        # are listed, and said apart: they are not a breach of the law.
+        late = [i for i in today if i.days < 0]
+        overdue = sum(1 for i in late if i.duty and i.status is Status.OVERDUE)
+        targets = sum(1 for i in late if not i.duty)
+        excused = len(late) - overdue - targets
         due_today = sum(1 for i in today if i.days == 0)
-        week = len(today) - overdue - excused - due_today
+        week = len(today) - len(late) - due_today
+        past = (
+            f"{targets} planning {'target' if targets == 1 else 'targets'} past, "
+            if targets
+            else ""
+        )
         self.today_label.setText(
-            f"Your open steps: {overdue} overdue, {excused} late with an exception, "
+            f"Your open steps: {overdue} overdue, {excused} late with an exception, {past}"
             f"{due_today} due today, {week} due in the next 7 days. Double-click a line to open "
             "the case; hover over an action for its rule."
         )

@@ -12,6 +12,7 @@ from send_desktop.gui.status import FAMILY_TIP, is_family_step, step_colour, ste
 from send_desktop.gui.table_model import Column, RowTableModel, date_key, format_date
 from send_desktop.store.caseload_types import CaseloadRow
 from send_desktop.timeline import Facts, Policy, Status, compute_steps
+from send_desktop.timeline.catalogue import DUTY
 
 HORIZON_DAYS = 7
 
@@ -26,6 +27,9 @@ class TodayItem(NamedTuple):
     step_id: str
     title: str
     explanation: str
+    #: A statutory duty (someone must act by law), not a planning target or the family's
+    #: window: the steps the banner and the status bar count as overdue.
+    duty: bool = True
 
 
 def today_items(
@@ -58,6 +62,7 @@ def today_items(
                     step.id,
                     step.title,
                     step.explanation,
+                    step.statutory and step.kind == DUTY,
                 )
             )
     items.sort(key=lambda i: (i.due, i.ref, i.step_id))

@@ -113,6 +113,32 @@ def _section_centre(header: object, section: int) -> object:
     return QPoint(x, header.height() // 2)  # type: ignore[attr-defined]
 
 
+def test_today_the_banner_and_the_status_bar_say_the_same_overdue_figures(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    """The Today tab's "N overdue" is the banner's "N steps past the deadline" (statutory
+    duties, store/counts.py); planning targets past their date are listed but said apart; the
+    banner's cases overdue are the status bar's."""
+    import re
+
+    user = _busiest_caseworker(demo_db)
+    window = _window(qtbot, demo_db, user)
+    items = window.today_model.visible_rows()
+    banner, label = window.banner_label.text(), window.today_label.text()
+    steps = re.search(r"\((\d[\d,]*) steps? past the deadline\)", banner)
+    cases = re.search(r"(\d[\d,]*) of your cases overdue", banner)
+    today = re.search(r"Your open steps: (\d+) overdue", label)
+    assert steps and cases and today, (banner, label)
+    assert today.group(1) == steps.group(1).replace(",", "")
+    assert f"{cases.group(1)} cases overdue" in window.counts_label.text()
+    late_targets = [i for i in items if i.days < 0 and not i.duty]
+    if late_targets:
+        assert f"{len(late_targets)} planning target" in label
+    assert int(today.group(1)) == sum(
+        1 for i in items if i.days < 0 and i.duty and str(i.status) == "overdue"
+    )
+
+
 def test_new_request_recorded_in_the_case_window_changes_status(
     qtbot: QtBot, sqlite_db: Database, tmp_path: Path, qtmodeltester: ModelTester
 ) -> None:
