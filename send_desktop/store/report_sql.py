@@ -1012,13 +1012,17 @@ def _figure_rows(figure: tuple[str, Any]) -> tuple[list[_Rows], dict[str, Any]]:
     raise KnownError(f"No such figure: {family}")
 
 
-def cases_behind(run: Run, report: TeamReport, bucket: Bucket) -> list[tuple[ReportCase, Item]]:
+def cases_behind(
+    run: Run, report: TeamReport, bucket: Bucket, limit: int | None = None
+) -> list[tuple[ReportCase, Item]]:
     """The cases one figure of the report counts, each with the step it was counted for:
     the figure's own statement (`_figure_rows`, the WHERE its count reads) returning its rows
     instead of a count, in the report's scope and on its day. A bucket that holds its cases
-    (`team_report`) lists them from the report."""
+    (`team_report`) lists them from the report. With `limit`, only the `limit` cases whose
+    counted step is due first (a whole authority's figure can hold 100,000 cases)."""
     if bucket.figure is None:
-        return [(report.cases[i.case_id], i) for i in bucket.items]
+        listed = [(report.cases[i.case_id], i) for i in bucket.items]
+        return listed if limit is None else _first_due(listed, limit)
     from send_desktop.store.desk_sql import next_status
 
     parts, extra = _figure_rows(bucket.figure)
@@ -1040,7 +1044,8 @@ def cases_behind(run: Run, report: TeamReport, bucket: Bucket) -> list[tuple[Rep
             f"s.has_exception, {late_steps}, {step_id}, {title}, {due} {part.source} "
             'JOIN "case" c ON c.id = s.case_id JOIN child ch ON ch.id = c.child_id '
             "LEFT OUTER JOIN caseworker w ON w.id = s.caseworker_id "
-            f"WHERE {part.where} AND {scopes[part.scope]} ORDER BY {due}, s.case_id"
+            f"WHERE {part.where} AND {scopes[part.scope]} ORDER BY {due} IS NULL, {due}, s.case_id"
+            + ("" if limit is None else f" LIMIT {int(limit)}")
         )
         for row in run(sql, params):
             (case_id, ref, first, last, worker_id, worker, stage, next_id, next_title) = row[:9]
@@ -1067,7 +1072,14 @@ def cases_behind(run: Run, report: TeamReport, bucket: Bucket) -> list[tuple[Rep
                 ),
                 Item(case_id, row[13], row[14], step_due),
             )
-    return list(found.values())
+    listed = list(found.values())
+    # Each part read its first `limit` by due date, so the union holds the first `limit` of all.
+    return listed if limit is None else _first_due(listed, limit)
+
+
+def _first_due(listed: list[tuple[ReportCase, Item]], limit: int) -> list[tuple[ReportCase, Item]]:
+    """The `limit` cases whose counted step is due first (no due date last), by case id on a tie."""
+    return sorted(listed, key=lambda pair: (pair[1].due or date.max, pair[0].case_id))[:limit]
 
 
 # ---------------------------------------------------------------- a fresh process on SQLite

@@ -314,11 +314,12 @@ def team_counts(
 
 
 def cases_behind(
-    session: Session, report: TeamReport, bucket: Bucket
+    session: Session, report: TeamReport, bucket: Bucket, limit: int | None = None
 ) -> list[tuple[ReportCase, Item]]:
     """The cases behind one figure of a report, each with the step it was counted for, read
-    on demand with the figure's own WHERE (report_sql.cases_behind)."""
-    return report_sql.cases_behind(_run(session), report, bucket)
+    on demand with the figure's own WHERE (report_sql.cases_behind); with `limit`, the ones
+    due first."""
+    return report_sql.cases_behind(_run(session), report, bucket, limit)
 
 
 def _team_report(

@@ -317,3 +317,24 @@ def test_a_click_lists_the_cases_off_the_gui_thread(
         )
     assert _names(known, window.overdue_cases.model.case_ids()) == {"C9", "C13"}
     assert window.overdue_cases.title.text() == "Cara Cole - Plan: 2 cases"
+
+
+def test_a_figure_larger_than_the_list_says_so(
+    qtbot: QtBot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A figure holding more cases than a click lists (DRILL_LIMIT: a whole authority's can
+    hold 100,000) lists the ones due first and says how many the figure holds."""
+    from send_desktop.gui import dashboard
+
+    make_demo(sqlite_db, cases=150, seed=7, as_of=AS_OF)
+    monkeypatch.setattr(dashboard, "DRILL_LIMIT", 3)
+    window = _dashboard(qtbot, sqlite_db)
+    model = window.caseload_view.model()
+    assert isinstance(model, SummaryModel)
+    # The first number column: the caseworker's open cases.
+    column = next(c for c in range(model.columnCount()) if str(model.index(0, c).data()).isdigit())
+    shown = int(model.index(0, column).data())
+    assert shown > 3
+    panel = window.click_count(window.caseload_view, 0, column)
+    assert panel.model.rowCount() == 3
+    assert f": {shown:,} cases - the 3 due first are listed" in panel.title.text()

@@ -67,6 +67,11 @@ def assert_drill_agrees(db: Database, as_of: date, team_id: int | None = None) -
             want = sorted((i.case_id, i.step_id, i.due) for i in theirs.items)
             assert got == want, name
             assert len(rows) == mine.count == theirs.count, name
+            # A capped list (the dashboard's DRILL_LIMIT) is the first of these by due date.
+            cap = max(1, len(rows) // 3)
+            first = cases_behind(s, counted, mine, cap)
+            order = sorted((item.due or date.max, item.case_id) for _case, item in rows)
+            assert [(i.due or date.max, i.case_id) for _c, i in first] == order[:cap], name
             for case, item in rows:
                 reference = bulk.cases[item.case_id]
                 assert case.case_id == reference.case_id, name
