@@ -9,7 +9,8 @@ executemany. The values are bound parameters either way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -52,6 +53,38 @@ def _converted(conn: Connection, table: Table, name: str, values: Sequence[Any])
     memo = {value: process(value) for value in set(values) if value is not None}
     memo[None] = None
     return list(map(memo.__getitem__, values))
+
+
+@contextmanager
+def page_cache(conn: Connection, kib: int) -> Iterator[None]:
+    """SQLite's page cache at least kib KiB inside the block, the connection's own after (a
+    smaller cache frees the pages over it). kib 0, or elsewhere: nothing changes."""
+    if not kib or conn.dialect.name != "sqlite":
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    # A negative cache_size is KiB, a positive one pages.
+    page = int(conn.exec_driver_sql("PRAGMA page_size").scalar_one())
+    if (-before if before < 0 else before * page // 1024) >= kib:
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={before}")
+
+
+def begin(conn: Connection) -> None:
+    """Open the driver's transaction now (SQLite), so DDL that follows (`drop_indexes`) belongs
+    to the caller's transaction: pysqlite opens one only at the first INSERT/UPDATE/DELETE and
+    runs a DROP before it, and commits it, at once. Elsewhere the transaction is already open."""
+    if conn.dialect.name != "sqlite":
+        return
+    if not getattr(conn.connection.dbapi_connection, "in_transaction", True):
+        # SQLAlchemy's transaction is open (the Connection began it): its commit or rollback
+        # ends this one too.
+        conn.exec_driver_sql("BEGIN")
 
 
 def drop_indexes(conn: Connection, tables: Sequence[str]) -> list[str]:
