@@ -9,8 +9,7 @@ executemany. The values are bound parameters either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -53,26 +52,6 @@ def _converted(conn: Connection, table: Table, name: str, values: Sequence[Any])
     memo = {value: process(value) for value in set(values) if value is not None}
     memo[None] = None
     return list(map(memo.__getitem__, values))
-
-
-@contextmanager
-def page_cache(conn: Connection, kib: int) -> Iterator[None]:
-    """SQLite's page cache at least kib KiB inside the block, the connection's own after (a
-    smaller cache frees the pages over it). kib 0, or elsewhere: nothing changes."""
-    if not kib or conn.dialect.name != "sqlite":
-        yield
-        return
-    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
-    # A negative cache_size is KiB, a positive one pages.
-    page = int(conn.exec_driver_sql("PRAGMA page_size").scalar_one())
-    if (-before if before < 0 else before * page // 1024) >= kib:
-        yield
-        return
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={before}")
 
 
 def begin(conn: Connection) -> None:

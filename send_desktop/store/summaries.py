@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from send_desktop import timeline as tl
 from send_desktop.store.facts import CHUNK, case_columns
-from send_desktop.store.fast_insert import begin, drop_indexes, insert_columns, page_cache
+from send_desktop.store.fast_insert import begin, drop_indexes, insert_columns
 from send_desktop.store.models import (
     AdviceRequest,
     AnnualReview,
@@ -101,31 +101,28 @@ def refresh(
         and len(ids) == session.execute(select(func.count()).select_from(Case)).scalar_one()
     )
     indexes: list[str] = []
-    # The whole rewrite's pages (and the index sorts) held in memory rather than spilled to
-    # the WAL and temporary files and read back (`REWRITE_CACHE_KIB`).
-    with page_cache(conn, REWRITE_CACHE_KIB if everything else 0):
-        if everything:
-            # The indexes go first: a DELETE keeps every live index up to date row by row (with
-            # foreign keys on SQLite cannot truncate), which cost more than the rest of the
-            # rewrite at 1,000,000 cases. The driver's transaction is opened for them first.
-            begin(conn)
-            indexes = drop_indexes(conn, [str(m.__tablename__) for m in _DIGEST_TABLES])
+    if everything:
+        # The indexes go first: a DELETE keeps every live index up to date row by row (with
+        # foreign keys on SQLite cannot truncate), which cost more than the rest of the
+        # rewrite at 1,000,000 cases. The driver's transaction is opened for them first.
+        begin(conn)
+        indexes = drop_indexes(conn, [str(m.__tablename__) for m in _DIGEST_TABLES])
+        for model in _DIGEST_TABLES:
+            conn.execute(delete(model))
+    written = 0
+    for ids_of in _blocks(ids, block or DIGEST_BLOCK):
+        if cancelled and cancelled():
+            raise Cancelled
+        if not everything:
             for model in _DIGEST_TABLES:
-                conn.execute(delete(model))
-        written = 0
-        for ids_of in _blocks(ids, block or DIGEST_BLOCK):
-            if cancelled and cancelled():
-                raise Cancelled
-            if not everything:
-                for model in _DIGEST_TABLES:
-                    conn.execute(delete(model).where(model.case_id.in_(ids_of)))
-            cols = case_columns(session, ids_of)
-            if len(cols):
-                written += write_columns(conn, cols, policy, stamp)
-            if progress:
-                progress(written, len(ids))
-        for sql in indexes:
-            conn.exec_driver_sql(sql)
+                conn.execute(delete(model).where(model.case_id.in_(ids_of)))
+        cols = case_columns(session, ids_of)
+        if len(cols):
+            written += write_columns(conn, cols, policy, stamp)
+        if progress:
+            progress(written, len(ids))
+    for sql in indexes:
+        conn.exec_driver_sql(sql)
     return written
 
 
@@ -146,10 +143,6 @@ RANGE_BLOCK = 50_000
 # Cases digested and written at a time by `refresh`: at 100,000 cases blocks of 10,000 took
 # the time of blocks of 50,000 with 176 MB peak instead of 286 MB.
 DIGEST_BLOCK = 10_000
-# SQLite's page cache during a rewrite of every case, in KiB (the connection's own is
-# database.CACHE_KIB, put back after). It fills only as far as the rewrite needs (the three
-# tables and their indexes are ~80 MB at 100,000 cases).
-REWRITE_CACHE_KIB = 256 * 1024
 
 
 def _blocks(ids: Sequence[int], size: int = RANGE_BLOCK) -> Iterator[Select[Any]]:
