@@ -62,6 +62,18 @@ def _converted(conn: Connection, table: Table, name: str, values: Sequence[Any])
     return list(map(memo.__getitem__, values))
 
 
+def begin(conn: Connection) -> None:
+    """Open the driver's transaction now (SQLite), so DDL that follows (`drop_indexes`) belongs
+    to the caller's transaction: pysqlite opens one only at the first INSERT/UPDATE/DELETE and
+    runs a DROP before it, and commits it, at once. Elsewhere the transaction is already open."""
+    if conn.dialect.name != "sqlite":
+        return
+    if not getattr(conn.connection.dbapi_connection, "in_transaction", True):
+        # SQLAlchemy's transaction is open (the Connection began it): its commit or rollback
+        # ends this one too.
+        conn.exec_driver_sql("BEGIN")
+
+
 def drop_indexes(conn: Connection, tables: Sequence[str]) -> list[str]:
     """Drop these tables' own indexes (SQLite) in the open transaction, before a load that
     fills or refills them; returns the statements that rebuild them, to run once the rows are

@@ -167,6 +167,29 @@ def test_a_stopped_recompute_of_everything_keeps_nothing_half_done(
     assert assert_fresh(db) == 90
 
 
+def test_a_recompute_stopped_before_its_first_block_keeps_the_indexes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexes are dropped before anything is written (before the DELETEs): the stop comes
+    before any row changed, and the drop still belongs to the rolled-back transaction."""
+    before = _policy_changed(db, monkeypatch, 60, 5, tl.Policy(week_start="inclusive"))
+    dropped: list[list[str]] = []
+    drop = summaries.drop_indexes
+    monkeypatch.setattr(
+        summaries, "drop_indexes", lambda *a: dropped.append(drop(*a)) or dropped[-1]
+    )
+    assert summaries.recompute(db.session, None, lambda: True) == 0
+    with db.session() as s:
+        assert summaries.stale_count(s) == 60
+    if before:
+        # they were dropped (the driver's transaction open before any row was written), and
+        # the rollback brought them back
+        assert sorted(dropped[0]) == sorted(sql for _, sql in before)
+        assert _index_sql(db) == before
+    assert summaries.recompute(db.session) == 60
+    assert assert_fresh(db) == 60
+
+
 def test_refreshing_every_case_in_the_callers_transaction_stores_a_fresh_digest(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -377,6 +377,8 @@ def test_from_rows_rejects_unknown_cases_and_words() -> None:
         CaseColumns.from_rows([tuple(bad_outcome)])
     with pytest.raises(ValueError, match="columns"):
         CaseColumns.from_rows([(1, None)])
+    with pytest.raises(ValueError, match="advice: rows have 3 columns, expected 4"):
+        CaseColumns.from_rows([case], advice=[(1, "EP", "2025-01-01", None), (1, "EP", None)])
 
 
 # --- the synthetic caseload and the timing helper ----------------------------------------------
