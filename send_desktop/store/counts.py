@@ -16,11 +16,10 @@ everywhere:
 A status that depends on today is decided in the query, from stored dates: nothing is
 recomputed at midnight. `timeline.digest.status_on` is the same rule in Python (tested equal).
 
-The desk's reads (counts, total, rows, first_page, steps_due) are store/desk_sql.py's SQL text,
-run here through the session's connection (SQLite, and PostgreSQL in team mode); the desk runs
-the same text on plain sqlite3. The SQLAlchemy expressions below (is_overdue ... scoped) remain
-for report_sql's GROUP BYs (`scoped`) and the tests' LIKE oracle: the same rules, a second
-spelling until report_sql reads through desk_sql too.
+Each of these is written once, as SQL text, in store/desk_sql.py; this module runs the desk's
+reads (counts, total, rows, first_page, steps_due) through a session's connection (SQLite, and
+PostgreSQL in team mode), the desk runs the same text on plain sqlite3, and `report` and the
+dashboard (store/report_sql.py) build their GROUP BYs from the same definitions.
 
 The plain data a caseload is made of (CaseloadRow, CaseloadQuery, Counts, and its columns as
 the desk and the workbook show them: Shown, DESK_COLUMNS, WORKBOOK_COLUMNS) is defined in
@@ -30,18 +29,11 @@ store/caseload_types.py, without SQLAlchemy, for the start's first paint; it is 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    Select,
-    and_,
-    false,
-    func,
-    or_,
-    select,
     text,
 )
 from sqlalchemy.orm import Session
@@ -53,126 +45,11 @@ from send_desktop.store.caseload_types import CaseloadQuery as CaseloadQuery
 from send_desktop.store.caseload_types import CaseloadRow as CaseloadRow
 from send_desktop.store.caseload_types import Counts as Counts
 from send_desktop.store.caseload_types import Shown as Shown
-from send_desktop.store.models import Case, CaseStepRow, Caseworker, Child
-from send_desktop.store.models import CaseSummaryRow as S
-from send_desktop.timeline.digest import DUTY
 
-WEEK_DAYS = 7
-FOUR_WEEKS_DAYS = 28
-REVIEW_HORIZON_DAYS = 28
-
-QUICK_FILTERS = ("all", "overdue", "this-week", "four-weeks", "exceptions", "reviews")
-
-
-# --- the definitions -------------------------------------------------------------------------
-
-
-def is_overdue(today: date) -> ColumnElement[bool]:
-    return S.breach_due < today
-
-
-def is_late_exception(today: date) -> ColumnElement[bool]:
-    return and_(S.next_due < today, or_(S.breach_due.is_(None), S.breach_due >= today))
-
-
-def is_due_within(today: date, days: int) -> ColumnElement[bool]:
-    """The next deadline falls today or in the next `days` days (an overdue case's is past)."""
-    return and_(
-        S.next_due >= today,
-        S.next_due <= today + timedelta(days=days),
-        or_(S.breach_due.is_(None), S.breach_due >= today),
-    )
-
-
-def is_review_due(today: date) -> ColumnElement[bool]:
-    return S.review_due <= today + timedelta(days=REVIEW_HORIZON_DAYS)
-
-
-def quick_condition(quick: str, today: date) -> ColumnElement[bool] | None:
-    if quick == "overdue":
-        return is_overdue(today)
-    if quick == "this-week":
-        return is_due_within(today, WEEK_DAYS)
-    if quick == "four-weeks":
-        return is_due_within(today, FOUR_WEEKS_DAYS)
-    if quick == "exceptions":
-        return S.has_exception.is_(True)
-    if quick == "reviews":
-        return is_review_due(today)
-    return None
-
-
-# --- which cases -----------------------------------------------------------------------------
-
-
-def _like_pattern(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def search_condition(search: str) -> ColumnElement[bool] | None:
-    """Every word must appear in the reference, a name or the UPN (case-insensitive)."""
-    conditions = []
-    for word in search.lower().split():
-        pattern = _like_pattern(word)
-        conditions.append(
-            or_(
-                func.lower(Case.ref).like(pattern, escape="\\"),
-                func.lower(Child.first_name).like(pattern, escape="\\"),
-                func.lower(Child.last_name).like(pattern, escape="\\"),
-                func.lower(Child.upn).like(pattern, escape="\\"),
-            )
-        )
-    return and_(*conditions) if conditions else None
-
-
-def _where(query: Select[Any], q: CaseloadQuery, *, names: bool) -> Select[Any]:
-    """q's conditions, for scoped()'s callers' GROUP BYs (LIKE alone decides a search: the
-    desk's reads, narrowed by the search index, are store/desk_sql.py's)."""
-    if q.nobody:
-        return query.where(false())
-    if q.caseworker_id is not None:
-        query = query.where(Case.caseworker_id == q.caseworker_id)
-    if q.team_id is not None:
-        team_workers = select(Caseworker.id).where(Caseworker.team_id == q.team_id)
-        query = query.where(Case.caseworker_id.in_(team_workers))
-    if not q.include_closed:
-        query = query.where(Case.closed.is_(False))
-    if q.stage:
-        query = query.where(S.stage == q.stage)
-    condition = quick_condition(q.quick, q.as_of)
-    if condition is not None:
-        query = query.where(condition)
-    if q.search and q.search.strip():
-        found = search_condition(q.search)
-        if found is not None:
-            if not names:
-                query = query.join(Child, Child.id == Case.child_id)
-            query = query.where(found)
-    return query
-
-
-def _from_cases(*columns: Any) -> Select[Any]:
-    return select(*columns).select_from(Case).join(S, S.case_id == Case.id)
-
-
-def scoped(q: CaseloadQuery, *columns: Any, steps: bool = False) -> Select[Any]:
-    """SELECT columns over the cases q selects and their stored summary - or, with steps,
-    over their stored open steps - for a caller's GROUP BY with this module's conditions."""
-    if not steps:
-        return _where(_from_cases(*columns), q, names=False)
-    query = (
-        select(*columns)
-        .select_from(CaseStepRow)
-        .join(Case, Case.id == CaseStepRow.case_id)
-        .join(S, S.case_id == Case.id)
-    )
-    return _where(query, q, names=False)
-
-
-def step_is_open(today: date) -> ColumnElement[bool]:
-    """A stored step still to be done on `today`: a duty until it is done (late or not); the
-    family's window or right until it ends (the engine's Step.is_open)."""
-    return or_(CaseStepRow.kind == DUTY, CaseStepRow.due >= today)
+WEEK_DAYS = desk_sql.WEEK_DAYS
+FOUR_WEEKS_DAYS = desk_sql.FOUR_WEEKS_DAYS
+REVIEW_HORIZON_DAYS = desk_sql.REVIEW_HORIZON_DAYS
+QUICK_FILTERS = desk_sql.QUICK_FILTERS
 
 
 # --- the desk's reads: store/desk_sql.py's SQL text, run through this session ------------

@@ -108,9 +108,20 @@ def is_review_due(b: Binds, today: date) -> str:
 HAS_EXCEPTION = "s.has_exception = TRUE"
 
 
+def step_overdue(duty: str, t: str) -> str:
+    """An open duty past its due date with no exception excusing it (the banner's count);
+    `duty` is the parameter holding DUTY (report_sql's `:duty`)."""
+    return f"(st.kind = {duty} AND st.due < {t} AND st.covered = FALSE)"
+
+
+def step_open(duty: str, t: str) -> str:
+    """A stored step still to be done: a duty until it is done (late or not); the family's
+    window or right until it ends (the engine's Step.is_open)."""
+    return f"(st.kind = {duty} OR st.due >= {t})"
+
+
 def step_is_overdue(b: Binds, t: str) -> str:
-    """An open duty past its due date with no exception excusing it (the banner's count)."""
-    return f"(st.kind = {b(DUTY)} AND st.due < {t} AND st.covered = FALSE)"
+    return step_overdue(b(DUTY), t)
 
 
 def next_status(t: str) -> str:
@@ -631,7 +642,7 @@ def open_steps(reader: Reader, q: CaseloadQuery, horizon_days: int) -> list[Open
     sql = (
         "SELECT st.case_id, c.ref, ch.first_name, ch.last_name, st.step_id, st.title, st.due, "
         f"st.soon, st.kind, st.covered FROM {source} "
-        f"WHERE st.due <= {end} AND (st.kind = {b(DUTY)} OR st.due >= {t}) AND {w.sql}"
+        f"WHERE st.due <= {end} AND {step_open(b(DUTY), t)} AND {w.sql}"
     )
     found = []
     for case_id, ref, first, last, step_id, title, due, soon, kind, covered in reader.all(

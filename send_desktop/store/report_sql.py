@@ -27,6 +27,7 @@ from typing import Any, NamedTuple, Protocol
 
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
+from send_desktop.store import desk_sql
 from send_desktop.timeline import catalogue
 from send_desktop.timeline.digest import DUTY, WINDOW
 from send_desktop.timeline.timeliness import Tally
@@ -597,8 +598,8 @@ def workers(run: Run, team_id: int | None) -> tuple[dict[int, Worker], set[int]]
     return found, active
 
 
-# store/counts.py's definitions as SQL text (s: a case's case_summary, st: a case_step).
-#: counts._where for a team or everyone, the open cases (CaseloadQuery's default), over the
+# The counts' definitions (store/desk_sql.py) over s: a case's case_summary, st: a case_step.
+#: desk_sql.where for a team or everyone, the open cases (CaseloadQuery's default), over the
 #: copy of the case's closed flag and caseworker its stored rows keep (migration 0013, written
 #: with the digest): no look-up of `case` per case or step. As an equality the open cases are
 #: one range of ix_case_summary_open_worker; as NOT (no index term) a range of next duties or
@@ -606,15 +607,15 @@ def workers(run: Run, team_id: int | None) -> tuple[dict[int, Worker], set[int]]
 _OPEN_SUMMARY = "s.closed = false"
 _NOT_CLOSED = "NOT {t}.closed"
 _IN_TEAM = " AND {t}.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
-#: counts.is_overdue: a case's first unexcused duty is past due.
-_CASE_OVERDUE = "s.breach_due < :today"
-#: counts.step_is_open / step_is_overdue over a stored step.
-_STEP_OPEN = "(st.kind = :duty OR st.due >= :today)"
-_STEP_LATE = "(st.kind = :duty AND st.due < :today AND NOT st.covered)"
+#: A case overdue: its first unexcused duty is past due (desk_sql, the desk's definition).
+_CASE_OVERDUE = desk_sql.is_overdue(":today")
+#: A stored step still open; an open duty overdue (desk_sql's definitions).
+_STEP_OPEN = desk_sql.step_open(":duty", ":today")
+_STEP_LATE = desk_sql.step_overdue(":duty", ":today")
 #: A review step recorded done, or ended: a family's window past, a duty past but excused.
 _ENDED = "e.due < :today AND (e.kind = :window OR (e.kind = :duty AND e.covered))"
 # A case's stored steps are written with its stored summary (summaries.py), so a step row
-# implies the summary row that counts.scoped's join asks for: only R5's figures read it.
+# implies its summary row: only R5's figures read it.
 _STEPS_FROM = "FROM case_step st"
 _STEPS_SUMMARY_FROM = f"{_STEPS_FROM} JOIN case_summary s ON s.case_id = st.case_id"
 
@@ -669,7 +670,7 @@ class _Figures:
 
 def _count_open(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
     """Open cases per caseworker and stage, and how many of them are overdue
-    (counts.is_overdue): one range of ix_case_summary_open_worker, read from the index alone
+    (desk_sql.is_overdue): one range of ix_case_summary_open_worker, read from the index alone
     in group order (scope is over case_summary s)."""
     sql = (
         f"SELECT s.caseworker_id, s.stage, count(*), {_n(_CASE_OVERDUE)} FROM case_summary s "
