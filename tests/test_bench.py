@@ -51,3 +51,16 @@ def test_postgres_probe_measures_page_and_counts_at_both_sizes(pg_server) -> Non
     assert big_open > 0 and small_open > 0
     # The scratch databases are dropped again.
     assert "send_bench_" not in pg_server.psql("SELECT string_agg(datname, ',') FROM pg_database")
+
+
+def test_the_bench_times_byte_compiled_modules() -> None:
+    """Before timing, the program's modules are byte-compiled (as an installed program's are),
+    even when this process may not write bytecode itself (PYTHONDONTWRITEBYTECODE)."""
+    import importlib.util
+
+    from send_desktop.commands import bench, report
+
+    cached = Path(importlib.util.cache_from_source(report.__file__))
+    cached.unlink(missing_ok=True)
+    bench._byte_compiled()
+    assert cached.is_file()
