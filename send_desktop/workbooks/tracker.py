@@ -15,8 +15,10 @@ from typing import Any, Final, Literal, Protocol
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from send_desktop.errors import KnownError
 from send_desktop.workbooks.dates import DateError, is_empty, parse_date
@@ -147,12 +149,50 @@ class _NotingFormulas(WorkSheetParser):  # type: ignore[misc]
         self.formulas: dict[tuple[int, int], str] = {}
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") == "inlineStr":
+            plain = self._plain_inline(element)
+            if plain is not None:
+                return plain
         cell: dict[str, Any] = super().parse_cell(element)
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             formula = self.parse_formula(element)
             if isinstance(formula, str) and formula.startswith("="):
                 self.formulas[(cell["row"], cell["column"] - 1)] = formula
         return cell
+
+    def _plain_inline(self, element: Any) -> dict[str, Any] | None:
+        """openpyxl's cell for the commonest inline string, <is><t>text</t></is> (every text
+        cell openpyxl writes, the program's own workbook included), without building a rich
+        text object for it (Text.from_tree: a fifth of reading such a sheet); None for any
+        other shape, which openpyxl's own parse_cell reads."""
+        held = element.find(INLINE_STRING)
+        if held is None or len(held) != 1 or self.rich_text or not self.data_only:
+            return None
+        text = held[0]
+        if text.tag != _TEXT_TAG or len(text) or held.attrib:
+            return None
+        # As WorkSheetParser.parse_cell: the position, the style, then the value.
+        coordinate = element.get("r")
+        style_id = element.get("s", 0)
+        if style_id:
+            style_id = int(style_id)
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        value = text.text if text.text is not None else ""
+        return {
+            "row": row,
+            "column": column,
+            "value": value,
+            "data_type": "s",
+            "style_id": style_id,
+        }
+
+
+_TEXT_TAG: Final = f"{{{SHEET_MAIN_NS}}}t"
 
 
 def _read_sheet(worksheet: Any, last: int | None) -> SheetRows:
