@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
+from send_desktop.store import search_index
 from send_desktop.store.audit import inserted_fields
 from send_desktop.store.cases import (
     ChildDetails,
@@ -441,6 +442,16 @@ class CaseWriter:
                     child.id = new_id
                 if not advance(len(chunk)):
                     return False
+            # The new cases go into the search index in one INSERT ... SELECT after their
+            # rows, not by its insert trigger case by case (several times the cost of the
+            # rows themselves); the trigger is dropped and put back inside this transaction,
+            # so a cancel or failure leaves it as it was. Before any update: the child
+            # update trigger then finds the new cases in the index, as it did before.
+            search_paused = (
+                bool(self._new_cases)
+                and _in_transaction(conn)
+                and search_index.bulk_insert_begin(conn)
+            )
             for chunk in _chunks(self._new_cases):
                 rows = [
                     (
@@ -458,6 +469,10 @@ class CaseWriter:
                     case.id = new_id
                 if not advance(len(chunk)):
                     return False
+            if search_paused:
+                first = self._new_cases[0].id
+                assert first is not None
+                search_index.bulk_insert_end(conn, first)
             note_fields = ("text", "written", "author")
             for notes in _chunks(self._new_notes):
                 rows = [
@@ -581,6 +596,12 @@ _DETAILS: Final = tuple(f.name for f in fields(ChildDetails))
 
 # Stands for a new child's id in a new case's audit row until the child is written.
 _NEW_CHILD_ID: Final = "\x00new child id"
+
+
+def _in_transaction(conn: Connection) -> bool:
+    """Whether the driver has begun the transaction (SQLite's driver begins one only at the
+    first write: DDL before it would be committed at once, whatever happens after)."""
+    return bool(getattr(conn.connection.dbapi_connection, "in_transaction", False))
 
 
 def _resolved(value: str | None, row: _Row) -> str | None:
