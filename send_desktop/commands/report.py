@@ -6,9 +6,88 @@ import argparse
 import json
 from collections.abc import Sequence
 from datetime import date
+from json.encoder import encode_basestring_ascii as _json_text
 from typing import Any
 
 from send_desktop.errors import KnownError
+
+
+def indented_json(value: Any, indent: int = 2) -> str:
+    """`json.dumps(value, indent=indent)`, the same text (tested), faster: with an indent the
+    json module encodes in Python generators, a third of a second for a whole authority's
+    report (5,000 caseworkers' rows). Here each string goes to its C escaper, each key's
+    indented prefix is made once, and a string or whole number is written with its key."""
+    out: list[str] = []
+    add = out.append
+    prefixes: dict[tuple[str, Any], str] = {}
+
+    def prefix(inner: str, key: Any) -> str:
+        found = prefixes.get((inner, key))
+        if found is None:
+            found = prefixes[(inner, key)] = f",{inner}{_json_key(key)}: "
+        return found
+
+    def walk(item: Any, margin: str) -> None:
+        kind = type(item)
+        if kind is dict:
+            if not item:
+                add("{}")
+                return
+            inner = margin + " " * indent
+            first = True
+            for key, part in item.items():
+                lead = prefix(inner, key)
+                if first:
+                    lead, first = "{" + lead[1:], False
+                kind = type(part)
+                if kind is str:
+                    add(lead + _json_text(part))
+                elif kind is int:
+                    add(lead + int.__repr__(part))
+                else:
+                    add(lead)
+                    walk(part, inner)
+            add(margin + "}")
+        elif kind is list or kind is tuple:
+            if not item:
+                add("[]")
+                return
+            inner = margin + " " * indent
+            comma = "[" + inner
+            for part in item:
+                add(comma)
+                comma = "," + inner
+                walk(part, inner)
+            add(margin + "]")
+        elif isinstance(item, str):
+            add(_json_text(item))
+        elif isinstance(item, dict | list | tuple):  # a subclass: the same as its base
+            walk(dict(item) if isinstance(item, dict) else list(item), margin)
+        else:
+            add(_json_scalar(item))
+
+    walk(value, "\n")
+    return "".join(out)
+
+
+def _json_scalar(value: Any) -> str:
+    """A number, true, false or null as the json module writes it."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return json.dumps(value)  # NaN and the infinities as the json module spells them
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _json_key(key: Any) -> str:
+    """A key as the json module writes it (a number, true, false or null in quotes)."""
+    return _json_text(key) if isinstance(key, str) else f'"{_json_scalar(key)}"'
 
 
 def _date(text: str) -> date:
@@ -269,7 +348,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         from send_desktop.store.report_sql import report_to_json
 
-        print(json.dumps(report_to_json(report), indent=2))
+        print(indented_json(report_to_json(report)))
     else:
         print(render(report))
     return 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,39 +142,94 @@ def painted_start(
     read-only, network share), attach it and start the background load; a refusal is shown
     and `refused(exit code)` ends the program. False (nothing shown) when the plain read
     cannot be used: the caller opens the database first."""
+    from send_desktop.store.backup_names import backed_up_today
     from send_desktop.store.location import existing_sqlite_file
+    from send_desktop.store.location import network_share_fstype as on_share
 
     path = existing_sqlite_file(location)
     if path is None or not window.show_plain_first_page(path):
         return False
     started: list[bool] = []
+    #: The background open (warm), while it runs.
+    warming: list[object] = []
+    #: The day's first start: its backup was started on the file, before the database opened.
+    backed_up: list[bool] = []
+
+    def finish(db: Database) -> None:
+        started.append(True)
+        opened(db)
+        window.attach(db)
+        show_database_warnings(window, db)
+        if backup and not backed_up:
+            _start_daily_backup(db)
+        log.info("database opened")
+
+    def refuse(exc: KnownError) -> None:
+        # Refused after all (read-only, a folder gone...): said, and the program ends.
+        started.append(True)
+        show_known_error(exc, window)
+        window.close()
+        refused(exc.exit_code)
 
     def open_database() -> None:
+        while warming and not started:  # opening in the background: its result attaches
+            QApplication.processEvents()
+            time.sleep(0.005)
         if started:
             return
-        started.append(True)
         from send_desktop.store import Database
 
         try:
             db = Database.open(location, window.user)
         except KnownError as exc:
-            # Refused after all (read-only, a folder gone...): said, and the program ends.
-            show_known_error(exc, window)
-            window.close()
-            refused(exc.exit_code)
+            refuse(exc)
             return
-        opened(db)
-        window.attach(db)
-        show_database_warnings(window, db)
-        if backup:
-            _start_daily_backup(db)
+        finish(db)
+
+    def warm() -> None:
+        if started or warming:
+            return
+
+        def job(_progress: object) -> Database:
+            from send_desktop.store import Database
+
+            return Database.open(location, window.user)
+
+        def done(db: Database) -> None:
+            warming.clear()
+            if started:
+                db.close()
+            else:
+                finish(db)
+
+        def failed(exc: BaseException) -> None:
+            warming.clear()
+            if isinstance(exc, KnownError):
+                refuse(exc)  # else open_database (the action) opens it and says why
+
+        warming.append(run_in_background(job, on_success=done, on_failure=failed))
+
+    def read_file() -> None:
+        """After the paint: the desk reads the file plainly (no SQLAlchemy) and the database
+        opens when an action first needs it - or now, when the file cannot be written
+        (Database.open says why, and the program ends) or lies on a network share (it warns).
+        The day's first start backs the file up in the background, plainly too."""
+        if started or window.db is not None:
+            return
+        window.attach_file(path, open_database, warm)
+        # What Database.open says at once (a refusal, a warning over the window): it opens now.
+        if not _writable(path) or on_share(path):
+            open_database()
+        elif backup and not backed_up_today(path):
+            backed_up.append(True)
+            _start_file_backup(path)
         log.info("GUI started (first page painted before the database opened)")
 
-    after = _AfterPaint(window.table.viewport(), lambda: QTimer.singleShot(0, open_database))
+    after = _AfterPaint(window.table.viewport(), lambda: QTimer.singleShot(0, read_file))
     window.setProperty("_after_paint", after)  # kept alive with the window
-    # Should no paint come (a window started minimised), the database opens anyway; late
+    # Should no paint come (a window started minimised), the file is read anyway; late
     # enough that a slow first paint on a busy machine is not kept waiting behind it.
-    QTimer.singleShot(3000, open_database)
+    QTimer.singleShot(3000, read_file)
     window.show()
     return True
 
@@ -199,6 +256,11 @@ def show_database_warnings(parent: QWidget, db: Database) -> None:
         QMessageBox.warning(parent, "Where your database is", warning)
 
 
+def _writable(path: Path) -> bool:
+    """The folder and the file can be written (Database.open refuses a read-only one)."""
+    return os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+
+
 def _start_daily_backup(db: Database) -> None:
     """The first start of the day backs the database up, off the GUI thread once the window
     is up (copying a large file before the first paint kept caseworkers waiting). SQLite's
@@ -208,6 +270,18 @@ def _start_daily_backup(db: Database) -> None:
 
     run_in_background(
         lambda _progress: daily_backup(db),
+        on_failure=lambda exc: handle_exception(type(exc), exc, exc.__traceback__),
+    )
+
+
+def _start_file_backup(path: Path) -> None:
+    """The first start of the day's backup of the SQLite file at `path`, before the database
+    is opened: the same copy, pruning and setting as `_start_daily_backup`, on plain sqlite3
+    (store/daily_backup.py), so that start does not load SQLAlchemy either."""
+    from send_desktop.store.daily_backup import daily_backup_file
+
+    run_in_background(
+        lambda _progress: daily_backup_file(path),
         on_failure=lambda exc: handle_exception(type(exc), exc, exc.__traceback__),
     )
 

@@ -1,15 +1,19 @@
 """The caseload table: columns over store CaseloadRow tuples, read a page at a time with SQL.
 
 Scope, quick filter, stage and search are a `store.counts.CaseloadQuery`; the model counts and
-fetches through store/counts.py, the one definition of each count, so the status bar, the
-banner and the dashboard cannot disagree.
+fetches through store/desk_sql.py, the one definition of each count (store/counts.py runs the
+same SQL), so the status bar, the banner and the dashboard cannot disagree. On a SQLite file
+the reads are plain sqlite3 (desk_sql.PlainReader: SQLAlchemy need not be loaded); in team mode
+(PostgreSQL) they go through a session.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -36,13 +40,14 @@ from send_desktop.gui.tables import PaintedCell
 
 # Plain modules only: the start paints this model before SQLAlchemy loads (gui/app.py), and
 # store/counts.py is imported where a page is read through a session.
+from send_desktop.store import desk_sql
 from send_desktop.store.caseload_types import DESK_COLUMNS, CaseloadQuery, CaseloadRow, Shown
 from send_desktop.timeline.counting import national_curriculum_year
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from send_desktop.store import Database
+
+T = TypeVar("T")
 
 
 class Scope(StrEnum):
@@ -241,6 +246,11 @@ class CaseloadModel(QAbstractTableModel):
         self.columns = tuple(caseload_columns(as_of))
         self.as_of = as_of
         self.db = db
+        #: The SQLite file's plain reader (use_file, or the database's own file): the desk's
+        #: reads without SQLAlchemy.
+        self.plain: desk_sql.PlainReader | None = None
+        if db is not None and db.path is not None:
+            self.use_file(db.path)
         self.query: CaseloadQuery | None = None
         self._total = 0
         #: False while more cases match than the rows counted so far (a search over everyone
@@ -251,6 +261,28 @@ class CaseloadModel(QAbstractTableModel):
         self._paint_cache: dict[int, tuple[PaintedCell, ...]] = {}
         self._sort_column = COL_DUE
         self._descending = False
+
+    # -- the reads -----------------------------------------------------------------------
+    def use_file(self, path: Path) -> None:
+        """Read the SQLite file at `path` with plain sqlite3 from now on (before the database
+        is open, or beside it)."""
+        if self.plain is None or self.plain.path != Path(path).resolve():
+            if self.plain is not None:
+                self.plain.close()
+            self.plain = desk_sql.PlainReader(path)
+
+    def readable(self) -> bool:
+        return self.plain is not None or self.db is not None
+
+    def read(self, work: Callable[[desk_sql.Reader], T]) -> T:
+        """`work` on the plain reader, or else on a session of the database (team mode)."""
+        if self.plain is not None:
+            return work(self.plain)
+        assert self.db is not None
+        from send_desktop.store import counts
+
+        with self.db.session() as session:
+            return work(counts.reader(session))
 
     # -- the query -----------------------------------------------------------------------
     def set_query(
@@ -269,18 +301,16 @@ class CaseloadModel(QAbstractTableModel):
         elif first_page is not None and total is not None:
             # Also before the database is open: the start's plain first page (gui/app.py).
             self._total, self._pages[0] = total, first_page
-        elif self.db is None:
+        elif not self.readable():
             self._total = 0
         else:
-            from send_desktop.store import counts
-
             # One query for the rows in view and the row count (a window over the same rows).
-            with self.db.session() as session:
-                page, found = counts.first_page(
-                    session, query, self.sort_key(), self._descending, self.PAGE
-                )
+            sort, descending = self.sort_key(), self._descending
+            page, found = self.read(
+                lambda r: desk_sql.first_page(r, query, sort, descending, self.PAGE)
+            )
             self._pages[0] = page
-            self._counted(found, counts.COUNT_CAP)
+            self._counted(found, desk_sql.COUNT_CAP)
         self.endResetModel()
 
     def _counted(self, found: int, cap: int) -> None:
@@ -294,13 +324,11 @@ class CaseloadModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         """The list scrolled to the last row counted: count ten times further (Qt's lazy
         population - the rows themselves are still read a page at a time)."""
-        if parent.isValid() or self.count_exact or self.query is None or self.db is None:
+        query = self.query
+        if parent.isValid() or self.count_exact or query is None or not self.readable():
             return
-        from send_desktop.store import counts
-
         cap = self._total * 10 + 1
-        with self.db.session() as session:
-            found = counts.total(session, self.query, cap=cap)
+        found = self.read(lambda r: desk_sql.total(r, query, cap=cap))
         before = self._total
         exact, shown = found < cap, found if found < cap else cap - 1
         if shown > before:
@@ -320,19 +348,15 @@ class CaseloadModel(QAbstractTableModel):
     def _page(self, number: int) -> list[CaseloadRow]:
         page = self._pages.get(number)
         if page is None:
-            assert self.db is not None and self.query is not None
-            from send_desktop.store import counts
-
-            with self.db.session() as session:
-                page = counts.rows(
-                    session,
-                    self.query,
-                    self.sort_key(),
-                    self._descending,
-                    offset=number * self.PAGE,
-                    limit=self.PAGE,
-                    many=self._total >= counts.COUNT_CAP - 1,
-                )
+            query = self.query
+            assert query is not None and self.readable()
+            sort, descending = self.sort_key(), self._descending
+            many = self._total >= desk_sql.COUNT_CAP - 1
+            page = self.read(
+                lambda r: desk_sql.rows(
+                    r, query, sort, descending, number * self.PAGE, self.PAGE, many=many
+                )[0]
+            )
             if len(self._pages) > 50:  # a long scroll keeps the pages near the view
                 self._pages.clear()
                 self._cells.clear()
@@ -345,13 +369,9 @@ class CaseloadModel(QAbstractTableModel):
             COLUMN_SORTS[self._sort_column] if 0 <= self._sort_column < len(COLUMN_SORTS) else "due"
         )
 
-    def first_page(self, session: Session, query: CaseloadQuery) -> list[CaseloadRow]:
+    def first_page(self, reader: desk_sql.Reader, query: CaseloadQuery) -> list[CaseloadRow]:
         """The first page for `query` in the current sort (read off the GUI thread)."""
-        from send_desktop.store import counts
-
-        return counts.rows(
-            session, query, self.sort_key(), self._descending, offset=0, limit=self.PAGE
-        )
+        return desk_sql.rows(reader, query, self.sort_key(), self._descending, 0, self.PAGE)[0]
 
     # -- Qt interface --------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -365,7 +385,7 @@ class CaseloadModel(QAbstractTableModel):
             return None
         if not 0 <= index.row() < self._total:
             return None
-        if self.db is None and index.row() // self.PAGE not in self._pages:
+        if not self.readable() and index.row() // self.PAGE not in self._pages:
             return None  # the start's first page is shown; the rest reads once the db is open
         if index.column() >= len(self.columns):
             return None

@@ -6,13 +6,12 @@ import contextlib
 import itertools
 import logging
 import time
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -51,11 +50,12 @@ from send_desktop.gui.caseload import (
 from send_desktop.gui.crash import handle_exception
 from send_desktop.gui.status import app_icon
 from send_desktop.gui.tables import FastCellDelegate, configure_table
-from send_desktop.gui.today import TodayItem, TodayModel, chase_button, today_items
+from send_desktop.gui.today import HORIZON_DAYS, TodayItem, TodayModel, chase_button, today_items
 from send_desktop.gui.workers import Progress, progress_dialog, run_in_background
 
 # Plain modules only: the window is built and painted with the first page before SQLAlchemy,
 # the models and the database load (gui/app.py); the store's SQL modules load where used.
+from send_desktop.store import desk_sql
 from send_desktop.store.caseload_types import CaseloadQuery, CaseloadRow, Counts
 from send_desktop.timeline import STAGES, Policy, Status
 
@@ -64,8 +64,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long the load after an action opened the database waits (ms): see attach.
+ATTACHED_LOAD_MS = 1500
+#: The Today tab's words until the database opens (showing the tab opens it).
+TODAY_WAITS = "Your open steps for today and this week are being read..."
+
 # v2: the column sizing changed (Next step stretches); an older saved header would undo it.
 HEADER_KEY = "main/caseload_header_v2"
+
+
+class _OnKey(QObject):
+    """Calls `then` at each key pressed in `widget`."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            self._then()
+        return False
 
 
 class LoadResult:
@@ -82,10 +101,12 @@ class LoadResult:
         mine: Counts,
         today: list[TodayItem],
         seconds: float,
+        plain: bool = False,
     ) -> None:
         self.policy, self.scope, self.query = policy, scope, query
         self.first_page, self.total, self.counts, self.mine = first_page, total, counts, mine
-        self.today, self.seconds = today, seconds
+        #: plain: read before the database opened (the Today list has no explanations yet).
+        self.today, self.seconds, self.plain = today, seconds, plain
 
 
 class MainWindow(QMainWindow):
@@ -123,6 +144,13 @@ class MainWindow(QMainWindow):
         #: fresh counts are another object, so they are not taken for these).
         self._counted: tuple[CaseloadQuery, Counts] | None = None
         self._loading = False
+        #: The SQLite file read plainly before the database is open (attach_file), and what
+        #: opens the database when an action first needs it.
+        self._file: Path | None = None
+        self._opener: Callable[[], object] | None = None
+        self._warm: Callable[[], object] | None = None
+        #: The Today list was read from the stored steps (no explanations yet).
+        self._today_plain = False
         # The platform adds " - SEND Desktop" itself (applicationDisplayName, on Windows and X11).
         self.setWindowTitle(f"Caseload - {user}")
         self.setWindowIcon(app_icon())
@@ -149,17 +177,56 @@ class MainWindow(QMainWindow):
         background load reads the caseload and hands over to the normal model."""
         self.db = db
         self.model.db = db
+        if db.path is not None:
+            self.model.use_file(db.path)
         self._enable_database_actions(True)
         if not self._shown:
             self._show_first_page()
+        if self._file is not None and self._shown and self.tabs.currentIndex() != 1:
+            # Opened for an action while the desk already shows the file's caseload: the load
+            # (for the Today list) waits a moment, so that action (a case opening) has the
+            # program to itself.
+            QTimer.singleShot(ATTACHED_LOAD_MS, self.reload)
+        else:
+            self.reload()
+
+    def attach_file(
+        self, path: Path, opener: Callable[[], object], warm: Callable[[], object] | None = None
+    ) -> None:
+        """The SQLite file at `path` (painted plainly at the start) is read plainly from now
+        on: the desk's reads (store/desk_sql.py) and the load need no SQLAlchemy. `opener`
+        opens the database (and attaches it) when an action first needs it; `warm` starts
+        opening it in the background when one is near (a row pressed, a menu opened), so the
+        first case opened does not wait for it."""
+        self._file, self._opener, self._warm = path, opener, warm
+        self.model.use_file(path)
+        self._enable_database_actions(True)
         self.reload()
+
+    def _warm_up(self, *_args: object) -> None:
+        if self.db is None and self._warm is not None:
+            warm, self._warm = self._warm, None
+            warm()
+
+    def open_database(self) -> Database | None:
+        """The database, opened now (once) if only the file has been read so far."""
+        if self.db is None and self._opener is not None:
+            self.statusBar().showMessage("Opening the database...")
+            opener, self._opener = self._opener, None
+            opener()
+            self.statusBar().clearMessage()
+        return self.db
 
     @property
     def database(self) -> Database:
-        """The open database, for what its (until then disabled) actions open."""
-        if self.db is None:
+        """The open database, for what its actions open (opened now if need be)."""
+        db = self.open_database()
+        if db is None:
             raise KnownError("The database is still being opened: try again in a moment.")
-        return self.db
+        return db
+
+    def _readable(self) -> bool:
+        return self.db is not None or self._file is not None
 
     def _enable_database_actions(self, enabled: bool) -> None:
         for action in (
@@ -297,6 +364,7 @@ class MainWindow(QMainWindow):
                 else:
                     menu.addAction(action)
             self.menus[title.replace("&", "")] = menu
+            menu.aboutToShow.connect(self._warm_up)
 
     def menu_actions(self) -> list[QAction]:
         """Every action of the menus, in menu order (the keyboard shortcuts list reads these)."""
@@ -331,6 +399,11 @@ class MainWindow(QMainWindow):
         # Alt+C and Alt+T open the Case and Team menus, so the tabs take other letters.
         self.tabs.addTab(self._build_caseload_tab(), "Case&load")
         self.tabs.addTab(self._build_today_tab(), "Toda&y and this week")
+        self.tabs.currentChanged.connect(self._today_shown)
+        # A row pressed, or a key in the list (moving to a row): a case is about to be opened
+        # - the database starts opening.
+        self.table.pressed.connect(self._warm_up)
+        self._keys = _OnKey(self.table, self._warm_up)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._set_tab_order()
@@ -504,7 +577,7 @@ class MainWindow(QMainWindow):
             icon_columns=(1,),
         )
         layout.addWidget(self.today_table, 1)
-        self.chase_button = chase_button(page, lambda: self.db, self.user, lambda: self.as_of)
+        self.chase_button = chase_button(page, self.open_database, self.user, lambda: self.as_of)
         layout.addWidget(self.chase_button, 0, Qt.AlignmentFlag.AlignRight)
         return page
 
@@ -570,15 +643,11 @@ class MainWindow(QMainWindow):
         )
         if page is None:
             return False
-        rows = [
-            CaseloadRow(**(r | {"status": Status(r["status"]) if r["status"] else None}))
-            for r in page.rows
-        ]
         self._scope = (page.caseworker_id, page.team_id)
-        self._scope_counts = Counts(**page.counts)
-        self.model.set_query(self._current_query(), rows, page.total)
+        self._scope_counts = page.counts
+        self.model.set_query(self._current_query(), page.rows, page.total)
         self._show_counts()
-        self._remind(Counts(**page.mine), None)
+        self._remind(page.mine, None)
         self._caseload_shown(page.total)
         return True
 
@@ -602,9 +671,57 @@ class MainWindow(QMainWindow):
         self.recompute_bar.hide()
 
     def reload(self) -> None:
-        """Read the caseload (and my Today list) off the GUI thread; emits caseload_loaded."""
-        if self._loading or self.db is None:
+        """Read the caseload (and my Today list) off the GUI thread; emits caseload_loaded.
+        Before the database is open (attach_file), plainly (_plain_job)."""
+        if self._loading or not self._readable():
             return
+        self._loading = True
+        self.statusBar().showMessage("Loading the caseload...")
+        controls = (
+            self.current_scope(),
+            self.current_quick(),
+            self.stage_combo.currentData(),
+            self.search_box.text(),
+        )
+        job = self._plain_job(controls) if self.db is None else self._job(self.db, controls)
+        run_in_background(job, on_success=self._loaded, on_failure=self._load_failed)
+
+    def _plain_job(self, controls: tuple[Scope, QuickFilter, str | None, str]) -> Any:
+        """The load on plain sqlite3 (store/desk_sql.py), the database not open: the saved
+        policy, my scope, the page, the counts and Today from the stored steps. None when
+        the stored deadlines are not fresh: then the database opens and recomputes them. The
+        Today list is read once the database is open (see _loaded)."""
+        from send_desktop.store import desk_sql, first_page
+
+        plain, path, as_of, user, model = (
+            self.model.plain,
+            self._file,
+            self.as_of,
+            self.user,
+            self.model,
+        )
+        assert plain is not None and path is not None
+
+        def job(_progress: Progress) -> LoadResult | None:
+            started = time.perf_counter()
+            policy = plain.run(first_page.saved_policy)
+            if policy is None or not first_page.all_fresh(path):
+                return None  # an invalid policy or stale deadlines: the database's load says
+            ids = desk_sql.user_scope(plain, user)
+            query = _query(ids, *controls, as_of)
+            page = model.first_page(plain, query)
+            total = desk_sql.total(plain, query)
+            shown_counts = desk_sql.counts(plain, query)
+            my_query = _query(ids, Scope.MINE, QuickFilter.ALL, None, "", as_of)
+            mine = desk_sql.counts(plain, my_query)
+            seconds = time.perf_counter() - started
+            return LoadResult(
+                policy, ids, query, page, total, shown_counts, mine, [], seconds, plain=True
+            )
+
+        return job
+
+    def _job(self, db: Database, controls: tuple[Scope, QuickFilter, str | None, str]) -> Any:
         # Loaded here, on the GUI thread, after the first paint (not at import).
         from send_desktop.store import counts, summaries
         from send_desktop.store.facts import case_facts
@@ -612,16 +729,7 @@ class MainWindow(QMainWindow):
         from send_desktop.store.queries import user_scope
         from send_desktop.store.settings import load_policy
 
-        self._loading = True
-        self.statusBar().showMessage("Loading the caseload...")
-        db, as_of, user = self.db, self.as_of, self.user
-        scope, quick, stage, search = (
-            self.current_scope(),
-            self.current_quick(),
-            self.stage_combo.currentData(),
-            self.search_box.text(),
-        )
-        model = self.model
+        as_of, user, model = self.as_of, self.user, self.model
         emit_progress = self.recompute_progress.emit
 
         def job(progress: Progress) -> LoadResult:
@@ -643,14 +751,15 @@ class MainWindow(QMainWindow):
             with db.session() as session:
                 policy = load_policy(session)
                 ids = user_scope(session, user)
-                query = _query(ids, scope, quick, stage, search, as_of)
-                first_page = model.first_page(session, query)
-                total = counts.total(session, query)
-                shown_counts = counts.counts(session, query)
+                query = _query(ids, *controls, as_of)
+                reader = model.plain or counts.reader(session)
+                first_page = model.first_page(reader, query)
+                total = desk_sql.total(reader, query)
+                shown_counts = desk_sql.counts(reader, query)
                 my_query = _query(ids, Scope.MINE, QuickFilter.ALL, None, "", as_of)
-                mine = counts.counts(session, my_query)
-                due = {case_id for case_id, _step, _due in counts.steps_due(session, my_query, 7)}
-                rows = [r for r in counts.rows(session, my_query) if r.case_id in due]
+                mine = desk_sql.counts(reader, my_query)
+                due = {s.case_id for s in desk_sql.open_steps(reader, my_query, HORIZON_DAYS)}
+                rows = [r for r in desk_sql.rows(reader, my_query)[0] if r.case_id in due]
                 facts = case_facts(session, due)
             today = today_items(rows, facts, as_of, policy)
             seconds = time.perf_counter() - started
@@ -658,7 +767,7 @@ class MainWindow(QMainWindow):
                 policy, ids, query, first_page, total, shown_counts, mine, today, seconds
             )
 
-        run_in_background(job, on_success=self._loaded, on_failure=self._load_failed)
+        return job
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False
@@ -666,19 +775,39 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("The caseload could not be read.")
         handle_exception(type(exc), exc, exc.__traceback__, self)
 
-    def _loaded(self, result: LoadResult) -> None:
+    def _loaded(self, result: LoadResult | None) -> None:
         self._loading = False
         self._hide_recompute()
+        if result is None:  # the plain load found stale deadlines: the database recomputes
+            self.open_database()
+            return
         self.policy = result.policy
         self._scope = result.scope
         self._scope_counts = result.counts
         self.model.set_query(result.query, result.first_page, result.total)
         self._show_counts()
-        self.set_today(result.today, result.mine)
+        if result.plain:
+            # Today waits for the database: the engine words each step from the case's facts,
+            # and planning targets are not stored. The banner says what the first paint said.
+            self.today_label.setText(TODAY_WAITS)
+            self._remind(result.mine, None)
+        else:
+            self.set_today(result.today, result.mine)
         log.info("caseload loaded: %d cases in %.2f s", result.total, result.seconds)
         self.statusBar().showMessage(f"Caseload read in {result.seconds:.1f} s", 4000)
         self._caseload_shown(result.total)
+        self._today_plain = result.plain
+        if result.plain and self.db is not None:
+            self.reload()  # the database opened meanwhile: its load reads the Today list
+        elif result.plain and self.tabs.currentIndex() == 1:
+            self._today_shown(1)
         self.caseload_loaded.emit(result.total)
+
+    def _today_shown(self, index: int) -> None:
+        """The Today tab shown before the database is open: it opens (its load reads the list,
+        and the banner adds what is due today)."""
+        if index == 1 and self._today_plain and not self._loading:
+            self.open_database()
 
     def set_today(self, today: Sequence[TodayItem], mine: Counts) -> None:
         """My Today list and the banner: steps by the same rule as every count (store/counts)."""
@@ -755,16 +884,13 @@ class MainWindow(QMainWindow):
         """Scope, quick filter or stage changed: new counts and a new query (both SQL). The
         counts ignore the quick filter (they label it): a click on a quick filter alone keeps
         the counts it has (read for the same scope, stage and search) and reads the page."""
-        if self._scope is None or self.db is None:
+        if self._scope is None or not self.model.readable():
             return  # before the database is open: attach's load reads what the controls say
-        from send_desktop.store import counts
-
         query = self._current_query()
         key = query.without_quick()
         counted = self._counted
         if counted is None or counted[0] != key or counted[1] is not self._scope_counts:
-            with self.db.session() as session:
-                self._scope_counts = counts.counts(session, query)
+            self._scope_counts = self.model.read(lambda r: desk_sql.counts(r, query))
             self._counted = (key, self._scope_counts)
         self.apply_search(self.search_box.text())
 
@@ -781,7 +907,7 @@ class MainWindow(QMainWindow):
 
     def apply_search(self, text: str) -> None:
         """One keystroke: the model runs the new query for the page in view and its count."""
-        if self._scope is None or self.db is None:
+        if self._scope is None or not self.model.readable():
             return
         started = time.perf_counter()
         self.model.set_query(self._current_query(text))
@@ -825,12 +951,12 @@ class MainWindow(QMainWindow):
         return self.model.row_at(index.row()).case_id
 
     def _open_index(self, index: QModelIndex) -> None:
-        if self.db is None:
+        if not self.model.readable():
             return  # the database is still opening (the first paint)
         self.open_case(self.model.row_at(index.row()).case_id)
 
     def _open_today_index(self, index: QModelIndex) -> None:
-        if self.db is None:
+        if not self._readable():
             return
         self.open_case(self.today_model.row_at(index.row()).case_id)
 
@@ -935,11 +1061,12 @@ class MainWindow(QMainWindow):
         from send_desktop.workbooks.pseudonyms import pseudonym_secret
 
         query = self.model.query
-        if query is None or self.db is None:
+        db = self.open_database()
+        if query is None or db is None:
             return
-        with self.db.session() as session:
+        with db.session() as session:
             rows = counts.rows(session, query, self.model.sort_key(), self.model._descending)
-        db, as_of, policy = self.db, self.as_of, self.policy
+        as_of, policy = self.as_of, self.policy
         workers = sorted({r.caseworker for r in rows if r.caseworker})
         unallocated = any(r.caseworker is None for r in rows)
         scope_text = self.current_scope().value
@@ -1110,14 +1237,5 @@ def _query(
     as_of: date,
 ) -> CaseloadQuery:
     """The store query for what the caseload's controls say (my ids: caseworker, team)."""
-    worker_id, team_id = ids
-    base = CaseloadQuery(as_of, quick=QUICK_KEYS[quick], stage=stage, search=search or None)
-    if scope is Scope.MINE:
-        if worker_id is None:
-            return replace(base, nobody=True)
-        return replace(base, caseworker_id=worker_id)
-    if scope is Scope.TEAM:
-        if team_id is None:  # not in a team: the team is just the caseworker
-            return replace(base, caseworker_id=worker_id, nobody=worker_id is None)
-        return replace(base, team_id=team_id)
-    return base
+    scopes = {Scope.MINE: "mine", Scope.TEAM: "team", Scope.EVERYONE: "everyone"}
+    return desk_sql.scope_query(ids, scopes[scope], as_of, QUICK_KEYS[quick], stage, search)

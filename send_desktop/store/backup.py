@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import re
 import shutil
 import sqlite3
 from collections.abc import Mapping
@@ -13,32 +11,39 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from send_desktop import paths
-from send_desktop.errors import KnownError, UnreachableError, known_failure, scrub
+from send_desktop.errors import KnownError, UnreachableError, scrub
+from send_desktop.store.backup_names import BACKUP_NAME as BACKUP_NAME
+from send_desktop.store.backup_names import BACKUP_PREFIX as BACKUP_PREFIX
+from send_desktop.store.backup_names import backups_dir as backups_dir
+from send_desktop.store.backup_names import list_backups as list_backups
+from send_desktop.store.daily_backup import DEFAULT_KEEP as DEFAULT_KEEP
+from send_desktop.store.daily_backup import KEEP_SETTING as KEEP_SETTING
+from send_desktop.store.daily_backup import (
+    backup_name,
+    copy_database,
+    daily_backup_file,
+    keep_from,
+    private_empty_file,
+)
+from send_desktop.store.daily_backup import plain_error as _plain
+from send_desktop.store.daily_backup import prune_backups as prune_backups
 from send_desktop.store.database import (
     Database,
     alembic_config,
-    default_database_path,
     make_private,
     resolve_url,
 )
-from send_desktop.tempfiles import partial_name, sweep_partial
+from send_desktop.tempfiles import partial_name
 
 log = logging.getLogger(__name__)
 
-BACKUP_PREFIX = "send-desktop-"
 # Backups asked for by a person (send-desktop backup): never pruned.
 MANUAL_PREFIX = "send-desktop-manual-"
-# Only the daily backups match: manual backups and the copies taken just before a restore use
-# other names and are never pruned.
-BACKUP_NAME = re.compile(r"^send-desktop-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
-KEEP_SETTING = "backup.keep"
-DEFAULT_KEEP = 14
 # What the check counts, in the caseworker's words.
 COUNTED_TABLES: tuple[tuple[str, str], ...] = (
     ("cases", "case"),
@@ -54,34 +59,6 @@ PG_RESTORE_MESSAGE = (
     "This database is on a PostgreSQL server (team mode): IT restores the server "
     "(pg_restore), not SEND Desktop."
 )
-
-
-def backups_dir(db_path: Path | None = None) -> Path:
-    """The owner-only folder for the backups of one SQLite database (the default one if None).
-
-    One folder per database, named by its file and a hash of its full path: two databases
-    used by one person never share a folder, so one's daily backups never prune the other's.
-    """
-    path = (db_path or default_database_path()).expanduser().resolve()
-    key = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:10]
-    root = paths.data_dir() / "backups"
-    folder = root / f"{path.stem}-{key}"
-    for made in (root, folder):
-        made.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix":
-            os.chmod(made, 0o700)
-    sweep_partial(folder)
-    return folder
-
-
-def _plain(exc: BaseException, database: str, otherwise: str) -> KnownError:
-    """errors.known_failure's words for a busy, full, read-only or failing disk or database
-    (naming the database for SQLite's own errors, the file for the operating system's), else
-    `otherwise` with the reason."""
-    known = known_failure(exc) if isinstance(exc, OSError) else known_failure(exc, database)
-    if known is not None:
-        return known
-    return KnownError(f"{otherwise}: {getattr(exc, 'strerror', None) or exc}")
 
 
 def _known_revisions() -> tuple[set[str], str | None]:
@@ -100,28 +77,6 @@ def _sqlite_file(db: Database) -> Path:
     return db.path
 
 
-def _private_empty_file(path: Path) -> None:
-    # Created owner-only before SQLite writes a byte, so personal data is never world-readable.
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    make_private(path)
-
-
-def _backup_name(folder: Path, when: datetime, stem: str = BACKUP_PREFIX) -> Path:
-    base = f"{stem}{when:%Y%m%d-%H%M%S}"
-    candidate = folder / f"{base}.db"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{base}-{number}.db"
-        number += 1
-    return candidate
-
-
-def _quick_check(con: sqlite3.Connection) -> list[str]:
-    rows = [str(row[0]) for row in con.execute("PRAGMA quick_check").fetchall()]
-    return [] if rows == ["ok"] else rows
-
-
 def backup_now(
     db: Database,
     dest: Path | str | None = None,
@@ -136,7 +91,7 @@ def backup_now(
     """
     source = _sqlite_file(db)
     if dest is None:
-        target = _backup_name(
+        target = backup_name(
             backups_dir(source), now or datetime.now(), MANUAL_PREFIX if manual else BACKUP_PREFIX
         )
     else:
@@ -147,56 +102,7 @@ def backup_now(
             raise KnownError(f"The folder {target.parent} does not exist")
         if target == source.resolve():
             raise KnownError("The backup cannot replace the database itself")
-    # Named with this process's id: a backup killed half-way is swept at the next start.
-    partial = partial_name(target)
-    try:
-        _private_empty_file(partial)
-        with db.engine.connect() as conn:
-            live = cast(sqlite3.Connection, conn.connection.driver_connection)
-            with closing(sqlite3.connect(partial)) as copy:
-                live.backup(copy)
-                # One self-contained file: no -wal companion to lose when it is copied away.
-                copy.execute("PRAGMA journal_mode=DELETE")
-                problems = _quick_check(copy)
-        if problems:
-            raise KnownError(
-                "The database failed its check while being backed up: "
-                f"{problems[0]}. Run `send-desktop check` and restore an earlier backup."
-            )
-        make_private(partial)
-        os.replace(partial, target)
-    except OSError as exc:
-        raise _plain(exc, db.location, f"Could not write the backup {target}") from exc
-    except sqlite3.Error as exc:
-        raise _plain(exc, db.location, "Could not back up the database") from exc
-    finally:
-        partial.unlink(missing_ok=True)
-    log.info("Backed up the database (%d bytes)", target.stat().st_size)
-    return target
-
-
-def list_backups(folder: Path | None = None) -> list[Path]:
-    """Backups named send-desktop-YYYYMMDD-HHMMSS.db, oldest first."""
-    folder = folder or backups_dir()
-    found: list[tuple[tuple[str, str, int], Path]] = []
-    for entry in folder.iterdir():
-        match = BACKUP_NAME.match(entry.name)
-        if match and entry.is_file():
-            found.append(((match[1], match[2], int(match[3] or 1)), entry))
-    return [path for _key, path in sorted(found)]
-
-
-def prune_backups(keep: int, folder: Path | None = None) -> list[Path]:
-    """Delete all but the newest `keep` backups; returns what was deleted."""
-    if keep < 1:
-        raise KnownError("Keep at least one backup")
-    backups = list_backups(folder)
-    removed = backups[: max(0, len(backups) - keep)]
-    for old in removed:
-        old.unlink(missing_ok=True)
-    if removed:
-        log.info("Pruned %d old backups, kept %d", len(removed), keep)
-    return removed
+    return copy_database(source, target, db.location)
 
 
 def backup_keep(db: Database) -> int:
@@ -205,19 +111,7 @@ def backup_keep(db: Database) -> int:
 
     with db.session() as s:
         raw = get_setting(s, KEEP_SETTING)
-    if raw is None:
-        return DEFAULT_KEEP
-    try:
-        keep = int(raw)
-    except ValueError:
-        keep = 0
-    if keep < 1:
-        # A bad setting must not stop the program starting; the default is the safe choice.
-        log.warning(
-            "Setting %s is not a whole number of at least 1; keeping %d", KEEP_SETTING, DEFAULT_KEEP
-        )
-        return DEFAULT_KEEP
-    return keep
+    return keep_from(raw)
 
 
 def daily_backup(
@@ -226,22 +120,12 @@ def daily_backup(
     """Back up on the first start of each day and keep the newest `keep` backups.
 
     Returns the new backup, or None when today's backup already exists or the database is on a
-    PostgreSQL server (backed up by IT) or in memory.
+    PostgreSQL server (backed up by IT) or in memory. (The start, before the database is
+    opened, makes the same backup through store/daily_backup.py.)
     """
     if not db.is_sqlite or db.path is None:
         return None
-    now = now or datetime.now()
-    keep = keep if keep is not None else backup_keep(db)
-    folder = backups_dir(db.path)
-    today = f"{now:%Y%m%d}"
-    made: Path | None = None
-    try:
-        if not any(p.name.startswith(f"{BACKUP_PREFIX}{today}-") for p in list_backups(folder)):
-            made = backup_now(db, now=now)
-        prune_backups(keep, folder)
-    except OSError as exc:
-        raise KnownError(f"The daily backup failed in {folder}: {exc.strerror or exc}") from exc
-    return made
+    return daily_backup_file(db.path, keep if keep is not None else backup_keep(db), now=now)
 
 
 # ---------------------------------------------------------------- restore
@@ -293,10 +177,10 @@ def _read_backup(backup_file: Path) -> str:
 
 def _keep_replaced(db_path: Path) -> Path:
     """Keep the database being replaced, in case the wrong backup was chosen."""
-    target = _backup_name(
+    target = backup_name(
         backups_dir(db_path), datetime.now(), stem=f"{BACKUP_PREFIX}before-restore-"
     )
-    _private_empty_file(target)
+    private_empty_file(target)
     try:
         with (
             closing(sqlite3.connect(db_path, timeout=5)) as live,
@@ -316,7 +200,7 @@ def _keep_replaced(db_path: Path) -> Path:
 
 def _replace_file(db_path: Path, backup_file: Path) -> None:
     partial = partial_name(db_path)
-    _private_empty_file(partial)
+    private_empty_file(partial)
     try:
         with (
             closing(sqlite3.connect(_read_only_uri(backup_file), uri=True)) as src,

@@ -1,9 +1,9 @@
 """The caseload row's values read from the database, declared once as plain names.
 
-store/counts.py builds its SQLAlchemy select from these (row_sql) and store/first_page.py the
-same select as plain SQL text (it must not import SQLAlchemy); tests/store/test_first_page.py
-proves the two read the same rows. A new caseload column that shows a stored value is one line
-here (plus its CaseloadRow field and, to show it, its Shown line in counts.DESK_COLUMNS).
+store/desk_sql.py builds the caseload's select from these as SQL text, which plain sqlite3
+and store/counts.py (through SQLAlchemy) both run; tests/store/test_desk_sql.py proves the two
+read the same rows. A new caseload column that shows a stored value is one line
+here (plus its CaseloadRow field and, to show it, its Shown line in caseload_types.DESK_COLUMNS).
 
 Nothing here imports SQLAlchemy.
 """
@@ -25,7 +25,7 @@ class Read(NamedTuple):
     breach: str = ""
     #: A date (plain sqlite3 gives it as text).
     day: bool = False
-    #: Not a column's value: the next deadline's status on today (counts.next_status).
+    #: Not a column's value: the next deadline's status on today (desk_sql.next_status).
     status: bool = False
 
 

@@ -24,8 +24,11 @@ from send_desktop.store import revision_files
 from send_desktop.store.errors import DatabaseTooNewError
 from send_desktop.store.location import DATABASE_ENV as DATABASE_ENV
 from send_desktop.store.location import DEFAULT_FILE_NAME as DEFAULT_FILE_NAME
+from send_desktop.store.location import NETWORK_FSTYPES as NETWORK_FSTYPES
 from send_desktop.store.location import chosen_location
 from send_desktop.store.location import default_database_path as default_database_path
+from send_desktop.store.location import make_private as make_private
+from send_desktop.store.location import network_share_fstype as network_share_fstype
 from send_desktop.store.models import utc_now
 from send_desktop.store.revision_files import Revisions
 
@@ -45,7 +48,6 @@ BAD_LOCATION = (
 )
 # The audit trail's user column (String(200)).
 MAX_USER_NAME = 200
-NETWORK_FSTYPES = ("nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs")
 
 
 def resolve_url(url_or_path: str | None) -> URL:
@@ -66,43 +68,6 @@ def resolve_url(url_or_path: str | None) -> URL:
             "SQLite file, e.g. ~/send-desktop.sqlite3"
         )
     return URL.create("sqlite", database=str(path.resolve()))
-
-
-def network_share_fstype(path: Path, mounts: str | None = None) -> str | None:
-    """The file system type when path lies on a network share (UNC or a network mount)."""
-    raw = str(path)
-    if raw.startswith(("\\\\", "//")):
-        return "unc"
-    if mounts is None:
-        try:
-            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-    target = path.resolve()
-    best: tuple[int, str] | None = None
-    for line in mounts.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        # /proc/mounts escapes spaces and tabs in mount points as octal (\040, \011).
-        mount_point = fields[1].replace("\\040", " ").replace("\\011", "\t")
-        mount = Path(mount_point)
-        if target == mount or mount in target.parents:
-            depth = len(mount.parts)
-            if best is None or depth >= best[0]:
-                best = (depth, fields[2])
-    if best is None:
-        return None
-    fstype = best[1]
-    if fstype in NETWORK_FSTYPES or fstype.startswith("smb"):
-        return fstype
-    return None
-
-
-def make_private(path: Path) -> None:
-    """Owner-only permissions: the file holds children's personal data."""
-    if os.name == "posix" and path.exists():
-        os.chmod(path, 0o600)
 
 
 def sqlite_backup(source: Path, target: Path) -> Path:

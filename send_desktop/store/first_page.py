@@ -1,12 +1,10 @@
 """A caseworker's first caseload page and counts read with plain sqlite3, before SQLAlchemy loads.
 
-The start of the program paints this, then hands over to the normal model (store/counts.py
-through SQLAlchemy) once the rest has loaded. The SQL here says what store/counts.py says -
-the same WHERE for each count, the same ORDER BY for the default sort (the next deadline,
-soonest first, ties by case id) - and tests/store/test_first_page.py proves it: page, total and
-every count equal counts.rows / counts.counts on demo data over several days and scopes. It
-reads only a SQLite file whose schema is at the program's head and whose stored deadlines are
-fresh (one stamp over every case); anything else returns None and the normal path reads.
+The start of the program paints this, then hands over to the desk's model. The SQL is
+store/desk_sql.py's - the one definition of each count, filter and sort, which store/counts.py
+runs through SQLAlchemy - read here on a plain read-only connection. It reads only a SQLite
+file whose schema is at the program's head and whose stored deadlines are fresh (one stamp over
+every case); anything else returns None and the normal path reads.
 
 Nothing here imports SQLAlchemy, numpy or the bank-holiday tables.
 """
@@ -15,201 +13,36 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Any
 
-from send_desktop.store import caseload_columns, revision_files
+from send_desktop.store import desk_sql, revision_files
+from send_desktop.store.caseload_types import CaseloadQuery, CaseloadRow, Counts
+from send_desktop.store.desk_sql import DUE_SOON as DUE_SOON
+from send_desktop.store.desk_sql import DUTY as DUTY
+from send_desktop.store.desk_sql import FOUR_WEEKS_DAYS as FOUR_WEEKS_DAYS
+from send_desktop.store.desk_sql import LATE_EXCEPTION as LATE_EXCEPTION
+from send_desktop.store.desk_sql import ON_TRACK as ON_TRACK
+from send_desktop.store.desk_sql import OVERDUE as OVERDUE
+from send_desktop.store.desk_sql import REVIEW_HORIZON_DAYS as REVIEW_HORIZON_DAYS
+from send_desktop.store.desk_sql import SORTS as SORTS
+from send_desktop.store.desk_sql import WEEK_DAYS as WEEK_DAYS
 from send_desktop.store.stamps import POLICY_PREFIX, stamp_for
 from send_desktop.timeline import Policy
-
-#: counts.WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS (tested equal).
-WEEK_DAYS, FOUR_WEEKS_DAYS, REVIEW_HORIZON_DAYS = 7, 28, 28
-#: timeline.digest.DUTY and the timeline.Status values the CASE gives (tested equal).
-DUTY = 0
-OVERDUE, LATE_EXCEPTION, DUE_SOON, ON_TRACK = "overdue", "late-exception", "due-soon", "on-track"
 
 
 @dataclass(frozen=True)
 class FirstPage:
-    """What the window paints first: my ids, the page (CaseloadRow fields), total and counts."""
+    """What the window paints first: my ids, the page, total and counts."""
 
     caseworker_id: int | None
     team_id: int | None
     stamp: str
-    rows: list[dict[str, Any]]
+    rows: list[CaseloadRow]
     total: int
-    #: counts.Counts's fields, in its order.
-    counts: dict[str, int]
+    counts: Counts
     #: the same counts for the caseworker's own cases (the banner's).
-    mine: dict[str, int]
-
-
-def _scope_where(scope: str, worker: int | None, team: int | None) -> tuple[str, list[Any]]:
-    """counts._where for a scope with no quick filter, stage or search."""
-    if scope == "mine" or (scope == "team" and team is None):
-        if worker is None:
-            return "0", []
-        return "c.caseworker_id = ? AND c.closed = 0", [worker]
-    if scope == "team":
-        return (
-            "c.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = ?) AND c.closed = 0",
-            [team],
-        )
-    return "c.closed = 0", []
-
-
-def _overdue(today: str) -> tuple[str, list[str]]:
-    return "s.breach_due < ?", [today]
-
-
-def _counts(conn: sqlite3.Connection, where: str, args: list[Any], today: date) -> dict[str, int]:
-    t = today.isoformat()
-    week = (today + timedelta(days=WEEK_DAYS)).isoformat()
-    four = (today + timedelta(days=FOUR_WEEKS_DAYS)).isoformat()
-    review = (today + timedelta(days=REVIEW_HORIZON_DAYS)).isoformat()
-    within = "s.next_due >= ? AND s.next_due <= ? AND (s.breach_due IS NULL OR s.breach_due >= ?)"
-    sql = f"""
-        SELECT count(*),
-          coalesce(sum(CASE WHEN s.breach_due < ? THEN 1 ELSE 0 END), 0),
-          coalesce(sum(CASE WHEN s.next_due < ? AND (s.breach_due IS NULL OR s.breach_due >= ?)
-                       THEN 1 ELSE 0 END), 0),
-          coalesce(sum(CASE WHEN {within} THEN 1 ELSE 0 END), 0),
-          coalesce(sum(CASE WHEN {within} THEN 1 ELSE 0 END), 0),
-          coalesce(sum(CASE WHEN s.has_exception = 1 THEN 1 ELSE 0 END), 0),
-          coalesce(sum(CASE WHEN s.review_due <= ? THEN 1 ELSE 0 END), 0)
-        FROM "case" c JOIN case_summary s ON s.case_id = c.id
-        WHERE {where}
-    """
-    values = [t, t, t, t, week, t, t, four, t, review]
-    row = conn.execute(sql, [*values, *args]).fetchone()
-    steps = conn.execute(
-        f"""
-        SELECT count(*) FROM case_step st JOIN "case" c ON c.id = st.case_id
-          JOIN case_summary s ON s.case_id = c.id
-        WHERE st.kind = ? AND st.due < ? AND st.covered = 0 AND {where}
-        """,
-        [DUTY, t, *args],
-    ).fetchone()
-    names = ("cases", "overdue", "late_exception", "this_week", "four_weeks", "exceptions")
-    found = dict(zip((*names, "reviews_due"), (int(v) for v in row), strict=True))
-    return found | {"steps_overdue": int(steps[0])}
-
-
-_DUE = "CASE WHEN s.breach_due < ? THEN s.breach_due ELSE s.next_due END"
-_RANK = (
-    "CASE WHEN s.next_due IS NULL THEN 7 WHEN s.breach_due < ? THEN 0 "
-    "WHEN s.next_due < ? THEN 2 WHEN s.next_soon <= ? THEN 1 ELSE 3 END"
-)
-#: counts.SORTS: each sort's keys, and how many times each key binds today.
-SORTS: dict[str, tuple[tuple[str, int], ...]] = {
-    "ref": (("c.ref", 0),),
-    "child": (("lower(ch.last_name)", 0), ("lower(ch.first_name)", 0)),
-    "age": (("ch.date_of_birth", 0),),
-    "stage": (("s.stage", 0),),
-    "next": (("s.next_title", 0),),
-    "due": ((_DUE, 1),),
-    "status": ((_RANK, 3), (_DUE, 1)),
-    "caseworker": (("lower(w.name)", 0),),
-    "id": (),
-}
-
-
-def _order(sort: str, descending: bool, today: str) -> tuple[str, list[str]]:
-    """counts.rows' ORDER BY: missing values last, then the keys, ties by case id."""
-    keys = SORTS[sort]
-    way = " DESC" if descending else ""
-    nulls = [f"({k}) IS NULL" for k, _ in keys]
-    order = [f"{k}{way}" for k, _ in keys]
-    binds = [today for _ in range(2) for _k, n in keys for _i in range(n)]
-    return ", ".join([*nulls, *order, f"c.id{way}"]), binds
-
-
-def _rows(
-    conn: sqlite3.Connection,
-    where: str,
-    args: list[Any],
-    today: date,
-    limit: int,
-    sort: str = "due",
-    descending: bool = False,
-) -> list[dict[str, Any]]:
-    """counts.rows(q, sort, descending, limit=limit)."""
-    t = today.isoformat()
-    order, order_args = _order(sort, descending, t)
-    selected = [_read_sql(read) for read in caseload_columns.ROW]
-    sql = f"""
-        SELECT {", ".join(expr for expr, _binds in selected)}
-        FROM "case" c JOIN case_summary s ON s.case_id = c.id
-          JOIN child ch ON ch.id = c.child_id
-          LEFT OUTER JOIN caseworker w ON w.id = c.caseworker_id
-          LEFT OUTER JOIN team tm ON tm.id = w.team_id
-        WHERE {where}
-        ORDER BY {order}
-        LIMIT ?
-    """
-    values = [t for _expr, binds in selected for _i in range(binds)]
-    found = []
-    for r in conn.execute(sql, [*values, *args, *order_args, limit]):
-        row: dict[str, Any] = {
-            read.name: _day(value) if read.day else value
-            for read, value in zip(caseload_columns.ROW, r, strict=True)
-        }
-        next_due, received, weeks_end = row["next_due"], row["request_received"], row["weeks_open"]
-        row.update(
-            child_name=f"{row['first_name']} {row['last_name']}",
-            days_left=(next_due - today).days if next_due is not None else None,
-            has_exception=bool(row["has_exception"]),
-            # timeline.digest.weeks_open
-            weeks_open=max(0, ((weeks_end or today) - received).days // 7)
-            if received is not None
-            else 0,
-        )
-        found.append(row)
-    if found:
-        family: dict[int, tuple[str, str, date | None]] = {}
-        marks = ",".join("?" * len(found))
-        for case_id, step_id, title, step_due in conn.execute(
-            f"""
-            SELECT case_id, step_id, title, due FROM case_step
-            WHERE kind != ? AND due >= ? AND case_id IN ({marks})
-            ORDER BY case_id, due, id
-            """,
-            [DUTY, t, *(r["case_id"] for r in found)],
-        ):
-            family.setdefault(case_id, (step_id, title, _day(step_due)))
-        for r in found:
-            step = family.get(r["case_id"])
-            if step is not None:
-                r["family_step"], r["family_title"], r["family_due"] = step
-    return found
-
-
-#: caseload_columns' table names: the aliases _rows' FROM gives them.
-_ALIASES = {"case": "c", "child": "ch", "caseworker": "w", "team": "tm", "case_summary": "s"}
-#: counts.next_status (binds today 3 times).
-_STATUS = f"""CASE WHEN s.next_due IS NULL THEN NULL
-    WHEN s.breach_due < ? THEN '{OVERDUE}'
-    WHEN s.next_due < ? THEN '{LATE_EXCEPTION}'
-    WHEN s.next_soon <= ? THEN '{DUE_SOON}'
-    ELSE '{ON_TRACK}' END"""
-
-
-def _read_sql(read: caseload_columns.Read) -> tuple[str, int]:
-    """counts.row_sql's SQL of one caseload_columns.Read, and how many times it binds today."""
-    if read.status:
-        return _STATUS, 3
-    alias = _ALIASES[read.table]
-    if read.breach:
-        return (
-            f"CASE WHEN s.breach_due < ? THEN {alias}.{read.breach} ELSE {alias}.{read.column} END",
-            1,
-        )
-    return f"{alias}.{read.column}", 0
-
-
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
+    mine: Counts
 
 
 def read(
@@ -234,7 +67,7 @@ def read(
     except sqlite3.Error:
         return None
     try:
-        return _read(conn, user, as_of, scope, (limit, sort, descending), stamp)
+        return _read(conn, user, as_of, scope, (limit, sort, descending), stamp, file)
     except sqlite3.Error:
         return None
     finally:
@@ -248,6 +81,7 @@ def _read(
     scope: str,
     page: tuple[int, str, bool],
     stamp: str | None,
+    file: Path,
 ) -> FirstPage | None:
     if not at_head(conn):
         return None
@@ -255,26 +89,35 @@ def _read(
     wanted = stamp if stamp is not None else _policy_stamp(conn)
     if wanted is None or low != high or (low is not None and low != wanted):
         return None
-    me = conn.execute(
-        "SELECT id, team_id FROM caseworker WHERE name = ? ORDER BY active DESC, id LIMIT 1",
-        [user],
-    ).fetchone()
-    worker, team = (me[0], me[1]) if me is not None else (None, None)
-    where, args = _scope_where(scope, worker, team)
+    reader = desk_sql.SqliteReader(conn, ("sqlite", str(file.resolve())))
+    ids = desk_sql.user_scope(reader, user)
+    q = desk_sql.scope_query(ids, scope, as_of)
     # Every case shown has its stored row (the scope's cases only: an index range, not every
     # case of the authority).
-    missing = conn.execute(
-        f'SELECT EXISTS (SELECT 1 FROM "case" c WHERE {where} AND NOT EXISTS '
-        "(SELECT 1 FROM case_summary s WHERE s.case_id = c.id))",
-        args,
-    ).fetchone()[0]
-    if missing:
+    if not scope_stored(reader, q):
         return None
-    shown = _counts(conn, where, args, as_of)
-    mine_where, mine_args = _scope_where("mine", worker, team)
-    mine = shown if scope == "mine" else _counts(conn, mine_where, mine_args, as_of)
-    rows = _rows(conn, where, args, as_of, *page)
-    return FirstPage(worker, team, low or wanted, rows, shown["cases"], shown, mine)
+    shown = desk_sql.counts(reader, q)
+    mine = (
+        shown
+        if scope == "mine"
+        else desk_sql.counts(reader, desk_sql.scope_query(ids, "mine", as_of))
+    )
+    limit, sort, descending = page
+    rows = desk_sql.rows(reader, q, sort, descending, 0, limit)[0]
+    return FirstPage(ids[0], ids[1], low or wanted, rows, shown.cases, shown, mine)
+
+
+def scope_stored(reader: desk_sql.Reader, q: CaseloadQuery) -> bool:
+    """Every case q's scope selects has its stored row (a case with none is not in the
+    page's join: the normal path recomputes it first)."""
+    b = desk_sql.Binds(reader.dialect)
+    w = desk_sql.where(None, b, q.without_quick(), b.day(q.as_of))
+    found = reader.all(
+        f'SELECT EXISTS (SELECT 1 FROM "case" c LEFT OUTER JOIN case_summary s '
+        f"ON s.case_id = c.id WHERE s.case_id IS NULL AND {w.sql})",
+        b.values,
+    )
+    return not found[0][0]
 
 
 #: The page cache (KiB) of the freshness check's own connection: it counts two indexes over

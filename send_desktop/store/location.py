@@ -35,3 +35,43 @@ def existing_sqlite_file(url_or_path: str | None) -> Path | None:
         return path.resolve() if path.is_file() and path.stat().st_size > 0 else None
     except OSError:
         return None
+
+
+NETWORK_FSTYPES = ("nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs")
+
+
+def network_share_fstype(path: Path, mounts: str | None = None) -> str | None:
+    """The file system type when path lies on a network share (UNC or a network mount)."""
+    raw = str(path)
+    if raw.startswith(("\\\\", "//")):
+        return "unc"
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    target = path.resolve()
+    best: tuple[int, str] | None = None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        # /proc/mounts escapes spaces and tabs in mount points as octal (\040, \011).
+        mount_point = fields[1].replace("\\040", " ").replace("\\011", "\t")
+        mount = Path(mount_point)
+        if target == mount or mount in target.parents:
+            depth = len(mount.parts)
+            if best is None or depth >= best[0]:
+                best = (depth, fields[2])
+    if best is None:
+        return None
+    fstype = best[1]
+    if fstype in NETWORK_FSTYPES or fstype.startswith("smb"):
+        return fstype
+    return None
+
+
+def make_private(path: Path) -> None:
+    """Owner-only permissions: the file holds children's personal data."""
+    if os.name == "posix" and path.exists():
+        os.chmod(path, 0o600)

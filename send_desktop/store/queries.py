@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
 from send_desktop.errors import KnownError
-from send_desktop.store import counts
+from send_desktop.store import counts, desk_sql
 from send_desktop.store.counts import (
     CaseloadRow as CaseloadRow,  # defined beside the SQL that fills it
 )
@@ -75,14 +75,9 @@ def caseworkers(
 
 
 def user_scope(session: Session, user: str) -> tuple[int | None, int | None]:
-    """(caseworker id, team id) of the caseworker record named `user`; None where there is none."""
-    row = session.execute(
-        select(Caseworker.id, Caseworker.team_id)
-        .where(Caseworker.name == user)
-        .order_by(Caseworker.active.desc(), Caseworker.id)
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    """(caseworker id, team id) of the caseworker record named `user`; None where there is none
+    (desk_sql.user_scope: the desk's plain reads ask the same)."""
+    return desk_sql.user_scope(counts.reader(session), user)
 
 
 def open_case_counts(session: Session) -> dict[int | None, int]:

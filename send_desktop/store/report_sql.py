@@ -252,10 +252,18 @@ class Counted:
             self.counts[key] += n
 
     def bucket(self, key: Any) -> Bucket:
-        return Bucket(size=self.counts.get(key, 0))
+        size = self.counts.get(key, 0)
+        found = _SIZED.get(size)
+        if found is None:
+            found = _SIZED[size] = Bucket(size=size)
+        return found
 
     def filled(self) -> Iterable[Any]:
         return self.counts.keys()
+
+
+# A count alone, one (immutable) Bucket per size: a whole authority's report asks for 80,000.
+_SIZED: dict[int, Bucket] = {}
 
 
 # Where a report's open cases and timeliness come from: the bulk engine here, compute_steps case
@@ -583,10 +591,15 @@ def workers(run: Run, team_id: int | None) -> tuple[dict[int, Worker], set[int]]
     return found, active
 
 
-# store/counts.py's definitions as SQL text (c: the case, s: its case_summary, st: a case_step).
-#: counts._where for a team or everyone: the open cases (CaseloadQuery's default).
-_OPEN = "NOT c.closed"
-_IN_TEAM = " AND c.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
+# store/counts.py's definitions as SQL text (s: a case's case_summary, st: a case_step).
+#: counts._where for a team or everyone, the open cases (CaseloadQuery's default), over the
+#: copy of the case's closed flag and caseworker its stored rows keep (migration 0013, written
+#: with the digest): no look-up of `case` per case or step. As an equality the open cases are
+#: one range of ix_case_summary_open_worker; as NOT (no index term) a range of next duties or
+#: of one step's rows is read instead.
+_OPEN_SUMMARY = "s.closed = false"
+_NOT_CLOSED = "NOT {t}.closed"
+_IN_TEAM = " AND {t}.caseworker_id IN (SELECT id FROM caseworker WHERE team_id = :team)"
 #: counts.is_overdue: a case's first unexcused duty is past due.
 _CASE_OVERDUE = "s.breach_due < :today"
 #: counts.step_is_open / step_is_overdue over a stored step.
@@ -596,8 +609,8 @@ _STEP_LATE = "(st.kind = :duty AND st.due < :today AND NOT st.covered)"
 _ENDED = "e.due < :today AND (e.kind = :window OR (e.kind = :duty AND e.covered))"
 # A case's stored steps are written with its stored summary (summaries.py), so a step row
 # implies the summary row that counts.scoped's join asks for: only R5's figures read it.
-_STEPS_FROM = 'FROM case_step st JOIN "case" c ON c.id = st.case_id'
-_STEPS_SUMMARY_FROM = f"{_STEPS_FROM} JOIN case_summary s ON s.case_id = c.id"
+_STEPS_FROM = "FROM case_step st"
+_STEPS_SUMMARY_FROM = f"{_STEPS_FROM} JOIN case_summary s ON s.case_id = st.case_id"
 
 
 def _done(flag: str, step_id: str) -> str:
@@ -616,27 +629,15 @@ class _Figures:
         self.forecast, self.pipeline = Counted(), Counted()
 
 
-def _count_open(run: Run, params: Mapping[str, Any], scope: str, whole: bool) -> Iterable[Any]:
-    """Open cases per caseworker and stage: the one figure that joins every open case to its
-    summary (a count alone: each expression more costs a second per million cases).
-    Everyone's: the summaries in case order, each case looked up by id in order."""
-    joined = (
-        'case_summary s CROSS JOIN "case" c WHERE c.id = s.case_id AND'
-        if whole
-        else '"case" c JOIN case_summary s ON s.case_id = c.id WHERE'
+def _count_open(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
+    """Open cases per caseworker and stage, and how many of them are overdue
+    (counts.is_overdue): one range of ix_case_summary_open_worker, read from the index alone
+    in group order (scope is over case_summary s)."""
+    sql = (
+        f"SELECT s.caseworker_id, s.stage, count(*), {_n(_CASE_OVERDUE)} FROM case_summary s "
+        f"WHERE {scope} GROUP BY s.caseworker_id, s.stage"
     )
-    sql = f"SELECT c.caseworker_id, s.stage, count(*) FROM {joined} {scope} GROUP BY 1, 2"
     return run(sql, params)
-
-
-def _count_overdue(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
-    """Overdue cases (counts.is_overdue) per caseworker and stage: a range of
-    ix_case_summary_breach_due."""
-    return run(
-        'SELECT c.caseworker_id, s.stage, count(*) FROM case_summary s JOIN "case" c '
-        f"ON c.id = s.case_id WHERE {_CASE_OVERDUE} AND {scope} GROUP BY 1, 2",
-        params,
-    )
 
 
 def _horizon(day: str) -> str:
@@ -645,28 +646,27 @@ def _horizon(day: str) -> str:
 
 
 def _count_ahead(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
-    """Per caseworker, cases whose next duty is ahead, by the first horizon it falls within
-    (a range of ix_case_summary_next_due up to the last horizon)."""
+    """Per caseworker, cases whose next duty is ahead, by the first horizon it falls within:
+    a range of ix_case_summary_next_due up to the last horizon (scope is over case_summary s)."""
     last = f":h{FORECAST_WEEKS[-1]}"
     return run(
-        f'SELECT c.caseworker_id, {_horizon("s.next_due")}, count(*) FROM case_summary s JOIN "case" c '
-        f"ON c.id = s.case_id WHERE s.next_due > :today AND s.next_due <= {last} AND {scope} "
-        "GROUP BY 1, 2",
+        f"SELECT s.caseworker_id, {_horizon('s.next_due')}, count(*) FROM case_summary s "
+        f"WHERE s.next_due > :today AND s.next_due <= {last} AND {scope} GROUP BY 1, 2",
         params,
     )
 
 
 def _count_late_forecast(run: Run, params: Mapping[str, Any], scope: str) -> Iterable[Any]:
     """Per caseworker, cases whose next duty is past by the first horizon their first open
-    duty due after today falls within (reports._forecast_due): one index look-up per such
-    case. (A case with no next duty has no duty stored at all - its next is its first stored
-    duty, timeline/digest.py - so nothing of it is forecast.)"""
+    duty due after today falls within (reports._forecast_due): a range of
+    ix_case_summary_next_due, then one index look-up per such case. (A case with no next duty
+    has no duty stored at all - its next is its first stored duty, timeline/digest.py - so
+    nothing of it is forecast.)"""
     sql = (
-        "SELECT worker, weeks, count(*) FROM (SELECT c.caseworker_id AS worker, "
+        "SELECT worker, weeks, count(*) FROM (SELECT s.caseworker_id AS worker, "
         f"(SELECT {_horizon('m')} FROM (SELECT min(st.due) AS m FROM case_step st "
         "WHERE st.case_id = s.case_id AND st.kind = :duty AND st.due > :today) first) AS weeks "
-        'FROM case_summary s JOIN "case" c ON c.id = s.case_id '
-        f"WHERE s.next_due <= :today AND {scope}) late "
+        f"FROM case_summary s WHERE s.next_due <= :today AND {scope}) late "
         "GROUP BY worker, weeks"
     )
     return run(sql, params)
@@ -674,13 +674,14 @@ def _count_late_forecast(run: Run, params: Mapping[str, Any], scope: str) -> Ite
 
 def _count_pipeline(run: Run, params: Mapping[str, Any], scope: str, figures: _Figures) -> None:
     """The review pipeline (reports._pipeline) and reviews next term per caseworker: each a
-    range of one step's rows in ix_case_step_step_due (a case holds each step id once: the
-    engine's ids are unique per case, so each row is one case)."""
+    range of one step's rows in ix_case_step_step_due, scoped by the step row's own copy of
+    the case's closed flag and caseworker (a case holds each step id once: the engine's ids
+    are unique per case, so each row is one case)."""
     pipeline = figures.pipeline
     in_term = "st.due >= :term_start AND st.due <= :term_end"
     for worker_id, n in run(
-        f"SELECT c.caseworker_id, count(*) {_STEPS_FROM} WHERE "
-        f"st.step_id = 'R1' AND {in_term} AND {_STEP_OPEN} AND {scope} GROUP BY c.caseworker_id",
+        f"SELECT st.caseworker_id, count(*) {_STEPS_FROM} WHERE "
+        f"st.step_id = 'R1' AND {in_term} AND {_STEP_OPEN} AND {scope} GROUP BY st.caseworker_id",
         params,
     ):
         pipeline.add(("due", "all"), n)
@@ -811,31 +812,42 @@ def counted_report(
         "term_end": term.end,
         **{f"h{n}": as_of + timedelta(weeks=n) for n in FORECAST_WEEKS},
     }
-    scope = _OPEN if team_id is None else _OPEN + _IN_TEAM
+    in_team = "" if team_id is None else _IN_TEAM
+    summary_scope = _OPEN_SUMMARY + in_team.format(t="s")
+    by_next_due = (_NOT_CLOSED + in_team).format(t="s")
+    by_step = (_NOT_CLOSED + in_team).format(t="st")
     f = _Figures()
-    for worker_id, stage, n in _count_open(run, params, scope, team_id is None):
+    # Added to the counters' dicts directly (tens of thousands of rows for a whole authority;
+    # a count of 0 is the same as none for these, whose keys are never listed).
+    stages, caseload, overdue = f.stages.counts, f.caseload.counts, f.overdue.counts
+    for worker_id, stage, n, late in _count_open(run, params, summary_scope):
         seen.add(worker_id)
-        f.stages.add(stage, n)
-        f.caseload.add((worker_id, "open"), n)
+        stages[stage] += n
+        caseload[(worker_id, "open")] += n
         if stage in ASSESSMENT_STAGES:
-            f.caseload.add((worker_id, "assessments"), n)
+            caseload[(worker_id, "assessments")] += n
         elif stage in PLAN_STAGES:
-            f.caseload.add((worker_id, "plans"), n)
-    for worker_id, stage, late in _count_overdue(run, params, scope):
-        for key in ((worker_id, stage), worker_id, ("stage", stage), "total"):
-            f.overdue.add(key, late)
-        f.caseload.add((worker_id, "overdue"), late)
+            caseload[(worker_id, "plans")] += n
+        if late:
+            overdue[(worker_id, stage)] += late
+            overdue[worker_id] += late
+            overdue[("stage", stage)] += late
+            overdue["total"] += late
+            caseload[(worker_id, "overdue")] += late
     # The forecast (reports._forecast_due): the next duty when it is ahead, else the first
     # open duty due after today; each case counted under every horizon from its first.
+    forecast = f.forecast.counts
     for worker_id, first, n in [
-        *_count_ahead(run, params, scope),
-        *_count_late_forecast(run, params, scope),
+        *_count_ahead(run, params, by_next_due),
+        *_count_late_forecast(run, params, by_next_due),
     ]:
+        if first is None:
+            continue
         for weeks in FORECAST_WEEKS:
-            if first is not None and first <= weeks:
-                f.forecast.add((worker_id, weeks), n)
-                f.forecast.add(("total", weeks), n)
-    _count_pipeline(run, params, scope, f)
+            if first <= weeks:
+                forecast[(worker_id, weeks)] += n
+                forecast[("total", weeks)] += n
+    _count_pipeline(run, params, by_step, f)
     return assemble(
         as_of=as_of,
         period=period,

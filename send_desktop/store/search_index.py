@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import logging
 import weakref
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-from sqlalchemy.engine import Engine
+if TYPE_CHECKING:  # plain at run time: the desk's plain reads (store/desk_sql.py) use this
+    from sqlalchemy import Connection
+    from sqlalchemy.engine import Engine
+
+    from send_desktop.store.desk_sql import Reader
 
 log = logging.getLogger(__name__)
 
@@ -156,23 +160,38 @@ def match_expression(words: list[str]) -> str | None:
 #: A word held by more cases than this is not worth the index (the candidates would be most of
 #: the authority): LIKE over the rows in scope is cheaper.
 SELECTIVE_UNDER = 5000
-_selective: dict[tuple[int, str], bool] = {}
+_selective: dict[tuple[object, str], bool] = {}
+_found: dict[object, bool] = {}
 
 
-def selective(conn: Connection, expression: str) -> bool:
+def index_present(reader: Reader) -> bool:
+    """Whether this SQLite database has the FTS5 index (read once per database and process)."""
+    found = _found.get(reader.key)
+    if found is None:
+        found = bool(
+            reader.all(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=:name", {"name": TABLE}
+            )
+        )
+        _found[reader.key] = found
+    return found
+
+
+def selective(reader: Reader, expression: str) -> bool:
     """Whether the FTS5 index narrows `expression` to few enough cases to be worth using.
 
     Only a choice of plan, never of results (the LIKE definition decides either way), so the
-    answer may be kept for the engine's life."""
-    if not sqlite_index_present(conn):
+    answer may be kept for the database's life in this process."""
+    if not index_present(reader):
         return False
-    key = (id(conn.engine), expression)
+    key = (reader.key, expression)
     found = _selective.get(key)
     if found is None:
-        hits = conn.exec_driver_sql(
-            f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)",
-            (expression, SELECTIVE_UNDER),
-        ).scalar_one()
+        hits = reader.all(
+            f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :m LIMIT :n) "
+            "AS hits",
+            {"m": expression, "n": SELECTIVE_UNDER},
+        )[0][0]
         found = hits < SELECTIVE_UNDER
         if len(_selective) > 1000:
             _selective.clear()

@@ -161,10 +161,41 @@ def write_columns(conn: Connection, cols: CaseColumns, policy: tl.Policy, stamp:
     found = bulk_digests(cols, policy)
     summary = found.summary_columns()
     summary["stamp"] = [stamp] * len(found)
+    steps = found.step_columns()
+    owners = case_owners(conn, summary["case_id"])
+    for columns in (summary, steps):
+        of_case = [owners[case_id] for case_id in columns["case_id"]]
+        columns["caseworker_id"] = [worker for worker, _closed in of_case]
+        columns["closed"] = [closed for _worker, closed in of_case]
     insert_columns(conn, CaseSummaryRow.__table__, summary)  # type: ignore[arg-type]
-    insert_columns(conn, CaseStepRow.__table__, found.step_columns())  # type: ignore[arg-type]
+    insert_columns(conn, CaseStepRow.__table__, steps)  # type: ignore[arg-type]
     insert_columns(conn, CaseReviewTimeRow.__table__, found.review_columns())  # type: ignore[arg-type]
     return len(found)
+
+
+def case_owners(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[int | None, bool]]:
+    """Each case's caseworker and closed flag, which its summary and step rows keep a copy of
+    (the report's per-caseworker figures read their indexes alone, without a look-up of the
+    case per row). Read from `case` in the writer's transaction, so the copy is what the case
+    holds when it commits: every write to a case (the ORM hook, import's bulk write, the demo)
+    rewrites its stored rows."""
+    if not ids:
+        return {}
+    low, high = min(ids), max(ids)
+    owner: dict[int, tuple[int | None, bool]] = {}
+    which = select(Case.id, Case.caseworker_id, Case.closed)
+    if high - low + 1 <= 2 * len(ids):  # a run of ids (a block of the recompute, the demo)
+        selects = [which.where(Case.id.between(low, high))]
+    else:
+        order = sorted(ids)
+        selects = [
+            which.where(Case.id.in_(order[at : at + CHUNK])) for at in range(0, len(order), CHUNK)
+        ]
+    for query in selects:
+        owner.update(
+            (case_id, (worker, bool(closed))) for case_id, worker, closed in conn.execute(query)
+        )
+    return owner
 
 
 def stale_count(session: Session, stamp: str | None = None) -> int:

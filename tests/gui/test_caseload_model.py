@@ -16,7 +16,7 @@ from pytestqt.modeltest import ModelTester
 from sqlalchemy import event, select
 
 from send_desktop.gui.caseload import COLUMN_SORTS, CaseloadModel
-from send_desktop.store import Database, counts
+from send_desktop.store import Database, counts, desk_sql
 from send_desktop.store.counts import CaseloadQuery
 from send_desktop.store.demo import make_demo
 from send_desktop.store.models import Case
@@ -122,8 +122,8 @@ def test_a_search_over_everyone_counts_lazily_and_shows_at_least(
 ) -> None:
     """More matches than COUNT_CAP: the list shows COUNT_CAP - 1 rows as "N+", counts on as it
     is scrolled to its end (Qt's fetchMore), and ends with exactly the store's rows."""
-    monkeypatch.setattr(counts, "COUNT_CAP", 11)
-    monkeypatch.setattr(counts, "_PROBE_FIRST", 7)  # the probe's slice grows several times
+    monkeypatch.setattr(desk_sql, "COUNT_CAP", 11)
+    monkeypatch.setattr(desk_sql, "PROBE_FIRST", 7)  # the probe's slice grows several times
     model = CaseloadModel(AS_OF, db=demo_db)
     model.PAGE = 8
     query = CaseloadQuery(as_of=AS_OF, search="e")  # every ref: all the demo's open cases

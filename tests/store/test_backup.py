@@ -28,6 +28,7 @@ from send_desktop.store.backup import (
     restore,
 )
 from send_desktop.store.cases import ChildDetails, create_case, update_case
+from send_desktop.store.daily_backup import daily_backup_file
 from send_desktop.store.demo import make_demo
 from send_desktop.store.settings import set_setting
 
@@ -245,6 +246,28 @@ def test_daily_backup_keeps_the_number_in_the_settings(filled: Database) -> None
     assert (
         len(list_backups(backups_dir(filled.path))) == 3
     )  # a bad setting falls back to 14, prunes nothing
+
+
+def test_the_starts_plain_daily_backup_is_the_same_backup(filled: Database) -> None:
+    """The start's backup of the file before the database is opened (plain sqlite3,
+    store/daily_backup.py): the same whole, checked, owner-only copy, once a day, pruned by the
+    file's own `backup.keep` setting."""
+    assert filled.path is not None
+    start = datetime(2025, 5, 1, 9, 0)
+    with filled.session() as s:
+        set_setting(s, "backup.keep", "2", "Test User")
+    made = [daily_backup_file(filled.path, now=start + timedelta(days=day)) for day in range(3)]
+    assert daily_backup_file(filled.path, now=start + timedelta(days=2, hours=3)) is None
+    assert all(p is not None for p in made)
+    assert list_backups(backups_dir(filled.path)) == made[1:]
+    assert dump(made[2]) == dump(filled.path)  # type: ignore[arg-type]
+    if os.name == "posix":
+        assert stat.S_IMODE(made[2].stat().st_mode) == 0o600  # type: ignore[union-attr]
+    # A file gone is refused in words, and no empty database is left where it was.
+    gone = filled.path.with_name("gone.sqlite3")
+    with pytest.raises(KnownError):
+        daily_backup_file(gone, now=start)
+    assert not gone.exists()
 
 
 def test_check_passes_on_a_good_database(

@@ -181,3 +181,60 @@ def test_a_stale_or_older_file_is_left_to_the_normal_path(tmp_path: Path) -> Non
     with sqlite3.connect(db.path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0010'")
     assert read_file(db.path, AS_OF, PERIOD) is None
+
+
+def test_reassigning_and_closing_through_the_store_moves_the_figures(db: Database) -> None:
+    """case_summary's copy of each case's caseworker and closed flag (what every per-caseworker
+    figure reads, migration 0013) follows the store's writes: a reassignment (the dashboard's),
+    a case unallocated, closed and reopened (update_case). After each, the figures equal the
+    case-by-case reference, and the stored copy equals the case's own columns."""
+    from send_desktop.store.models import Case, CaseSummaryRow
+    from send_desktop.store.queries import reassign_cases
+    from tests.store.test_reports import USER
+    from tests.store.test_stored_deadlines import assert_fresh
+
+    known = build_known_team(db)
+
+    def open_of(data: dict[str, Any]) -> dict[str, int]:
+        return {line["caseworker"]: line["open"] for line in data["caseloads"]}
+
+    def version(case_id: int) -> int:
+        with db.session() as s:
+            case = s.get(Case, case_id)
+            assert case is not None
+            return case.version
+
+    before = open_of(_agree(db, AS_OF))
+    moved = [known.case["C7"], known.case["C10"]]
+    with db.session() as s:
+        assert reassign_cases(s, moved, known.cara, USER) == 2
+    after = open_of(_agree(db, AS_OF))
+    assert after["Cara Cole"] == before["Cara Cole"] + 2
+    assert sum(after.values()) == sum(before.values())
+    assert_fresh(db)
+    with db.session() as s:
+        stored = s.get(CaseSummaryRow, moved[0])
+        assert stored is not None and stored.caseworker_id == known.cara
+
+    with db.session() as s:
+        reassign_cases(s, moved[:1], None, USER)
+    unallocated = open_of(_agree(db, AS_OF))
+    assert unallocated["Unallocated"] == before.get("Unallocated", 0) + 1
+    assert_fresh(db)
+
+    with db.session() as s:
+        c.update_case(s, moved[1], version(moved[1]), USER, closed=True, as_of=AS_OF)
+    closed = _agree(db, AS_OF)
+    assert open_of(closed)["Cara Cole"] == after["Cara Cole"] - 2
+    assert closed["open_cases"] == sum(before.values()) - 1
+    assert_fresh(db)
+    with db.session() as s:
+        stored = s.get(CaseSummaryRow, moved[1])
+        assert stored is not None and stored.closed
+
+    with db.session() as s:
+        c.update_case(s, moved[1], version(moved[1]), USER, closed=False, as_of=AS_OF)
+    assert _agree(db, AS_OF)["open_cases"] == sum(before.values())
+    assert_fresh(db)
+    for team_id in (known.north, known.south):
+        _agree(db, AS_OF, team_id)

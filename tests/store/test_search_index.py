@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from send_desktop.store import Database, counts, search_index
+from send_desktop.store import Database, counts, desk_sql, search_index
 from send_desktop.store import cases as c
 from send_desktop.store.demo import make_demo
 from send_desktop.store.models import Case, Child
@@ -109,14 +109,23 @@ def test_search_through_the_index_equals_the_like_definition(
         st.sampled_from([("due", False)] + [(k, d) for k in counts._INDEXED for d in (False, True)])
     )
     q = counts.CaseloadQuery(as_of=AS_OF, search=search)
+    plain = desk_sql.PlainReader(demo.path) if demo.path is not None else None
     with demo.session() as s:
         in_order = [r.case_id for r in counts.rows(s, q, sort, descending)]
         for cap, page in ((5, 3), (11, 4), (1001, 200)):
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(counts, "COUNT_CAP", cap)
-                patch.setattr(counts, "_PROBE_FIRST", 3)
+                patch.setattr(desk_sql, "COUNT_CAP", cap)
+                patch.setattr(desk_sql, "PROBE_FIRST", 3)
                 found, counted = counts.first_page(s, q, sort, descending, page)
                 later = counts.rows(s, q, sort, descending, offset=page, limit=page, many=True)
+                if plain is not None:  # the desk's plain sqlite3 reads: the same rows and count
+                    assert desk_sql.first_page(plain, q, sort, descending, page) == (
+                        found,
+                        counted,
+                    )
+                    assert (
+                        desk_sql.rows(plain, q, sort, descending, page, page, many=True)[0] == later
+                    )
             assert [r.case_id for r in found] == in_order[:page]
             assert [r.case_id for r in later] == in_order[page : 2 * page]
             assert counted == min(len(expected), cap)

@@ -31,21 +31,33 @@ def assert_fresh(db: Database) -> int:
         stamp = summaries.stamp_for(policy)
         facts = case_facts(s)
         stored = {r.case_id: r for r in s.execute(select(CaseSummaryRow)).scalars()}
+        owners = {
+            case_id: (worker, closed)
+            for case_id, worker, closed in s.execute(
+                select(Case.id, Case.caseworker_id, Case.closed)
+            )
+        }
         steps: dict[int, list[tuple[str, date, date, int, bool]]] = {}
+        step_owners: list[tuple[int, tuple[int | None, bool]]] = []
         for row in s.execute(select(CaseStepRow).order_by(CaseStepRow.id)).scalars():
             steps.setdefault(row.case_id, []).append(
                 (row.step_id, row.due, row.soon, row.kind, row.covered)
             )
+            step_owners.append((row.case_id, (row.caseworker_id, row.closed)))
         reviews: dict[int, list[ReviewTime]] = {}
         for r in s.execute(select(CaseReviewTimeRow).order_by(CaseReviewTimeRow.id)).scalars():
             reviews.setdefault(r.case_id, []).append(
                 ReviewTime(r.sent, r.on_time, r.meeting_on_time)
             )
     assert set(stored) == set(facts)
+    # Each step row's copy of its case's caseworker and closed flag (the report reads it).
+    assert [owner for _case, owner in step_owners] == [owners[c] for c, _owner in step_owners]
     for case_id, case_facts_ in facts.items():
         d = digest(case_facts_, policy)
         row = stored[case_id]
         assert row.stamp == stamp
+        # The summary's copy of the case's caseworker and closed flag (the report reads it).
+        assert (row.caseworker_id, row.closed) == owners[case_id]
         assert (row.stage, row.has_exception, row.review_due, row.weeks_end) == (
             d.stage,
             d.has_exception,
@@ -257,3 +269,34 @@ def test_the_dashboard_report_and_workbook_count_as_the_caseload_does(
         book.close()
     header = next(i for i, r in enumerate(overdue_sheet) if "Case ref" in r)
     assert len(overdue_sheet) - header - 1 == everyone.overdue
+
+
+def test_migration_0013_fills_the_stored_copies_from_each_case(db: Database) -> None:
+    """An authority's database at 0012 (cases reassigned, unallocated and closed): the upgrade
+    to 0013 fills case_summary's and case_step's copy of each case's caseworker and closed flag
+    from `case` (SQLite and PostgreSQL), and the stored rows are then what a fresh write gives."""
+    from alembic import command
+    from sqlalchemy import update
+
+    from send_desktop.store.database import alembic_config
+
+    make_demo(db, cases=300, seed=21, as_of=AS_OF)
+    with db.session() as s:
+        ids = list(s.execute(select(Case.id).order_by(Case.id)).scalars())
+        workers = [w.id for w in caseworkers(s)]
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+        # Changes made by a 0012 program: the 0012 rows hold no copy to keep in step.
+        conn.execute(update(Case.__table__).where(Case.id.in_(ids[:40])).values(closed=True))
+        conn.execute(
+            update(Case.__table__).where(Case.id.in_(ids[40:60])).values(caseworker_id=None)
+        )
+        conn.execute(
+            update(Case.__table__).where(Case.id.in_(ids[60:90])).values(caseworker_id=workers[-1])
+        )
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert assert_fresh(db) == 300
