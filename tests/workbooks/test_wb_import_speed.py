@@ -26,6 +26,7 @@ from send_desktop.store.audit import audit_fields, inserted_fields
 from send_desktop.store.models import Case, CaseNote, Child
 from send_desktop.store.rules import RECORDS, check_row
 from send_desktop.timeline import order
+from send_desktop.workbooks.dates import EARLIEST_YEAR, LATEST_YEAR, DateError, parse_date
 from send_desktop.workbooks.tracker import _NotingFormulas, collector_paused
 
 _VALUES = st.one_of(
@@ -176,3 +177,18 @@ def test_two_threads_pausing_the_collector_leave_it_on_when_both_end() -> None:
     leave.set()
     other.join()
     assert gc.isenabled()
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.dates(), st.datetimes()))
+def test_a_date_cell_reads_as_its_day_or_is_refused_naming_it(value: dt.date) -> None:
+    """parse_date's quick return for a plausible date cell, and the same refusal as before
+    (the cell's text as dd/mm/yyyy and its year) for any other."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        assert parse_date(value) == (day, None)
+    else:
+        with pytest.raises(DateError) as refused:
+            parse_date(value)
+        assert str(refused.value).startswith(f"'{value.strftime('%d/%m/%Y')}' is not a plausible")
+        assert f"(year {day.year};" in str(refused.value)
