@@ -83,3 +83,20 @@ def audit_fields(
         if before != after or action == "delete":
             fields.append((name, before, after))
     return fields or [(None, None, None)]
+
+
+def inserted_fields(
+    values: Mapping[str, Any],
+) -> list[tuple[str | None, str | None, str | None]]:
+    """audit_fields("insert", {name: (None, value)}) for a new row's values, in one pass: an
+    insert's old values are all None and a None new value writes no row."""
+    fields: list[tuple[str | None, str | None, str | None]] = [
+        (name, None, value if type(value) is str else _as_text(value))
+        for name, value in sorted(values.items(), key=_name)
+        if value is not None
+    ]
+    return fields or [(None, None, None)]
+
+
+def _name(item: tuple[str, Any]) -> str:
+    return item[0]

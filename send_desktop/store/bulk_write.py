@@ -28,6 +28,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from send_desktop.errors import KnownError
+from send_desktop.store import search_index
+from send_desktop.store.audit import inserted_fields
 from send_desktop.store.cases import (
     ChildDetails,
     audit_fields,
@@ -260,10 +262,9 @@ class CaseWriter:
         self._new_cases.append(case)
         self._cases_by_ref[case.ref] = case
         self._note_ref(case.ref)
-        inserted = {k: (None, v) for k, v in values.items() if v is not None}
         # A new child's id is known only once written: a marker until then.
-        inserted["child_id"] = (None, child_state.id or _NEW_CHILD_ID)
-        self._audit("case", case, case, "insert", inserted)
+        inserted = {**values, "child_id": child_state.id or _NEW_CHILD_ID}
+        self._audit_insert("case", case, case, inserted)
         return case
 
     def _add_child(self, details: ChildDetails) -> ChildState:
@@ -274,13 +275,7 @@ class CaseWriter:
         child = ChildState(values)
         self._new_children.append(child)
         self._index_child(child)
-        self._audit(
-            "child",
-            child,
-            None,
-            "insert",
-            {k: (None, v) for k, v in values.items() if v is not None},
-        )
+        self._audit_insert("child", child, None, values)
         return child
 
     def add_note(self, case: CaseState, text: str, *, written: date | None = None) -> None:
@@ -290,13 +285,7 @@ class CaseWriter:
         note = _Note(case, values)
         self._new_notes.append(note)
         case.notes.add(text)
-        self._audit(
-            "case_note",
-            note,
-            case,
-            "insert",
-            {k: (None, v) for k, v in values.items() if v is not None},
-        )
+        self._audit_insert("case_note", note, case, values)
 
     def add_row(self, case: CaseState, model: type[Base], values: dict[str, Any]) -> None:
         """As store.cases.add_row for a row that belongs to a case (advice, exception, review,
@@ -307,13 +296,7 @@ class CaseWriter:
         check_row(model, clean, clean, self.as_of, request_received=case["request_received"])
         row = _CaseRow(model, case, clean)
         self._new_rows.append(row)
-        self._audit(
-            str(model.__tablename__),
-            row,
-            case,
-            "insert",
-            {k: (None, v) for k, v in clean.items() if v is not None},
-        )
+        self._audit_insert(str(model.__tablename__), row, case, clean)
 
     def update_child(self, child: ChildState, **changes: Any) -> None:
         """As store.cases.update_child at the child's current version."""
@@ -366,6 +349,12 @@ class CaseWriter:
         changes: dict[str, tuple[Any, Any]],
     ) -> None:
         self._audits.append(_Audit(table, row, case, action, audit_fields(action, changes)))
+
+    def _audit_insert(
+        self, table: str, row: _Row, case: CaseState | None, values: dict[str, Any]
+    ) -> None:
+        """_audit(table, row, case, "insert", {name: (None, value)}) without the pairs."""
+        self._audits.append(_Audit(table, row, case, "insert", inserted_fields(values)))
 
     # ------------------------------------------------------------------ references
 
@@ -446,18 +435,27 @@ class CaseWriter:
         try:
             for chunk in _chunks(self._new_children):
                 rows = [
-                    (*(c.values.get(n) for n in _CHILD_FIELDS), c.version, stamp, self.user)
-                    for c in chunk
+                    (*map(c.values.get, _CHILD_FIELDS), c.version, stamp, self.user) for c in chunk
                 ]
                 ids = writer.insert(_CHILD_TABLE, (*_CHILD_FIELDS, *_STAMP), rows, stamped)
                 for child, new_id in zip(chunk, ids, strict=True):
                     child.id = new_id
                 if not advance(len(chunk)):
                     return False
+            # The new cases go into the search index in one INSERT ... SELECT after their
+            # rows, not by its insert trigger case by case (several times the cost of the
+            # rows themselves); the trigger is dropped and put back inside this transaction,
+            # so a cancel or failure leaves it as it was. Before any update: the child
+            # update trigger then finds the new cases in the index, as it did before.
+            search_paused = (
+                bool(self._new_cases)
+                and _in_transaction(conn)
+                and search_index.bulk_insert_begin(conn)
+            )
             for chunk in _chunks(self._new_cases):
                 rows = [
                     (
-                        *(c.values.get(n) for n in _CASE_FIELDS),
+                        *map(c.values.get, _CASE_FIELDS),
                         c.child.id,
                         c.version,
                         stamp,
@@ -471,6 +469,10 @@ class CaseWriter:
                     case.id = new_id
                 if not advance(len(chunk)):
                     return False
+            if search_paused:
+                first = self._new_cases[0].id
+                assert first is not None
+                search_index.bulk_insert_end(conn, first)
             note_fields = ("text", "written", "author")
             for notes in _chunks(self._new_notes):
                 rows = [
@@ -491,8 +493,7 @@ class CaseWriter:
                 model_table: Table = model.__table__  # type: ignore[assignment]
                 for chunk in _chunks(model_rows):
                     rows = [
-                        (*(r.values.get(n) for n in names), r.case.id, 1, stamp, self.user)
-                        for r in chunk
+                        (*map(r.values.get, names), r.case.id, 1, stamp, self.user) for r in chunk
                     ]
                     ids = writer.insert(model_table, (*names, "case_id", *_STAMP), rows, stamped)
                     for case_row, new_id in zip(chunk, ids, strict=True):
@@ -520,7 +521,7 @@ class CaseWriter:
                         a.case.id if a.case is not None else None,
                         name,
                         old,
-                        _resolved(new, a.row),
+                        new if new != _NEW_CHILD_ID else _resolved(new, a.row),
                         a.action,
                     )
                     for a in audits
@@ -595,6 +596,12 @@ _DETAILS: Final = tuple(f.name for f in fields(ChildDetails))
 
 # Stands for a new child's id in a new case's audit row until the child is written.
 _NEW_CHILD_ID: Final = "\x00new child id"
+
+
+def _in_transaction(conn: Connection) -> bool:
+    """Whether the driver has begun the transaction (SQLite's driver begins one only at the
+    first write: DDL before it would be committed at once, whatever happens after)."""
+    return bool(getattr(conn.connection.dbapi_connection, "in_transaction", False))
 
 
 def _resolved(value: str | None, row: _Row) -> str | None:

@@ -104,10 +104,11 @@ def parse_date(value: object, dayfirst: bool = True) -> tuple[dt.date | None, st
         return None, None
     if isinstance(value, bool):
         raise DateError(f"expected a date, found {'TRUE' if value else 'FALSE'}")
-    if isinstance(value, dt.datetime):
-        return _plausible(value.date(), value.strftime("%d/%m/%Y")), None
     if isinstance(value, dt.date):
-        return _plausible(value, value.strftime("%d/%m/%Y")), None
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            return day, None  # the commonest cell; the text below is only for the message
+        return _plausible(day, value.strftime("%d/%m/%Y")), None
     if isinstance(value, int | float):
         return _from_serial(float(value), str(value))
     if not isinstance(value, str):

@@ -30,6 +30,7 @@ from send_desktop.workbooks.tracker import (
     ImportPlan,
     Problem,
     TrackerRow,
+    collector_paused,
     iter_problem_lines,
     name_key,
     read_tracker,
@@ -314,7 +315,7 @@ def apply_import(
     )
     reporter = _Progress(progress, len(plan.rows))
     try:
-        with db.session() as session:
+        with collector_paused(), db.session() as session:
             cases = CaseWriter(session, user, as_of)
             known = _load_known(session, plan, cases)
             locator = _Locator(plan)

@@ -642,3 +642,106 @@ def test_a_child_saved_by_someone_else_during_a_reimport_is_a_conflict(
     assert after["case"] == before["case"] and after["case_note"] == before["case_note"]
     assert [r for r in after["child"] if r not in before["child"]] != []  # only the bump
     assert len([r for r in after["child"] if r not in before["child"]]) == 1
+
+
+# --------------------------------------------------------------------------- the bench's tracker
+
+
+def _bench_tracker(folder: Path, count: int) -> Path:
+    """The bench's tracker (commands/bench.py _measure_workbooks) at `count` rows: the program's
+    own supervision workbook of a demo's caseload, read back as a tracker."""
+    from send_desktop.store import counts
+    from send_desktop.store.demo import make_demo
+    from send_desktop.workbooks.export import ExportScope, write_supervision
+
+    demo = Database.open(str(folder / "demo.sqlite3"), "Test User")
+    try:
+        # The caseload lists open cases: a demo half as large again has enough.
+        make_demo(demo, cases=count * 3 // 2, seed=2026, as_of=AS_OF)
+        with demo.session() as s:
+            rows = counts.rows(s, counts.CaseloadQuery(AS_OF), limit=count)
+        assert len(rows) == count
+    finally:
+        demo.close()
+    scope = ExportScope(
+        as_of=AS_OF, generated_by="bench", generated_at=dt.datetime(2025, 6, 1, 9, 0)
+    )
+    return write_supervision(folder / "bench-tracker.xlsx", rows, scope).path
+
+
+_DEADLINE_TABLES = ("case_summary", "case_step", "case_review_time")
+
+
+def _deadlines_and_search(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """The stored deadlines of every case (their own ids aside) and, on SQLite, the search
+    index's rows."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with db.session() as s:
+        for table in _DEADLINE_TABLES:
+            found = s.execute(text(f"SELECT * FROM {table}")).mappings()
+            out[table] = sorted(
+                (tuple(v for k, v in row.items() if k != "id") for row in found), key=repr
+            )
+        if db.is_sqlite:
+            found = s.execute(
+                text(
+                    "SELECT rowid, ref, first_name, last_name, upn FROM case_search ORDER BY rowid"
+                )
+            )
+            out["case_search"] = [tuple(r) for r in found]
+    return out
+
+
+def _bench_shape_same(one: Database, other: Database, tracker: Path) -> None:
+    reference = rowwise_import(one, read_tracker(tracker), "Importer")
+    bulk = apply_import(other, read_tracker(tracker), "Importer", as_of=AS_OF)
+    assert bulk.created == reference.created == 500
+    assert _summary(bulk) == _summary(reference)
+    mine, theirs = dump(other, stamps=one.is_sqlite), dump(one, stamps=one.is_sqlite)
+    if not one.is_sqlite:
+        del mine["audit, as a set"], theirs["audit, as a set"]
+    for table in theirs:
+        assert mine[table] == theirs[table], table
+    mine_deadlines, their_deadlines = _deadlines_and_search(other), _deadlines_and_search(one)
+    for table in their_deadlines:
+        assert mine_deadlines[table] == their_deadlines[table], table
+    assert all(their_deadlines[t] for t in ("case_summary", "case_step"))
+    if one.is_sqlite:
+        assert len(mine_deadlines["case_search"]) == 500
+        with other.session() as s:
+            triggers = s.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            ).scalars()
+            assert "case_search_case_insert" in list(triggers)  # put back after the import
+        # Every audit row of the batch (not the new names', written as met) shares one stamp.
+        with other.session() as s:
+            stamps = s.execute(
+                select(func.count(func.distinct(AuditEntry.at))).where(
+                    AuditEntry.table_name.not_in(("team", "caseworker"))
+                )
+            ).scalar_one()
+            assert stamps == 1
+
+
+def test_bulk_equals_rowwise_on_the_bench_tracker_shape(
+    two_sqlite: tuple[Database, Database], tmp_path: Path
+) -> None:
+    """The bench's import (500 rows of the program's own workbook into an empty database):
+    every table the same as the store's one-row-at-a-time path writes - cases, children,
+    teams, caseworkers, every audit row (field, old, new, who) in order, the stored deadlines
+    and the search index."""
+    one, other = two_sqlite
+    _bench_shape_same(one, other, _bench_tracker(tmp_path, 500))
+
+
+@pytest.mark.postgres
+def test_bulk_equals_rowwise_on_the_bench_tracker_shape_on_postgresql(
+    pg_server: Any, tmp_path: Path
+) -> None:
+    one = Database.open(pg_server.url(pg_server.create_database()), "Test User")
+    other = Database.open(pg_server.url(pg_server.create_database()), "Test User")
+    try:
+        _bench_shape_same(one, other, _bench_tracker(tmp_path, 500))
+    finally:
+        one.close()
+        other.close()
