@@ -19,12 +19,14 @@ def indented_json(value: Any, indent: int = 2) -> str:
     indented prefix is made once, and a string or whole number is written with its key."""
     out: list[str] = []
     add = out.append
-    prefixes: dict[tuple[str, Any], str] = {}
+    # Keyed by the key's type too: 0, 0.0 and False are equal keys of a dict but written
+    # "0", "0.0" and "false".
+    prefixes: dict[tuple[str, type, Any], str] = {}
 
     def prefix(inner: str, key: Any) -> str:
-        found = prefixes.get((inner, key))
+        found = prefixes.get((inner, type(key), key))
         if found is None:
-            found = prefixes[(inner, key)] = f",{inner}{_json_key(key)}: "
+            found = prefixes[(inner, type(key), key)] = f",{inner}{_json_key(key)}: "
         return found
 
     def walk(item: Any, margin: str) -> None:
