@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from send_desktop import timeline as tl
@@ -25,11 +25,26 @@ from send_desktop.timeline import counting
 # ---------------------------------------------------------------- the caseload, case by case
 
 
-def _search_condition(search: str) -> ColumnElement[bool]:
-    """Every word must appear in the reference, a name or the UPN (store/counts.py's rule)."""
-    from send_desktop.store.counts import search_condition
+def like_condition(search: str) -> ColumnElement[bool] | None:
+    """The search rule, spelt apart from store/desk_sql.py's text (SQLAlchemy Core): every
+    word appears in the reference, a name or the UPN, case-insensitive, LIKE's wildcards
+    escaped (None: no words)."""
+    conditions = []
+    for word in search.lower().split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (Case.ref, Child.first_name, Child.last_name, Child.upn)
+                )
+            )
+        )
+    return and_(*conditions) if conditions else None
 
-    found = search_condition(search)
+
+def _search_condition(search: str) -> ColumnElement[bool]:
+    found = like_condition(search)
     return found if found is not None else true()
 
 

@@ -1,5 +1,5 @@
 """The search index (migration 0009: SQLite FTS5 trigram, PostgreSQL pg_trgm) gives exactly the
-results of the LIKE definition (`_like`, spelt apart from desk_sql's text), for any search text - 1- and
+results of the LIKE definition (tests/oracles.py `like_condition`, spelt apart from desk_sql's text), for any search text - 1- and
 2-character words included (LIKE alone decides those) - and stays in step with every write."""
 
 from __future__ import annotations
@@ -9,31 +9,15 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import select
 
 from send_desktop.store import Database, counts, desk_sql, search_index
 from send_desktop.store import cases as c
 from send_desktop.store.demo import make_demo
 from send_desktop.store.models import Case, Child
+from tests.oracles import like_condition
 
 AS_OF = date(2025, 6, 1)
-
-
-def _like(search: str) -> ColumnElement[bool] | None:
-    """The definition, spelt apart from desk_sql's text (SQLAlchemy Core): every word appears
-    in the reference, a name or the UPN, case-insensitive, LIKE's wildcards escaped."""
-    conditions = []
-    for word in search.lower().split():
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                *(
-                    func.lower(column).like(pattern, escape="\\")
-                    for column in (Case.ref, Child.first_name, Child.last_name, Child.upn)
-                )
-            )
-        )
-    return and_(*conditions) if conditions else None
 
 
 def _like_ids(db: Database, search: str) -> list[int]:
@@ -45,7 +29,7 @@ def _like_ids(db: Database, search: str) -> list[int]:
             .where(Case.closed.is_(False))
             .order_by(Case.id)
         )
-        found = _like(search)
+        found = like_condition(search)
         if found is not None:
             query = query.where(found)
         return list(s.execute(query).scalars())
