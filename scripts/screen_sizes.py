@@ -89,7 +89,7 @@ def shoot(out: Path, home: Path) -> list[Path]:
     shots.append(_grab(out, "today"))
     window.tabs.setCurrentIndex(0)
 
-    mine = [r.case_id for r in window.model.all_rows() if r.caseworker == user]
+    mine = [r.case_id for r in window.model.visible_rows() if r.caseworker == user]
     with db.session() as session:
         with_plan = session.execute(
             select(Case.id)
@@ -134,7 +134,7 @@ def shoot(out: Path, home: Path) -> list[Path]:
     from send_desktop.gui.request_dialog import NewRequestDialog
     from send_desktop.gui.settings_dialog import FirstRunDialog, SettingsDialog
 
-    assessing = [r for r in window.model.all_rows() if r.stage == "Assessment"]
+    assessing = [r for r in window.model.visible_rows() if r.stage == "Assessment"]
     with db.session() as session:
         case = load_case(session, assessing[0].case_id)
     for name, dialog in (

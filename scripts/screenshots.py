@@ -87,7 +87,7 @@ def shoot(names: list[str], home: Path) -> None:
         window.tabs.setCurrentIndex(0)
     if "case-window" in names:
         with db.session() as session:
-            mine = [r.case_id for r in window.model.all_rows() if r.caseworker == user]
+            mine = [r.case_id for r in window.model.visible_rows() if r.caseworker == user]
             with_plan = session.execute(
                 select(Case.id)
                 .where(Case.id.in_(mine), Case.draft_served.is_not(None))
@@ -121,7 +121,7 @@ def _dialogs(names: list[str], db: object, user: str, window: object, app: objec
     if "new-request" in names:
         shots.append(("new-request", NewRequestDialog(db, user, AS_OF)))  # type: ignore[arg-type]
     if "record-event" in names:
-        rows = [r for r in window.model.all_rows() if r.stage == "Assessment"]  # type: ignore[attr-defined]
+        rows = [r for r in window.model.visible_rows() if r.stage == "Assessment"]  # type: ignore[attr-defined]
         with db.session() as session:  # type: ignore[attr-defined]
             case = load_case(session, rows[0].case_id)
         shots.append(("record-event", RecordEventDialog(db, user, case, AS_OF)))  # type: ignore[arg-type]
