@@ -96,6 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of the output went away (`send-desktop report | head`): not a failure to
+        # report. Python's own flush at exit would raise again, so stdout goes to devnull.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell command cut off by its pipe
     except Exception as exc:
         return _failed(exc)
 

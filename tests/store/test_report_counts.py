@@ -238,3 +238,23 @@ def test_reassigning_and_closing_through_the_store_moves_the_figures(db: Databas
     assert_fresh(db)
     for team_id in (known.north, known.south):
         _agree(db, AS_OF, team_id)
+
+
+def test_a_report_piped_into_a_reader_that_stops_ends_quietly(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    """`send-desktop report | head -2`: the reader closes the pipe early; the command ends
+    with the shell's 141 and no "unexpected error ... send them to IT" message."""
+    make_demo(sqlite_db, cases=300, seed=13, as_of=AS_OF)
+    env = dict(os.environ, SEND_DESKTOP_DATABASE="")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "send_desktop", "--database", str(sqlite_db.path), "report",
+         "--json", "--as-of", AS_OF.isoformat()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader goes away before the report is written
+    with proc.stderr:
+        errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, errors
+    assert "unexpected error" not in errors and "Traceback" not in errors
