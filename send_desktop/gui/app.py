@@ -154,6 +154,8 @@ def painted_start(
     warming: list[object] = []
     #: The day's first start: its backup was started on the file, before the database opened.
     backed_up: list[bool] = []
+    #: The file has been attached for the desk's plain reads (read_file ran).
+    read: list[bool] = []
 
     def finish(db: Database) -> None:
         started.append(True)
@@ -214,8 +216,9 @@ def painted_start(
         opens when an action first needs it - or now, when the file cannot be written
         (Database.open says why, and the program ends) or lies on a network share (it warns).
         The day's first start backs the file up in the background, plainly too."""
-        if started or window.db is not None:
-            return
+        if started or window.db is not None or read:
+            return  # once: after the paint, or by the timer below when no paint came
+        read.append(True)
         window.attach_file(path, open_database, warm)
         # What Database.open says at once (a refusal, a warning over the window): it opens now.
         if not _writable(path) or on_share(path):
@@ -262,22 +265,19 @@ def _writable(path: Path) -> bool:
 
 
 def _start_daily_backup(db: Database) -> None:
-    """The first start of the day backs the database up, off the GUI thread once the window
-    is up (copying a large file before the first paint kept caseworkers waiting). SQLite's
-    backup API copies one consistent state while the caseload is read; a failure is shown but
-    does not stop work."""
-    from send_desktop.store.backup import daily_backup
-
-    run_in_background(
-        lambda _progress: daily_backup(db),
-        on_failure=lambda exc: handle_exception(type(exc), exc, exc.__traceback__),
-    )
+    """The first start of the day backs a SQLite database up (a server is backed up by IT):
+    the same backup the start makes before the database is opened (`_start_file_backup`)."""
+    if db.is_sqlite and db.path is not None:
+        _start_file_backup(db.path)
 
 
 def _start_file_backup(path: Path) -> None:
-    """The first start of the day's backup of the SQLite file at `path`, before the database
-    is opened: the same copy, pruning and setting as `_start_daily_backup`, on plain sqlite3
-    (store/daily_backup.py), so that start does not load SQLAlchemy either."""
+    """The first start of the day's backup of the SQLite file at `path` (store/daily_backup.py:
+    the copy, pruning and `backup.keep` on plain sqlite3, so a start that has not opened the
+    database does not load SQLAlchemy for it), off the GUI thread once the window is up
+    (copying a large file before the first paint kept caseworkers waiting). SQLite's backup API
+    copies one consistent state while the caseload is read; a failure is shown but does not
+    stop work."""
     from send_desktop.store.daily_backup import daily_backup_file
 
     run_in_background(

@@ -201,6 +201,17 @@ def test_a_key_in_the_list_opens_the_database_in_the_background_for_the_case(
         opened[0].close()
 
 
+def test_the_file_is_read_once_after_the_paint(qtbot: QtBot, sqlite_db: Database) -> None:
+    """The desk attaches the file once: the fallback timer (for a window never painted) does
+    not read it a second time after the paint already did."""
+    window, _user, opened = _painted(qtbot, sqlite_db, 200, 4)
+    loads: list[int] = []
+    window.caseload_loaded.connect(loads.append)
+    qtbot.waitUntil(lambda: bool(loads), timeout=60000)
+    qtbot.wait(3500)  # past the fallback timer (3 s)
+    assert len(loads) == 1 and window.db is None and not opened
+
+
 _FIRST_PAINT = """
 import sys
 from datetime import date
