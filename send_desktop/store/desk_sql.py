@@ -395,7 +395,7 @@ class Indexed:
 #: The sorts a whole-authority page is read through an index for (migration 0012 adds the
 #: indexes on the child's lower-cased last name, date of birth and the next step's title; ref
 #: is unique; a caseworker is one of a few thousand rows). "stage" (a handful of values) and
-#: "status" (a rank over two dates) are not bounded: the page sorts every match.
+#: "status" (a rank over two dates) are read segment by segment instead (_segment_bound).
 INDEXED: dict[str, Indexed] = {
     "ref": Indexed('"case"', "x.ref", "c.ref", "id", "id"),
     "child": Indexed("child", "lower(x.last_name)", "lower(ch.last_name)", "id", "child_id"),
@@ -490,6 +490,146 @@ def _key_bound(
     return _as_cases(by, near)
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A run of the page order read from one index range of case_summary `x`: the rows
+    `condition` holds for, in order of `keys` (columns of case_summary) and then case id."""
+
+    condition: str
+    keys: tuple[str, ...]
+
+
+def segments(sort: str, descending: bool, t: str) -> list[Segment] | None:
+    """The page order of `sort` ("stage" or "status") as consecutive segments: every case is in
+    exactly one, and the rows' ORDER BY (rows()) lists segment after segment, each by its keys
+    and case id in the sort's direction - or None for a sort that is not cut so.
+
+    stage: its value (missing last either way). status: rows() orders by (status_rank,
+    next_due_on) with each missing value last, so the cases with a next deadline come first
+    - overdue by the breached duty's date, then due soon, late - exception and on track by the
+    next duty's (descending: the reverse, the odd case with a breach but no next duty first) -
+    and after them the cases with nothing open, by id."""
+    if sort == "stage":
+        return [Segment("x.stage IS NOT NULL", ("stage",)), Segment("x.stage IS NULL", ())]
+    if sort != "status":
+        return None
+    over = f"x.breach_due < {t}"
+    fine = f"(x.breach_due IS NULL OR x.breach_due >= {t})"
+    overdue = Segment(f"{over} AND x.next_due IS NOT NULL", ("breach_due",))
+    soon = Segment(f"{fine} AND x.next_due >= {t} AND x.next_soon <= {t}", ("next_due",))
+    late = Segment(f"{fine} AND x.next_due < {t}", ("next_due",))
+    on_track = Segment(
+        f"{fine} AND x.next_due >= {t} AND (x.next_soon IS NULL OR x.next_soon > {t})",
+        ("next_due",),
+    )
+    breach_only = Segment(f"x.next_due IS NULL AND {over}", ("breach_due",))
+    nothing = Segment(f"x.next_due IS NULL AND {fine}", ())
+    if descending:
+        return [breach_only, on_track, late, soon, overdue, nothing]
+    return [overdue, soon, late, on_track, breach_only, nothing]
+
+
+#: The most rows _segment_bound's slices read in all, as a multiple of the rows wanted (at
+#: least PROBE_FIRST): as many as _key_bound's largest slice. Sparser matches (a rare word, a
+#: narrow filter) would have it read most of the authority: the page sorts every match then.
+SEGMENT_READ = 4 ** (PROBES - 1)
+
+
+def _segment_bound(
+    reader: Reader, q: CaseloadQuery, sort: str, descending: bool, wanted: int, b: Binds
+) -> str | None:
+    """A condition every one of the first `wanted` rows in `sort`'s order meets - or None when
+    the matches are too sparse to find within the reads allowed (then nothing is narrowed).
+
+    The order is a run of segments (`segments`), each an index range of case_summary read in
+    (keys, case id) order. Segment by segment, the matches are looked for among its first
+    rows (a slice four times larger each time): a segment read to its end gives all its
+    matches (the page's rows there: every one, as they come before any later segment's), and
+    in the segment where `wanted` is reached, any `wanted` matches so far with a (keys, id)
+    no later than K mean the page's rows there are all <= K. The bound is: the whole earlier
+    segments, and this one up to K - index ranges. K is taken in SQL (the database's own
+    collation orders it as it orders the page). Only the rows read change, never which rows
+    match or their order (the query's own conditions and ORDER BY decide)."""
+    found_segments: list[int] = []
+    need = wanted
+    budget = max(PROBE_FIRST, wanted) * SEGMENT_READ
+    way = " DESC" if descending else ""
+    back = "" if descending else " DESC"
+    for number in range(len(segments(sort, descending, "t") or [])):
+        chunk = max(PROBE_FIRST, need)
+        while True:
+            if chunk > budget:
+                return None  # sparse matches: a bound would cover most cases
+            budget -= chunk
+            pb = Binds(reader.dialect)
+            t = pb.day(q.as_of)
+            w = where(reader, pb, q, t)
+            part = (segments(sort, descending, t) or [])[number]
+            order = ", ".join([f"x.{k}{way}" for k in part.keys] + [f"x.case_id{way}"])
+            first = (
+                f"SELECT x.case_id FROM case_summary x WHERE {part.condition} "
+                f"ORDER BY {order} LIMIT {pb(chunk)}"
+            )
+            keys = [f"s.{k} AS k{i}" for i, k in enumerate(part.keys)]
+            matched = ", ".join([f"s.{k}{way}" for k in part.keys] + [f"c.id{way}"])
+            found = (
+                f"SELECT {', '.join([*keys, 'c.id AS k_id'])} FROM {_JOINED} WHERE {w.sql} AND "
+                f"c.id IN ({first}) ORDER BY {matched} LIMIT {pb(need)}"
+            )
+            latest = ", ".join([f"f.k{i}{back}" for i in range(len(part.keys))] + [f"f.k_id{back}"])
+            got = reader.all(
+                f"SELECT count(*) OVER (), f.* FROM ({found}) AS f ORDER BY {latest} LIMIT 1",
+                pb.values,
+            )
+            counted = int(got[0][0]) if got else 0
+            if counted >= need:
+                return _segment_condition(
+                    segments(sort, descending, b.day(q.as_of)) or [],
+                    found_segments,
+                    number,
+                    list(got[0][1:]),
+                    descending,
+                    b,
+                )
+            read = reader.all(f"SELECT count(*) FROM ({first}) AS head_slice", pb.values)[0][0]
+            if read < chunk:
+                budget += chunk - read  # what the slice did not find was not read
+                break  # the whole segment read: all its matches come before the page's end
+            chunk *= 4
+        if counted:  # a segment without a match adds no row to the page
+            found_segments.append(number)
+            need -= counted
+    return None  # fewer than `wanted` matches in all: nothing to narrow
+
+
+def _segment_condition(
+    parts: list[Segment],
+    whole: list[int],
+    last: int,
+    latest: list[Any],
+    descending: bool,
+    b: Binds,
+) -> str:
+    """The cases of the segments `whole`, and of segment `last` those whose (keys, id) is no
+    later than `latest` in the order - each an index range (row values spelt out: SQLite reads
+    a range on the first column of a row value only)."""
+    ranges = [f"SELECT x.case_id FROM case_summary x WHERE {parts[n].condition}" for n in whole]
+    part = parts[last]
+    columns = [f"x.{k}" for k in part.keys] + ["x.case_id"]
+    values = [b(v) for v in latest]
+    before, upto = (">", ">=") if descending else ("<", "<=")
+    for i, column in enumerate(columns):
+        same = [f"{c} = {v}" for c, v in zip(columns[:i], values[:i], strict=True)]
+        step = upto if i == len(columns) - 1 else before
+        # The bound's terms first: of two lower (or upper) bounds on one column SQLite ranges
+        # the index on the first written (the segment's own, from today, would read on).
+        ranges.append(
+            "SELECT x.case_id FROM case_summary x WHERE "
+            + " AND ".join([*same, f"{column} {step} {values[i]}", part.condition])
+        )
+    return f"c.id IN ({' UNION ALL '.join(ranges)})"
+
+
 def _as_cases(by: Indexed, ids: str) -> str:
     """The cases whose `by` row is among ids, as a list of case ids: the planner then reads
     those cases by id, not every open case testing each one's child against the list."""
@@ -537,6 +677,8 @@ def rows(
             bound = _due_bound(reader, q, offset + limit, b)
         elif sort in INDEXED:
             bound = _key_bound(reader, q, INDEXED[sort], descending, offset + limit, b)
+        elif sort in ("stage", "status"):
+            bound = _segment_bound(reader, q, sort, descending, offset + limit, b)
         if bound is not None:
             conditions.append(bound)
     selected = [_read_sql(read, t) for read in caseload_columns.ROW]

@@ -475,8 +475,10 @@ class CaseSummaryRow(Base):
         ),
         Index("ix_case_summary_decided_on", "decided_on", "decision_on_time"),
         # With the case's closed flag and caseworker: `report`'s forecast reads a range of
-        # next duties from the index alone (migration 0013 widened it).
-        Index("ix_case_summary_next_due", "next_due", "closed", "caseworker_id"),
+        # next duties from the index alone (migration 0013 widened it). With breach_due after
+        # next_due (migration 0014): a list sorted by status reads the cases with no next duty
+        # that are (or are not) overdue as one range of it (desk_sql._segment_bound).
+        Index("ix_case_summary_next_due", "next_due", "breach_due", "closed", "caseworker_id"),
         Index("ix_case_summary_breach_due", "breach_due"),
         Index("ix_case_summary_review_due", "review_due"),
         Index("ix_case_summary_stamp", "stamp"),
@@ -485,6 +487,9 @@ class CaseSummaryRow(Base):
         # (migration 0013): one range in group order, as a count of open cases per caseworker
         # on `case` is.
         Index("ix_case_summary_open_worker", "closed", "caseworker_id", "stage", "breach_due"),
+        # A whole-authority list sorted by stage reads it a range at a time, in the list's
+        # order (desk_sql._segment_bound; migration 0014).
+        Index("ix_case_summary_stage", "stage", "case_id"),
     )
     case_id: Mapped[int] = mapped_column(
         ForeignKey("case.id", ondelete="CASCADE"), primary_key=True
