@@ -648,12 +648,14 @@ def rows(
     *,
     with_total: bool = False,
     many: bool = False,
+    within: Sequence[int] | None = None,
 ) -> tuple[list[CaseloadRow], int]:
     """The CaseloadRows q selects, sorted in SQL, one page at a time (all when limit is None),
     and (with_total) how many q selects, counted by a window over the same rows. `many`: the
     whole authority's search selects at least COUNT_CAP cases - a page is then read through a
     bound on its sort key's index (_due_bound for the default order, next deadline first;
-    _key_bound for the sorts in INDEXED)."""
+    _key_bound for the sorts in INDEXED; _segment_bound for stage and status). `within`: the
+    case ids known to hold every match (first_page's), read by id."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     today = q.as_of
@@ -671,6 +673,8 @@ def rows(
         f"c.id{way}",
     ]
     conditions = [w.sql]
+    if within is not None:
+        conditions.append(f"c.id IN ({', '.join(b(i) for i in within) or 'NULL'})")
     if many and limit is not None and wide(q):
         bound = None
         if sort == "due" and not descending:
@@ -714,9 +718,16 @@ def first_page(
     if wide(q):
         # The whole authority: a window count would sort every wide row; a LIMIT sorts a page,
         # and the count stops at COUNT_CAP (a count of COUNT_CAP means "at least that many").
-        counted = total(reader, q, cap=COUNT_CAP)
-        page = rows(reader, q, sort, descending, 0, limit, many=counted >= COUNT_CAP)[0]
-        return page, counted
+        # Fewer than that: the count has read every match (a rare word, or one too short for
+        # the search index, read by LIKE over every case) - the page reads those cases by id
+        # instead of reading the authority again (its own conditions still decide).
+        b = Binds(reader.dialect)
+        w = where(reader, b, q, b.day(q.as_of))
+        sql = f"SELECT c.id FROM {_from(w)} WHERE {w.sql} LIMIT {b(COUNT_CAP)}"
+        ids = [case_id for (case_id,) in reader.all(sql, b.values)]
+        if len(ids) >= COUNT_CAP:
+            return rows(reader, q, sort, descending, 0, limit, many=True)[0], len(ids)
+        return rows(reader, q, sort, descending, 0, limit, within=ids)[0], len(ids)
     return rows(reader, q, sort, descending, 0, limit, with_total=True)
 
 
