@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QComboBox,
+    QFrame,
     QGroupBox,
     QHeaderView,
     QLabel,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMenuBar,
     QPlainTextEdit,
+    QScrollArea,
     QScrollBar,
     QTabBar,
     QTabWidget,
@@ -77,6 +79,18 @@ def fit_size(widget: QWidget, width: int, height: int, centre: bool = True) -> N
         frame = widget.frameGeometry()
         frame.moveCenter(area.center())
         widget.move(max(area.left(), frame.left()), max(area.top(), frame.top()))
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """The page (a tab's) in a scroll area that grows it to the area's width: its figures,
+    charts and fields keep a readable size and scroll up and down on a screen shorter than
+    they are (1366x768 at 150% is 910x512 logical pixels) instead of making the window taller
+    than the screen. Tab moves into view each field it reaches (QScrollArea's own focus rule)."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(page)
+    return area
 
 
 def clamp_to_screen(widget: QWidget) -> None:
