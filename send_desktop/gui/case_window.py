@@ -250,6 +250,9 @@ class CaseWindow(QWidget):
                 label = QLabel(self)
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 label.setAccessibleName(name)
+                # Wraps: a long next step ("16-week decision: issue a plan, or notify not
+                # issuing: Thu ...") in one line made the window wider than 1366x768 at 150%.
+                label.setWordWrap(True)
                 form.addRow(f"{name}:", label)
                 self.detail_labels[name] = label
         grid.addLayout(left, 1)
@@ -291,7 +294,10 @@ class CaseWindow(QWidget):
 
         self.sen2_tab = Sen2DetailsTab(self.db, self.user, self.case_id, self.as_of, self)
         self.sen2_tab.saved.connect(self._after_change)
-        self.tabs.addTab(self.sen2_tab, "SEN&2")
+        # Scrolled: its three groups of fields made the window 1044x730 logical pixels, more
+        # than 1366x768 at 150% (910x512) shows.
+        self.sen2_page = fit.scrolling(self.sen2_tab)
+        self.tabs.addTab(self.sen2_page, "SEN&2")
         layout.addWidget(self.tabs, 1)
 
     def _size_step_columns(self) -> None:

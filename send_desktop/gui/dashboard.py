@@ -375,6 +375,8 @@ class DashboardWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
+        # Two rows (the team and period; the dates "chosen below", the buttons and the scope):
+        # in one row they made the window 1135 logical pixels wide, and 1366x768 at 150% has 910.
         bar = QHBoxLayout()
         bar.addWidget(QLabel("&Team:", central))
         self.team_combo = QComboBox(central)
@@ -400,25 +402,32 @@ class DashboardWindow(QMainWindow):
         start, end = period_dates(Period.LAST_12_MONTHS, self.as_of)
         self.from_edit.setDate(to_qdate(start))
         self.to_edit.setDate(to_qdate(end))
-        bar.addWidget(self.from_edit)
-        bar.addWidget(QLabel("to", central))
-        bar.addWidget(self.to_edit)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        actions = QHBoxLayout()
+        dates = QLabel("Dates:", central)
+        dates.setBuddy(self.from_edit)
+        actions.addWidget(dates)
+        actions.addWidget(self.from_edit)
+        actions.addWidget(QLabel("to", central))
+        actions.addWidget(self.to_edit)
+        actions.addSpacing(12)
         self.refresh_button = QPushButton("Refresh", central)
         self.refresh_button.setShortcut("F5")
         self.refresh_button.setToolTip("Work the figures out again (F5)")
         self.refresh_button.clicked.connect(self.reload)
-        bar.addWidget(self.refresh_button)
+        actions.addWidget(self.refresh_button)
         self.sen2_button = QPushButton("SEN&2 return...", central)
         self.sen2_button.setToolTip("Check and write the SEN2 return for DfE COLLECT")
         self.sen2_button.clicked.connect(self.open_sen2)
-        bar.addWidget(self.sen2_button)
+        actions.addWidget(self.sen2_button)
         self.scope_label = QLabel(central)
         self.scope_label.setObjectName("sectionHint")
         # Wraps rather than setting the window's minimum width (it was wider than a laptop).
         self.scope_label.setWordWrap(True)
-        bar.addSpacing(8)
-        bar.addWidget(self.scope_label, 1)
-        layout.addLayout(bar)
+        actions.addSpacing(8)
+        actions.addWidget(self.scope_label, 1)
+        layout.addLayout(actions)
         for label in central.findChildren(QLabel):
             if label.text() == "&Team:":
                 label.setBuddy(self.team_combo)
@@ -431,7 +440,7 @@ class DashboardWindow(QMainWindow):
 
         self.tabs = QTabWidget(central)
         self.tabs.setAccessibleName("Dashboard views")
-        self.tabs.addTab(self._overview_tab(), "O&verview")
+        self.tabs.addTab(fit.scrolling(self._overview_tab()), "O&verview")
         self.overdue_view, self.overdue_cases, overdue_tab = self._drill_tab(
             "Cases with a statutory step overdue, by caseworker and stage. Click a number to "
             "list those cases; double-click a case to open it.",
@@ -439,7 +448,7 @@ class DashboardWindow(QMainWindow):
         )
         self.tabs.addTab(overdue_tab, "&Overdue")
         self.tabs.addTab(self._caseload_tab(), "&Caseloads and allocation")
-        self.tabs.addTab(self._timeliness_tab(), "T&imeliness")
+        self.tabs.addTab(fit.scrolling(self._timeliness_tab()), "T&imeliness")
         self.forecast_view, self.forecast_cases, forecast_tab = self._drill_tab(
             "Cases that will breach a statutory deadline if nothing changes: an open statutory "
             "step falls due after today and within 2, 4 or 8 weeks (each case counted at its "

@@ -152,6 +152,9 @@ def timeliness_chart(report: TeamReport, parent: QWidget | None = None) -> QChar
     pct.setRange(0, 100)
     pct.setLabelFormat("%d%%")
     pct.setTickCount(5)
+    # "..." for 100% at the chart's smallest height (1366x768 at 150%) said nothing.
+    pct.setTruncateLabels(False)
+    _axis_font(pct)
     chart.addAxis(pct, Qt.AlignmentFlag.AlignRight)
     bars.attachAxis(axis_x)
     bars.attachAxis(counts)

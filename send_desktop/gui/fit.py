@@ -7,13 +7,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, Qt
 from PySide6.QtGui import (
     QAccessible,
     QAction,
     QFontMetrics,
     QGuiApplication,
     QKeySequence,
+    QResizeEvent,
     QScreen,
 )
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QComboBox,
+    QFrame,
     QGroupBox,
     QHeaderView,
     QLabel,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMenuBar,
     QPlainTextEdit,
+    QScrollArea,
     QScrollBar,
     QTabBar,
     QTabWidget,
@@ -77,6 +80,51 @@ def fit_size(widget: QWidget, width: int, height: int, centre: bool = True) -> N
         frame = widget.frameGeometry()
         frame.moveCenter(area.center())
         widget.move(max(area.left(), frame.left()), max(area.top(), frame.top()))
+
+
+class ScrolledPage(QScrollArea):
+    """A page (a tab's) that scrolls up and down, as wide as the area: its figures, charts and
+    fields keep a readable size on a screen shorter than they are (1366x768 at 150% is 910x512
+    logical pixels) instead of making the window taller than the screen. Tab moves into view
+    each field it reaches (QScrollArea's own focus rule).
+
+    Not widgetResizable: that gives a page with wrapped labels its preferred height for the
+    width, so it scrolled even at 1280x720 where its smallest height fits; here the page has
+    the area's height when its layout's least height at that width fits in it."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(page)  # also watches the page: a new layout (charts redrawn) refits it
+
+    def fit_page(self) -> None:
+        page = self.widget()
+        if page is None:
+            return
+        smallest = page.minimumSizeHint()
+        width = max(self.viewport().width(), smallest.width())
+        layout = page.layout()
+        least = natural = smallest.height()
+        if layout is not None and layout.hasHeightForWidth():
+            least = max(least, layout.totalMinimumHeightForWidth(width))
+            natural = max(least, layout.totalHeightForWidth(width))
+        room = self.viewport().height()
+        # Squeezed to fit when it can; when it must scroll anyway, at its natural height (a
+        # chart at its smallest under a scroll bar only loses its axis labels).
+        page.resize(width, room if room >= least else natural)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_page()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_page()
+        return super().eventFilter(watched, event)
+
+
+def scrolling(page: QWidget) -> ScrolledPage:
+    return ScrolledPage(page)
 
 
 def clamp_to_screen(widget: QWidget) -> None:

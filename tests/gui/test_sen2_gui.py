@@ -34,7 +34,7 @@ def test_the_case_windows_sen2_tab_saves_through_the_store(
     window = CaseWindow(authority.db, USER, case_id, AS_OF)
     qtbot.addWidget(window)
     tab = window.sen2_tab
-    assert window.tabs.tabText(window.tabs.indexOf(tab)) == "SEN&2"
+    assert window.tabs.tabText(window.tabs.indexOf(window.sen2_page)) == "SEN&2"
     _choose(tab.ethnicity, "APKN")
     _choose(tab.secondary, "SLCN")
     _choose(tab.budget, True)
@@ -51,7 +51,7 @@ def test_the_case_windows_sen2_tab_saves_through_the_store(
     assert tab.message.text() == "Placement added."
     assert tab.placements.rowCount() == 2
     if os.environ.get("SEN2_SCREENSHOTS"):
-        window.tabs.setCurrentWidget(tab)
+        window.tabs.setCurrentWidget(window.sen2_page)
         window.resize(1366, 760)
         window.grab().save(str(Path(os.environ["SEN2_SCREENSHOTS"]) / "sen2-case-tab.png"))
     with authority.db.session() as s:
