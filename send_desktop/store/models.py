@@ -477,8 +477,16 @@ class CaseSummaryRow(Base):
         # With the case's closed flag and caseworker: `report`'s forecast reads a range of
         # next duties from the index alone (migration 0013 widened it). With breach_due after
         # next_due (migration 0014): a list sorted by status reads the cases with no next duty
-        # that are (or are not) overdue as one range of it (desk_sql._segment_bound).
-        Index("ix_case_summary_next_due", "next_due", "breach_due", "closed", "caseworker_id"),
+        # that are (or are not) overdue as one range of it (desk_sql._segment_bound). With the
+        # first duty after the next (0015): the forecast of a case whose next duty is past.
+        Index(
+            "ix_case_summary_next_due",
+            "next_due",
+            "breach_due",
+            "closed",
+            "caseworker_id",
+            "later_due",
+        ),
         Index("ix_case_summary_breach_due", "breach_due"),
         Index("ix_case_summary_review_due", "review_due"),
         Index("ix_case_summary_stamp", "stamp"),
@@ -507,6 +515,10 @@ class CaseSummaryRow(Base):
     next_due: Mapped[date | None] = mapped_column(Date)
     next_soon: Mapped[date | None] = mapped_column(Date)
     next_covered: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The first due date of an open duty after the next duty's day (timeline/digest.py
+    #: Digest.later_due): the forecast of a case whose next duty is past reads it, not the
+    #: case's steps, when it lies ahead.
+    later_due: Mapped[date | None] = mapped_column(Date)
     breach_id: Mapped[str | None] = mapped_column(String(20))
     breach_title: Mapped[str | None] = mapped_column(String(200))
     breach_due: Mapped[date | None] = mapped_column(Date)

@@ -16,13 +16,11 @@ POLICY_PREFIX = "policy."
 
 
 def calendar_version() -> str:
-    """What the bank-holiday table comes from: the holidays package's version."""
-    try:
-        from importlib.metadata import version
+    """What the bank-holiday table comes from: the holidays package's version ("bundled" in a
+    frozen bundle without its metadata: the tables are the bundled ones)."""
+    from send_desktop.packages import installed_version
 
-        return version("holidays")
-    except Exception:  # a frozen bundle without metadata: the tables are the bundled ones
-        return "bundled"
+    return installed_version("holidays") or "bundled"
 
 
 def stamp_for(policy: tl.Policy) -> str:

@@ -115,12 +115,9 @@ ENGLAND: dict[int, str] = {
 @lru_cache(maxsize=1)
 def installed_version() -> str | None:
     """The installed `holidays` package's version (from its metadata, without importing it)."""
-    try:
-        from importlib.metadata import version
+    from send_desktop.packages import installed_version as version_of
 
-        return version("holidays")
-    except Exception:  # a frozen bundle without metadata: ask the package itself
-        return None
+    return version_of("holidays")  # None in a frozen bundle without metadata: ask the package
 
 
 def england(year: int) -> list[date] | None:

@@ -120,6 +120,8 @@ class BulkDigests:
     done: dict[str, list[bool]]  # DONE_KEPT step -> done, one value per case
     next_at: npt.NDArray[np.int64]  # (cases,) index into the steps, -1 for none
     breach_at: npt.NDArray[np.int64]
+    #: The first open duty due after the next duty's day (Digest.later_due), -1 for none.
+    later_at: npt.NDArray[np.int64]
     # The open steps: one entry per step.
     step_case: npt.NDArray[np.intp]  # position of the step's case
     step_id: list[str]
@@ -145,6 +147,7 @@ class BulkDigests:
             "next_due": _at(self.step_due, nxt, None),
             "next_soon": _at(self.step_soon, nxt, None),
             "next_covered": _at(self.step_covered, nxt, False),
+            "later_due": _at(self.step_due, self.later_at.tolist(), None),
             "breach_id": _at(self.step_id, breach, None),
             "breach_title": _at(self.step_title, breach, None),
             "breach_due": _at(self.step_due, breach, None),
@@ -342,6 +345,10 @@ def bulk_digests(cols: CaseColumns, policy: Policy | None = None) -> BulkDigests
     next_at = _first_per_case(step_case[duty], position[duty], n)
     free = duty & ~covered
     breach_at = _first_per_case(step_case[free], position[free], n)
+    # later: the first open duty due after the next duty's day (steps are in due order).
+    of_next = next_at[step_case]
+    later = duty & (of_next >= 0) & (step_due > step_due[np.maximum(of_next, 0)])
+    later_at = _first_per_case(step_case[later], position[later], n)
 
     review, decision, final, end = _case_dates(cols, out, rules_for(cols, _ANY_DAY, policy))
     return BulkDigests(
@@ -358,6 +365,7 @@ def bulk_digests(cols: CaseColumns, policy: Policy | None = None) -> BulkDigests
         },
         next_at=next_at,
         breach_at=breach_at,
+        later_at=later_at,
         step_case=step_case,
         step_id=ids,
         step_title=titles,

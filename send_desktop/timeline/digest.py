@@ -26,8 +26,8 @@ from send_desktop.timeline.model import Facts, Policy, Status
 from send_desktop.timeline.timeliness import CaseTimes, case_times
 
 # Bumped by hand when the engines' code changes what a digest holds; 2: the review steps done
-# (Digest.done); 3: timeliness (Digest.times).
-CODE_VERSION = 3
+# (Digest.done); 3: timeliness (Digest.times); 4: the first duty after the next (later_due).
+CODE_VERSION = 4
 # What a stored digest was computed under: the code's version and the fingerprint of the
 # catalogue's tables (steps, rule table, rule dates), so a step or rule added there needs no
 # bump. Stored digests computed under another version are recomputed in the background
@@ -83,6 +83,17 @@ class Digest:
     done: frozenset[str] = frozenset()
     #: What the case adds to any period's timeliness (plan, decision, review decisions).
     times: CaseTimes | None = None
+
+    @property
+    def later_due(self) -> date | None:
+        """The first due date of an open duty after the next duty's day (None when no duty is
+        due later). For a day on or after the next duty's, the first duty due after that day
+        is this one whenever it lies after the day: every duty before it is due on the next
+        duty's own day. The report's forecast reads it (store/report_sql.py)."""
+        if self.next is None:
+            return None
+        first = self.next.due
+        return next((s.due for s in self.steps if s.kind == DUTY and s.due > first), None)
 
 
 #: Done steps a digest keeps: the review's meeting notice (R2) and report (R4).

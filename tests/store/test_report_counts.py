@@ -23,7 +23,7 @@ from send_desktop.errors import KnownError
 from send_desktop.store import Database
 from send_desktop.store import cases as c
 from send_desktop.store.demo import make_demo
-from send_desktop.store.models import AnnualReview, Team
+from send_desktop.store.models import AnnualReview, CaseSummaryRow, Team
 from send_desktop.store.report_sql import read_file
 from send_desktop.store.reports import TeamReport, report_to_json, team_counts, team_report
 from tests.oracles import team_report_by_case
@@ -258,3 +258,56 @@ def test_a_report_piped_into_a_reader_that_stops_ends_quietly(
         errors = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141, errors
     assert "unexpected error" not in errors and "Traceback" not in errors
+
+
+def test_the_late_forecast_reads_later_due_and_searches_only_when_it_is_past(
+    db: Database,
+) -> None:
+    """A case whose next duty is past is forecast by its first duty due after today: its stored
+    later_due when that lies ahead, a search of its steps when later_due is past too (two
+    duties past), nothing when it has no later duty. The demo holds cases of all three kinds
+    on these days, and the figures equal the case-by-case reference on each (SQLite and
+    PostgreSQL; the plain read too)."""
+    from sqlalchemy import func
+
+    make_demo(db, cases=600, seed=7, as_of=AS_OF)
+    summary = CaseSummaryRow
+    for day in (AS_OF, AS_OF + timedelta(days=100)):
+        late = (summary.next_due <= day) & summary.closed.is_(False)
+        with db.session() as s:
+            kinds = {
+                name: s.execute(select(func.count()).where(late & condition)).scalar_one()
+                for name, condition in (
+                    ("none later", summary.later_due.is_(None)),
+                    ("later ahead", summary.later_due > day),
+                    ("searched", summary.later_due <= day),
+                )
+            }
+        assert all(kinds.values()), kinds
+        _agree(db, day)
+
+
+def test_a_statement_that_fails_on_one_reader_fails_the_report(tmp_path: Path) -> None:
+    """The figures' statements run at once on several connections: an error on any of them is
+    raised once every reader has stopped (read_file then leaves the report to the normal path,
+    which says what is wrong), never a report with a figure missing."""
+    import sqlite3
+
+    from send_desktop.store.report_sql import at_once
+
+    path = tmp_path / "cases.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (n INTEGER)")
+        conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(100)])
+    readers = [sqlite3.connect(path, check_same_thread=False) for _ in range(3)]
+    try:
+        statements = {
+            f"s{i}": ("SELECT count(*) FROM t WHERE n >= :low", {"low": i}) for i in range(8)
+        }
+        assert at_once(readers)(statements) == {f"s{i}": [(100 - i,)] for i in range(8)}
+        statements["bad"] = ("SELECT * FROM no_such_table", {})
+        with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+            at_once(readers)(statements)
+    finally:
+        for conn in readers:
+            conn.close()

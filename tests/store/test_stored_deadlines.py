@@ -17,7 +17,7 @@ from send_desktop.store.facts import case_facts
 from send_desktop.store.models import Case, CaseReviewTimeRow, CaseStepRow, CaseSummaryRow
 from send_desktop.store.queries import caseload, caseworkers
 from send_desktop.store.settings import load_policy, save_policy
-from send_desktop.timeline.digest import digest, status_on
+from send_desktop.timeline.digest import DUTY, digest, status_on
 from send_desktop.timeline.timeliness import ReviewTime
 from tests.oracles import caseload_by_case
 
@@ -67,6 +67,9 @@ def assert_fresh(db: Database) -> int:
         assert (row.next_id, row.next_due, row.next_soon) == (
             (d.next.id, d.next.due, d.next.soon) if d.next else (None, None, None)
         )
+        # The first duty due after the next duty's day (the forecast reads it).
+        later = [s.due for s in d.steps if s.kind == DUTY and d.next and s.due > d.next.due]
+        assert row.later_due == d.later_due == (later[0] if later else None)
         assert steps.get(case_id, []) == [(s.id, s.due, s.soon, s.kind, s.covered) for s in d.steps]
         t = d.times  # what timeliness counts of the case (report counts it in SQL)
         assert t is not None
@@ -276,7 +279,7 @@ def test_migration_0013_fills_the_stored_copies_from_each_case(db: Database) -> 
     to 0013 fills case_summary's and case_step's copy of each case's caseworker and closed flag
     from `case` (SQLite and PostgreSQL), and the stored rows are then what a fresh write gives."""
     from alembic import command
-    from sqlalchemy import update
+    from sqlalchemy import text, update
 
     from send_desktop.store.database import alembic_config
 
@@ -298,5 +301,19 @@ def test_migration_0013_fills_the_stored_copies_from_each_case(db: Database) -> 
         )
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0014")
+        owners = dict(
+            ((i, (w, bool(c))) for i, w, c in conn.execute(
+                text('SELECT id, caseworker_id, closed FROM "case"')))
+        )  # fmt: skip
+        for table in ("case_summary", "case_step"):
+            copies = conn.execute(text(f"SELECT case_id, caseworker_id, closed FROM {table}"))
+            assert all(owners[i] == (w, bool(c)) for i, w, c in copies), table
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    # 0015 marks every stored row stale (none holds later_due yet): the program recomputes.
+    with db.session() as s:
+        assert summaries.stale_count(s) == 300
+    summaries.recompute(db.session)
     assert assert_fresh(db) == 300

@@ -36,6 +36,7 @@ def test_the_row_columns_hold_every_digest_field(cases: list[Facts], policy: Pol
         assert summary["next_id"][i] == (d.next.id if d.next else None)
         assert summary["breach_due"][i] == (d.breach.due if d.breach else None)
         assert summary["review_due"][i] == d.review_due
+        assert summary["later_due"][i] == d.later_due
         mine = [
             (s, t, due, soon, k, c)
             for case, s, t, due, soon, k, c in zip(*steps.values(), strict=True)
