@@ -8,7 +8,7 @@ from importlib.metadata import version
 
 import pytest
 
-from send_desktop.packages import installed_version
+from send_desktop.timeline.package_version import installed_version
 
 
 @pytest.mark.parametrize("name", ["holidays", "sqlalchemy", "numpy", "openpyxl", "alembic"])

@@ -18,7 +18,7 @@ POLICY_PREFIX = "policy."
 def calendar_version() -> str:
     """What the bank-holiday table comes from: the holidays package's version ("bundled" in a
     frozen bundle without its metadata: the tables are the bundled ones)."""
-    from send_desktop.packages import installed_version
+    from send_desktop.timeline.package_version import installed_version
 
     return installed_version("holidays") or "bundled"
 

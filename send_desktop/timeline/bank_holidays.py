@@ -115,7 +115,7 @@ ENGLAND: dict[int, str] = {
 @lru_cache(maxsize=1)
 def installed_version() -> str | None:
     """The installed `holidays` package's version (from its metadata, without importing it)."""
-    from send_desktop.packages import installed_version as version_of
+    from send_desktop.timeline.package_version import installed_version as version_of
 
     return version_of("holidays")  # None in a frozen bundle without metadata: ask the package
 
