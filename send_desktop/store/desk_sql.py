@@ -315,8 +315,13 @@ def total(reader: Reader, q: CaseloadQuery, cap: int | None = None) -> int:
     if cap is None:
         sql = f"SELECT count(*) FROM {_from(w)} WHERE {w.sql}"
     else:
-        sql = f"SELECT count(*) FROM (SELECT c.id FROM {_from(w)} WHERE {w.sql} LIMIT {b(cap)}) AS capped"
+        sql = f"SELECT count(*) FROM ({_capped(w, b, cap)}) AS capped"
     return int(reader.all(sql, b.values)[0][0])
+
+
+def _capped(w: Where, b: Binds, cap: int) -> str:
+    """The ids of at most `cap` cases w selects, in no order: what a capped count reads."""
+    return f"SELECT c.id FROM {_from(w)} WHERE {w.sql} LIMIT {b(cap)}"
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -723,8 +728,7 @@ def first_page(
         # instead of reading the authority again (its own conditions still decide).
         b = Binds(reader.dialect)
         w = where(reader, b, q, b.day(q.as_of))
-        sql = f"SELECT c.id FROM {_from(w)} WHERE {w.sql} LIMIT {b(COUNT_CAP)}"
-        ids = [case_id for (case_id,) in reader.all(sql, b.values)]
+        ids = [case_id for (case_id,) in reader.all(_capped(w, b, COUNT_CAP), b.values)]
         if len(ids) >= COUNT_CAP:
             return rows(reader, q, sort, descending, 0, limit, many=True)[0], len(ids)
         return rows(reader, q, sort, descending, 0, limit, within=ids)[0], len(ids)
